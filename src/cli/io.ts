@@ -1,0 +1,49 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+
+/** Where a command reads and writes; injectable so commands are tested in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  cwd: string;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+  cwd: process.cwd(),
+};
+
+export const EXIT = { ok: 0, invalid: 1, unreadable: 2, usage: 64 } as const;
+
+/** Thrown for input the CLI cannot read at all; the CLI prints the message and exits 2. */
+export class UnreadableInputError extends Error {
+  override readonly name = "UnreadableInputError";
+}
+
+/** Reads a JSON document from a file path, or from standard input for `-`. */
+export async function readJsonInput(source: string, io: CliIo): Promise<unknown> {
+  const label = source === "-" ? "standard input" : source;
+  let text: string;
+  try {
+    text = source === "-" ? await io.readStdin() : await readFile(resolve(io.cwd, source), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code);
+    throw new UnreadableInputError(`cannot read ${label}: ${reason}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UnreadableInputError(`${label} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,9 @@
+import { jobSpecJsonSchema } from "./spec/schema.ts";
+
+/** Every JSON Schema kept in the repository, by path, with the function that generates it. */
+export const SCHEMA_FILES: Record<string, () => Record<string, unknown>> = {
+  "events/schemas/spec.schema.json": () => ({
+    $id: "urn:irflow:schema:spec:1",
+    ...jobSpecJsonSchema(),
+  }),
+};

@@ -1,0 +1,186 @@
+/**
+ * Rules that span several fields. They read the raw input defensively, so they run even when the
+ * structural schema has already found errors, and every mistake is reported in one pass.
+ */
+
+export interface SpecIssue {
+  /** Where the problem is, e.g. `job.InputConfig.TrafficPattern.Phases[1].SpawnRate`. */
+  path: string;
+  /** A stable rule name (see RULES). */
+  rule: string;
+  message: string;
+}
+
+/** Every rule that can be reported, with where it comes from. Documented in docs/spec.md. */
+export const RULES = {
+  required: "A required field is missing (service model).",
+  type: "A value has the wrong JSON type (service model).",
+  enum: "A value is not one of the documented values (API reference).",
+  pattern: "A string does not match the documented pattern (service model).",
+  length: "A string is shorter or longer than documented (service model).",
+  range: "A number is outside the documented range (API reference, service model).",
+  items: "A list has fewer or more items than documented (API reference, service model).",
+  step: "Serverless MemorySizeInMB is not in 1 GB steps (API reference).",
+  "unknown-field": "A field that the request does not have (service model).",
+  "kms-key-format": "A KMS key is not a key ID, key ARN, alias or alias ARN (API reference).",
+  "s3-uri": "An S3 location is not an s3:// URI (API reference).",
+  "s3-targz": "SamplePayloadUrl is not a single .tar.gz in S3 (API reference).",
+  "security-group-format": "A security group ID is not of the form sg-xxxxxxxx (API reference).",
+  "versioned-model-package-arn": "ModelPackageVersionArn is not a versioned package ARN.",
+  "model-source": "Exactly one of ModelPackageVersionArn and ModelName must be given.",
+  "traffic-type":
+    "TrafficType does not match the traffic block given (PHASES/Phases, STAIRS/Stairs).",
+  "phase-duration-total": "The phases together last longer than JobDurationInSeconds.",
+  "parallel-tests": "MaxParallelOfTests is greater than MaxNumberOfTests.",
+  "provisioned-concurrency": "ProvisionedConcurrency is not supported for recommendation jobs.",
+  "load-test-percentile": "A custom load test (Advanced with TrafficPattern) takes P95 only.",
+  "invalid-json": "The input is not JSON.",
+  // Warnings: the documentation is silent, but the setting is probably a mistake.
+  "advanced-only": "A load-test setting on a Default job, which does not run a load test.",
+  "stairs-duration-total": "The stairs together may last longer than JobDurationInSeconds.",
+} as const;
+
+export type RuleId = keyof typeof RULES;
+
+export interface RuleFindings {
+  errors: SpecIssue[];
+  warnings: SpecIssue[];
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const field = (value: unknown, key: string): unknown => (isObject(value) ? value[key] : undefined);
+
+const asNumber = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) ? value : undefined;
+
+export function crossFieldRules(input: unknown): RuleFindings {
+  const findings: RuleFindings = { errors: [], warnings: [] };
+  const error = (path: string, rule: RuleId, message: string) =>
+    findings.errors.push({ path, rule, message });
+  const warn = (path: string, rule: RuleId, message: string) =>
+    findings.warnings.push({ path, rule, message });
+
+  const job = field(input, "job");
+  if (!isObject(job)) return findings;
+  const jobType = job.JobType;
+  const config = job.InputConfig;
+  if (!isObject(config)) return findings;
+
+  const hasPackage = config.ModelPackageVersionArn !== undefined;
+  const hasModelName = config.ModelName !== undefined;
+  if (hasPackage === hasModelName) {
+    error(
+      "job.InputConfig",
+      "model-source",
+      hasPackage
+        ? "give either ModelPackageVersionArn or ModelName, not both"
+        : "give exactly one of ModelPackageVersionArn or ModelName",
+    );
+  }
+
+  const duration = asNumber(config.JobDurationInSeconds);
+  const traffic = config.TrafficPattern;
+  if (isObject(traffic)) {
+    const trafficPath = "job.InputConfig.TrafficPattern";
+    const type = traffic.TrafficType;
+    if (traffic.Phases !== undefined && traffic.Stairs !== undefined) {
+      error(trafficPath, "traffic-type", "give either Phases or Stairs, not both");
+    } else if (type === "STAIRS" && traffic.Stairs === undefined) {
+      error(`${trafficPath}.Stairs`, "traffic-type", "is required when TrafficType is STAIRS");
+    } else if (type === "PHASES" && traffic.Phases === undefined) {
+      error(`${trafficPath}.Phases`, "traffic-type", "is required when TrafficType is PHASES");
+    } else if (traffic.Stairs !== undefined && type !== "STAIRS") {
+      error(`${trafficPath}.TrafficType`, "traffic-type", "must be STAIRS when Stairs is given");
+    } else if (traffic.Phases !== undefined && type === "STAIRS") {
+      error(`${trafficPath}.TrafficType`, "traffic-type", "must be PHASES when Phases is given");
+    }
+
+    const phases = traffic.Phases;
+    if (Array.isArray(phases) && duration !== undefined) {
+      const total = phases.reduce<number>(
+        (sum, item) => sum + (asNumber(field(item, "DurationInSeconds")) ?? 0),
+        0,
+      );
+      if (total > duration) {
+        error(
+          `${trafficPath}.Phases`,
+          "phase-duration-total",
+          `the phases last ${total} s in total, more than JobDurationInSeconds (${duration} s)`,
+        );
+      }
+    }
+
+    const stairs = traffic.Stairs;
+    const stepSeconds = asNumber(field(stairs, "DurationInSeconds"));
+    const steps = asNumber(field(stairs, "NumberOfSteps"));
+    if (duration !== undefined && stepSeconds !== undefined && steps !== undefined) {
+      if (stepSeconds * steps > duration) {
+        warn(
+          `${trafficPath}.Stairs`,
+          "stairs-duration-total",
+          `if DurationInSeconds is per step, the stairs last ${stepSeconds * steps} s, more than JobDurationInSeconds (${duration} s)`,
+        );
+      }
+    }
+
+    if (jobType === "Advanced") {
+      const thresholds = field(job.StoppingConditions, "ModelLatencyThresholds");
+      if (Array.isArray(thresholds)) {
+        thresholds.forEach((threshold, index) => {
+          const percentile = field(threshold, "Percentile");
+          if (percentile !== undefined && percentile !== "P95") {
+            error(
+              `job.StoppingConditions.ModelLatencyThresholds[${index}].Percentile`,
+              "load-test-percentile",
+              "must be P95 for a custom load test (Advanced job with a TrafficPattern)",
+            );
+          }
+        });
+      }
+    }
+  }
+
+  const limit = config.ResourceLimit;
+  const maxTests = asNumber(field(limit, "MaxNumberOfTests"));
+  const maxParallel = asNumber(field(limit, "MaxParallelOfTests"));
+  if (maxTests !== undefined && maxParallel !== undefined && maxParallel > maxTests) {
+    error(
+      "job.InputConfig.ResourceLimit.MaxParallelOfTests",
+      "parallel-tests",
+      `must not be greater than MaxNumberOfTests (${maxTests})`,
+    );
+  }
+
+  const endpointConfigs = config.EndpointConfigurations;
+  if (Array.isArray(endpointConfigs)) {
+    endpointConfigs.forEach((endpointConfig, index) => {
+      if (
+        field(field(endpointConfig, "ServerlessConfig"), "ProvisionedConcurrency") !== undefined
+      ) {
+        error(
+          `job.InputConfig.EndpointConfigurations[${index}].ServerlessConfig.ProvisionedConcurrency`,
+          "provisioned-concurrency",
+          "is not supported for serverless recommendations of Inference Recommender jobs",
+        );
+      }
+    });
+  }
+
+  if (jobType === "Default") {
+    for (const key of ["TrafficPattern", "ResourceLimit"] as const) {
+      if (config[key] !== undefined) {
+        warn(
+          `job.InputConfig.${key}`,
+          "advanced-only",
+          "configures a load test, which only an Advanced job runs",
+        );
+      }
+    }
+  }
+
+  return findings;
+}

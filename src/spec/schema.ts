@@ -1,0 +1,374 @@
+/**
+ * The irflow job spec: the CreateInferenceRecommendationsJob request (`job`) plus irflow's own
+ * settings (`irflow`). Field limits are those of the SageMaker API reference in
+ * shared/reference and its service model; cross-field rules live in rules.ts.
+ *
+ * Every constraint attaches a rule name through its error message prefix (`rule:message`), which
+ * validate.ts turns into `{ path, rule, message }`.
+ */
+import { z } from "zod";
+import { INSTANCE_TYPES } from "./instance-types.ts";
+
+/** Joins a rule name and its message so the issue mapper can split them again. */
+export const RULE_SEPARATOR = "::";
+const fail = (rule: string, message: string) => `${rule}${RULE_SEPARATOR}${message}`;
+
+interface TextLimits {
+  min?: number;
+  max: number;
+  pattern?: RegExp;
+  /** The rule a pattern mismatch reports, when it is more specific than `pattern`. */
+  patternRule?: string;
+  /** What the pattern means, in words, for the error message. */
+  patternLabel?: string;
+}
+
+function text({ min = 0, max, pattern, patternRule = "pattern", patternLabel }: TextLimits) {
+  let schema = z
+    .string({ error: (issue) => typeError(issue.input, "a string") })
+    .min(min, { error: fail("length", lengthMessage(min, max)) })
+    .max(max, { error: fail("length", lengthMessage(min, max)) });
+  if (pattern) {
+    schema = schema.regex(pattern, {
+      error: fail(patternRule, `must match ${patternLabel ?? pattern.source}`),
+    });
+  }
+  return schema;
+}
+
+function lengthMessage(min: number, max: number): string {
+  return min > 0
+    ? `must be ${min} to ${max} characters long`
+    : `must be at most ${max} characters long`;
+}
+
+function integer(min: number, max?: number) {
+  const range = max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
+  let schema = z
+    .number({ error: (issue) => typeError(issue.input, "an integer") })
+    .int({ error: fail("type", "must be an integer") })
+    .min(min, { error: fail("range", `must be an integer ${range}`) });
+  if (max !== undefined) {
+    schema = schema.max(max, { error: fail("range", `must be an integer ${range}`) });
+  }
+  return schema;
+}
+
+function list<T extends z.ZodType>(item: T, min: number, max?: number) {
+  const count = max === undefined ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
+  let schema = z
+    .array(item, { error: (issue) => typeError(issue.input, "an array") })
+    .min(min, { error: fail("items", `must have ${count} item${max === 1 ? "" : "s"}`) });
+  if (max !== undefined) {
+    schema = schema.max(max, { error: fail("items", `must have ${count} items`) });
+  }
+  return schema;
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, label?: string) {
+  const shown = label ?? `one of ${values.join(", ")}`;
+  return z.enum(values, {
+    error: (issue) =>
+      issue.input === undefined
+        ? fail("required", "is required")
+        : fail("enum", `must be ${shown}; got ${JSON.stringify(issue.input)}`),
+  });
+}
+
+function struct<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? fail("unknown-field", "is not a field of this object")
+        : typeError(issue.input, "an object"),
+  });
+}
+
+function typeError(input: unknown, expected: string): string {
+  if (input === undefined) return fail("required", "is required");
+  const got = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input;
+  return fail("type", `must be ${expected}; got ${got}`);
+}
+
+// Identifier formats ---------------------------------------------------------------------------
+
+const KMS_KEY =
+  /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32}|alias\/[a-zA-Z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/(?:[0-9a-fA-F-]{36}|mrk-[0-9a-fA-F]{32})|alias\/[a-zA-Z0-9/_-]+))$/;
+const kmsKeyId = text({
+  max: 2048,
+  pattern: KMS_KEY,
+  patternRule: "kms-key-format",
+  patternLabel: "a KMS key ID, key ARN, alias name (alias/...) or alias ARN",
+});
+
+const s3Uri = text({
+  max: 1024,
+  pattern: /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/.*)?$/,
+  patternRule: "s3-uri",
+  patternLabel: "s3://bucket/key",
+});
+
+export const JOB_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}$/;
+const jobName = text({
+  min: 1,
+  max: 64,
+  pattern: JOB_NAME_PATTERN,
+  patternLabel: "letters, digits and inner hyphens, starting and ending with a letter or digit",
+});
+
+const resourceName = (max: number) =>
+  text({
+    min: 1,
+    max,
+    pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/,
+    patternLabel: "letters, digits and inner hyphens, starting and ending with a letter or digit",
+  });
+
+const roleArn = text({
+  min: 20,
+  max: 2048,
+  pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-/]+$/,
+  patternLabel: "an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+});
+
+export const MODEL_PACKAGE_VERSION_ARN =
+  /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]{9,16}:(\d{12}):model-package\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/(\d+)$/;
+const modelPackageVersionArn = text({
+  min: 1,
+  max: 2048,
+  pattern: MODEL_PACKAGE_VERSION_ARN,
+  patternRule: "versioned-model-package-arn",
+  patternLabel:
+    "a versioned model package ARN (arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>)",
+});
+
+// Enumerations documented in the reference ------------------------------------------------------
+
+export const JOB_TYPES = ["Default", "Advanced"] as const;
+export const TRAFFIC_TYPES = ["PHASES", "STAIRS"] as const;
+export const LATENCY_PERCENTILES = ["P95", "P99"] as const;
+export const DOMAINS = [
+  "COMPUTER_VISION",
+  "NATURAL_LANGUAGE_PROCESSING",
+  "MACHINE_LEARNING",
+] as const;
+export const TASKS = [
+  "IMAGE_CLASSIFICATION",
+  "OBJECT_DETECTION",
+  "TEXT_GENERATION",
+  "IMAGE_SEGMENTATION",
+  "FILL_MASK",
+  "CLASSIFICATION",
+  "REGRESSION",
+  "OTHER",
+] as const;
+export const FRAMEWORKS = ["TENSORFLOW", "PYTORCH", "XGBOOST", "SAGEMAKER-SCIKIT-LEARN"] as const;
+export const NEAREST_MODEL_NAMES = [
+  "efficientnetb7",
+  "unet",
+  "xgboost",
+  "faster-rcnn-resnet101",
+  "nasnetlarge",
+  "vgg16",
+  "inception-v3",
+  "mask-rcnn",
+  "sagemaker-scikit-learn",
+  "densenet201-gluon",
+  "resnet18v2-gluon",
+  "xception",
+  "densenet201",
+  "yolov4",
+  "resnet152",
+  "bert-base-cased",
+  "xceptionV1-keras",
+  "resnet50",
+  "retinanet",
+] as const;
+export const ENDPOINT_TYPES = ["RealTime", "Serverless"] as const;
+
+// The request -----------------------------------------------------------------------------------
+
+const phase = struct({
+  InitialNumberOfUsers: integer(1, 3),
+  SpawnRate: integer(0, 3),
+  DurationInSeconds: integer(120, 3600),
+});
+
+const stairs = struct({
+  DurationInSeconds: integer(1),
+  NumberOfSteps: integer(1),
+  UsersPerStep: integer(1, 3),
+});
+
+const trafficPattern = struct({
+  TrafficType: oneOf(TRAFFIC_TYPES).optional(),
+  Phases: list(phase, 1).optional(),
+  Stairs: stairs.optional(),
+});
+
+const serverlessConfig = struct({
+  MemorySizeInMB: integer(1024, 6144).multipleOf(1024, {
+    error: fail("step", "must be 1024, 2048, 3072, 4096, 5120 or 6144 (1 GB steps)"),
+  }),
+  MaxConcurrency: integer(1, 200),
+  ProvisionedConcurrency: integer(1, 200).optional(),
+});
+
+const endpointConfiguration = struct({
+  InstanceType: oneOf(
+    INSTANCE_TYPES,
+    "a documented ML instance type such as ml.m5.large",
+  ).optional(),
+  ServerlessConfig: serverlessConfig.optional(),
+  InferenceSpecificationName: resourceName(63).optional(),
+  EnvironmentParameterRanges: struct({
+    CategoricalParameterRanges: list(
+      struct({ Name: text({ max: 64 }), Value: list(text({ max: 128 }), 1, 3) }),
+      1,
+      5,
+    ).optional(),
+  }).optional(),
+});
+
+const containerConfig = struct({
+  Domain: oneOf(DOMAINS).optional(),
+  Task: oneOf(TASKS).optional(),
+  Framework: oneOf(FRAMEWORKS).optional(),
+  FrameworkVersion: text({
+    min: 3,
+    max: 10,
+    pattern: /^[0-9]\.[A-Za-z0-9.-]+$/,
+    patternLabel: "a version such as 1.13 or 2.1.0",
+  }).optional(),
+  PayloadConfig: struct({
+    SamplePayloadUrl: text({
+      max: 1024,
+      pattern: /^s3:\/\/[^/]+\/.*\.tar\.gz$/,
+      patternRule: "s3-targz",
+      patternLabel: "an s3:// URL of a single .tar.gz archive",
+    }).optional(),
+    SupportedContentTypes: z.array(text({ max: 256 })).optional(),
+  }).optional(),
+  NearestModelName: oneOf(NEAREST_MODEL_NAMES).optional(),
+  SupportedInstanceTypes: z
+    .array(oneOf(INSTANCE_TYPES, "a documented ML instance type such as ml.m5.large"))
+    .optional(),
+  SupportedEndpointType: oneOf(ENDPOINT_TYPES).optional(),
+  DataInputConfig: text({ min: 1, max: 1024 }).optional(),
+  SupportedResponseMIMETypes: z
+    .array(text({ max: 1024, pattern: /^[-\w]+\/.+$/, patternLabel: "a MIME type (type/subtype)" }))
+    .optional(),
+});
+
+const inputConfig = struct({
+  ModelPackageVersionArn: modelPackageVersionArn.optional(),
+  ModelName: resourceName(63).optional(),
+  JobDurationInSeconds: integer(1, 18000).optional(),
+  TrafficPattern: trafficPattern.optional(),
+  ResourceLimit: struct({
+    MaxNumberOfTests: integer(1, 10).optional(),
+    MaxParallelOfTests: integer(1, 10).optional(),
+  }).optional(),
+  EndpointConfigurations: list(endpointConfiguration, 1, 10).optional(),
+  VolumeKmsKeyId: kmsKeyId.optional(),
+  ContainerConfig: containerConfig.optional(),
+  Endpoints: list(struct({ EndpointName: resourceName(63) }), 0, 1).optional(),
+  VpcConfig: struct({
+    SecurityGroupIds: list(
+      text({
+        max: 32,
+        pattern: /^sg-[0-9a-zA-Z]+$/,
+        patternRule: "security-group-format",
+        patternLabel: "a security group ID (sg-xxxxxxxx)",
+      }),
+      1,
+      5,
+    ),
+    Subnets: list(
+      text({ max: 32, pattern: /^[-0-9a-zA-Z]+$/, patternLabel: "a subnet ID" }),
+      1,
+      16,
+    ),
+  }).optional(),
+});
+
+const stoppingConditions = struct({
+  MaxInvocations: integer(1, 30000).optional(),
+  ModelLatencyThresholds: list(
+    struct({
+      Percentile: oneOf(LATENCY_PERCENTILES),
+      ValueInMilliseconds: integer(1),
+    }),
+    1,
+    1,
+  ).optional(),
+  FlatInvocations: oneOf(["Continue", "Stop"]).optional(),
+});
+
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const tag = struct({
+  Key: text({
+    min: 1,
+    max: 128,
+    pattern: TAG_TEXT,
+    patternLabel: "letters, digits, spaces and _.:/=+-@",
+  }),
+  Value: text({
+    max: 256,
+    pattern: TAG_TEXT,
+    patternLabel: "letters, digits, spaces and _.:/=+-@",
+  }),
+});
+
+export const jobRequestSchema = struct({
+  JobName: jobName.optional(),
+  JobType: oneOf(JOB_TYPES),
+  RoleArn: roleArn,
+  InputConfig: inputConfig,
+  JobDescription: text({ max: 128 }).optional(),
+  StoppingConditions: stoppingConditions.optional(),
+  OutputConfig: struct({
+    KmsKeyId: kmsKeyId.optional(),
+    CompiledOutputConfig: struct({ S3OutputUri: s3Uri.optional() }).optional(),
+  }).optional(),
+  Tags: list(tag, 0, 50).optional(),
+});
+
+/** irflow's own settings: everything that is not sent to SageMaker. */
+export const irflowSettingsSchema = struct({
+  runKey: text({
+    min: 1,
+    max: 64,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
+    patternLabel: "letters, digits and . _ : - (a schedule window or a re-run label)",
+  })
+    .optional()
+    .describe("Distinguishes runs of the same spec (a schedule window, a manual re-run)."),
+});
+
+export const SPEC_VERSION = 1;
+
+export const jobSpecSchema = struct({
+  $schema: z.string().optional(),
+  specVersion: z.literal(SPEC_VERSION, {
+    error: (issue) =>
+      issue.input === undefined
+        ? fail("required", "is required")
+        : fail("enum", `must be ${SPEC_VERSION}`),
+  }),
+  job: jobRequestSchema,
+  irflow: irflowSettingsSchema.optional(),
+}).meta({
+  title: "irflow job spec",
+  description:
+    "A CreateInferenceRecommendationsJob request (job) and irflow's own settings (irflow).",
+});
+
+export type JobSpec = z.output<typeof jobSpecSchema>;
+export type JobRequest = JobSpec["job"];
+export type IrflowSettings = NonNullable<JobSpec["irflow"]>;
+
+/** The spec's JSON Schema (draft 2020-12), for editors, docs and the event contract. */
+export function jobSpecJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(jobSpecSchema, { target: "draft-2020-12" }) as Record<string, unknown>;
+}
