@@ -42,12 +42,13 @@ function lengthMessage(min: number, max: number): string {
     : `must be at most ${max} characters long`;
 }
 
-function integer(min: number, max?: number) {
-  const range = max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
+function integer(min?: number, max?: number) {
   let schema = z
     .number({ error: (issue) => typeError(issue.input, "an integer") })
-    .int({ error: fail("type", "must be an integer") })
-    .min(min, { error: fail("range", `must be an integer ${range}`) });
+    .int({ error: fail("type", "must be an integer") });
+  if (min === undefined) return schema;
+  const range = max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
+  schema = schema.min(min, { error: fail("range", `must be an integer ${range}`) });
   if (max !== undefined) {
     schema = schema.max(max, { error: fail("range", `must be an integer ${range}`) });
   }
@@ -297,7 +298,7 @@ const stoppingConditions = struct({
   ModelLatencyThresholds: list(
     struct({
       Percentile: oneOf(LATENCY_PERCENTILES),
-      ValueInMilliseconds: integer(1),
+      ValueInMilliseconds: integer(),
     }),
     1,
     1,

@@ -28,7 +28,7 @@ export function validateSpec(input: unknown): SpecValidation {
   ];
   const warnings = sortIssues(findings.warnings);
   if (errors.length > 0 || !parsed.success) {
-    return { valid: false, errors: sortIssues(dedupe(errors)), warnings };
+    return { valid: false, errors: sortIssues(firstPerPath(errors)), warnings };
   }
   const jobName = jobNameFor(parsed.data);
   const spec = { ...parsed.data, job: { JobName: jobName, ...parsed.data.job } };
@@ -58,12 +58,12 @@ function splitRule(message: string): [string, string] {
   return [message.slice(0, at), message.slice(at + RULE_SEPARATOR.length)];
 }
 
-function dedupe(issues: SpecIssue[]): SpecIssue[] {
+/** One error per field: the first rule a value breaks is the one worth fixing first. */
+function firstPerPath(issues: SpecIssue[]): SpecIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
-    const key = `${issue.path}\u0000${issue.rule}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen.has(issue.path)) return false;
+    seen.add(issue.path);
     return true;
   });
 }

@@ -1,0 +1,121 @@
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "../../../src/cli/io.ts";
+import { main } from "../../../src/cli/main.ts";
+import { SPECS_DIR } from "../../support/specs.ts";
+
+const ROOT = join(import.meta.dirname, "../../..");
+
+function captureIo(stdin = ""): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    readStdin: async () => stdin,
+    cwd: ROOT,
+  };
+}
+
+const validSamples = readdirSync(SPECS_DIR).filter((file) => file.endsWith(".json"));
+const invalidSamples = readdirSync(join(SPECS_DIR, "invalid")).filter((file) =>
+  file.endsWith(".json"),
+);
+
+describe("irflow validate", () => {
+  it.each(validSamples)("accepts events/specs/%s", async (file) => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(["validate", "--json", join("events/specs", file)], io);
+
+    // Assess
+    const body = JSON.parse(io.out.join(""));
+    expect(body.errors).toEqual([]);
+    expect(code).toBe(0);
+    expect(body.spec.job.JobName).toBe(body.jobName);
+  });
+
+  it.each(invalidSamples)(
+    "rejects events/specs/invalid/%s with exactly that rule",
+    async (file) => {
+      // Prepare
+      const io = captureIo();
+      const rule = file.replace(/\.json$/, "").split("--")[0];
+
+      // Act
+      const code = await main(["validate", "--json", join("events/specs/invalid", file)], io);
+
+      // Assess
+      const body = JSON.parse(io.out.join(""));
+      expect(code).toBe(1);
+      expect(body.errors.map((error: { rule: string }) => error.rule)).toEqual([rule]);
+    },
+  );
+
+  it("prints each error with its path and rule for a person", async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(["validate", "events/specs/invalid/range--phase-users.json"], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.err.join("")).toContain(
+      "error job.InputConfig.TrafficPattern.Phases[0].InitialNumberOfUsers [range]: must be an integer from 1 to 3",
+    );
+  });
+
+  it("reads a spec from standard input with -", async () => {
+    // Prepare
+    const io = captureIo(JSON.stringify({ specVersion: 1, job: {} }));
+
+    // Act
+    const code = await main(["validate", "-"], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.err.join("")).toContain("job.RoleArn [required]");
+  });
+
+  it.each([
+    ["a missing file", "events/specs/none.json", "no such file"],
+    ["a directory", "events/specs", "it is a directory"],
+    ["text that is not JSON", "src/naming.ts", "is not valid JSON"],
+  ])("exits 2 with a clear message for %s", async (_label, path, message) => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(["validate", path], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(io.err.join("")).toContain(message);
+    expect(io.err.join("")).not.toContain("    at ");
+  });
+
+  it("runs as the installed irflow binary", async () => {
+    // Prepare
+    const run = promisify(execFile);
+
+    // Act
+    const { stdout } = await run(
+      process.execPath,
+      ["bin/irflow.js", "validate", "events/specs/default-model-package.json"],
+      { cwd: ROOT },
+    );
+
+    // Assess
+    expect(stdout).toMatch(
+      /^valid: events\/specs\/default-model-package\.json\njob name: fraud-xgboost-v7-[0-9a-f]{10}\n/,
+    );
+  });
+});
