@@ -34,6 +34,7 @@ export const RULES = {
   "parallel-tests": "MaxParallelOfTests is greater than MaxNumberOfTests.",
   "provisioned-concurrency": "ProvisionedConcurrency is not supported for recommendation jobs.",
   "load-test-percentile": "A custom load test (Advanced with TrafficPattern) takes P95 only.",
+  "burstable-instance": "Load tests (Advanced jobs) do not run on burstable ml.t2 instances.",
   "invalid-json": "The input is not JSON.",
   // Warnings: the documentation is silent, but the setting is probably a mistake.
   "advanced-only": "A load-test setting on a Default job, which does not run a load test.",
@@ -158,6 +159,18 @@ export function crossFieldRules(input: unknown): RuleFindings {
   const endpointConfigs = config.EndpointConfigurations;
   if (Array.isArray(endpointConfigs)) {
     endpointConfigs.forEach((endpointConfig, index) => {
+      const instanceType = field(endpointConfig, "InstanceType");
+      if (
+        jobType === "Advanced" &&
+        typeof instanceType === "string" &&
+        instanceType.startsWith("ml.t2.")
+      ) {
+        error(
+          `job.InputConfig.EndpointConfigurations[${index}].InstanceType`,
+          "burstable-instance",
+          `${instanceType} is burstable; load tests need consistent performance and do not run on the t2 family`,
+        );
+      }
       if (
         field(field(endpointConfig, "ServerlessConfig"), "ProvisionedConcurrency") !== undefined
       ) {

@@ -36,7 +36,9 @@ const trafficPattern = fc.oneof(
 );
 
 const endpointConfiguration = fc.oneof(
-  fc.constantFrom(...INSTANCE_TYPES).map((InstanceType) => ({ InstanceType })),
+  fc
+    .constantFrom(...INSTANCE_TYPES.filter((type) => !type.startsWith("ml.t2.")))
+    .map((InstanceType) => ({ InstanceType })),
   fc
     .record({
       MemorySizeInMB: fc.constantFrom(1024, 2048, 3072, 4096, 5120, 6144),

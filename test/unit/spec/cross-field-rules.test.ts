@@ -6,6 +6,7 @@ import { sampleSpec, setPath } from "../../support/specs.ts";
 const CREATE = "reference 004: create-inference-recommendations-job (CLI v2 web reference)";
 const LIMITS = "reference README: documented limits";
 const IC = "job.InputConfig";
+const TROUBLESHOOTING = "SageMaker developer guide: Troubleshoot Inference Recommender errors";
 
 interface CrossFieldCase {
   rule: string;
@@ -84,6 +85,14 @@ const CASES: CrossFieldCase[] = [
     passing: { "job.StoppingConditions.ModelLatencyThresholds[0].Percentile": "P95" },
     failing: { "job.StoppingConditions.ModelLatencyThresholds[0].Percentile": "P99" },
     path: "job.StoppingConditions.ModelLatencyThresholds[0].Percentile",
+  },
+  {
+    rule: "burstable-instance",
+    source: TROUBLESHOOTING,
+    sample: "advanced-phases.json",
+    passing: { [`${IC}.EndpointConfigurations[1].InstanceType`]: "ml.m5.large" },
+    failing: { [`${IC}.EndpointConfigurations[1].InstanceType`]: "ml.t2.medium" },
+    path: `${IC}.EndpointConfigurations[1].InstanceType`,
   },
 ];
 
