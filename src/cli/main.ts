@@ -1,10 +1,12 @@
 import { type CliIo, EXIT, processIo, UnreadableInputError } from "./io.ts";
+import { localCommand } from "./local.ts";
 import { validateCommand } from "./validate.ts";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; run: Command }> = {
   validate: { summary: "check a job spec and print its normalized form", run: validateCommand },
+  local: { summary: "run a part of the local stack (sagemaker)", run: localCommand },
 };
 
 export const usage = `Usage: irflow <command> [options]

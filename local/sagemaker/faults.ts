@@ -1,0 +1,108 @@
+/**
+ * Faults the emulator can inject, configured per run: API throttling and server errors, jobs that
+ * fail or never finish, single benchmarks that fail, and the account's limit on jobs in flight.
+ * Every decision is a pure function of the seed and the job name or call number, so a run with
+ * the same configuration fails the same way.
+ */
+import { z } from "zod";
+import { AwsServiceError } from "../aws-json.ts";
+import { seededUnit } from "./performance-random.ts";
+
+export const FAILURE_KINDS = ["model-error", "payload-error", "capacity"] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+const rate = z.number().min(0).max(1);
+
+export const faultConfigSchema = z.strictObject({
+  seed: z.string().default("irflow"),
+  /** Fraction of API calls answered with ThrottlingException. */
+  throttleRate: rate.default(0),
+  /** Fraction of API calls answered with a 500 or 503. */
+  serverErrorRate: rate.default(0),
+  /** Jobs whose name matches `match` (a regular expression) or that fall within `rate`. */
+  jobs: z
+    .array(
+      z.strictObject({
+        match: z.string().optional(),
+        rate: rate.optional(),
+        fate: z.enum(["fail", "stuck"]),
+        reason: z.enum(FAILURE_KINDS).default("model-error"),
+      }),
+    )
+    .default([]),
+  /** Benchmarks on these instance types fail; the job completes if any benchmark succeeds. */
+  benchmarks: z
+    .array(z.strictObject({ instanceType: z.string(), reason: z.enum(FAILURE_KINDS) }))
+    .default([]),
+  /** Jobs in flight (PENDING, IN_PROGRESS, STOPPING) allowed at once. */
+  accountJobLimit: z.number().int().min(1).default(10),
+});
+
+export type FaultConfig = z.output<typeof faultConfigSchema>;
+export type FaultConfigInput = z.input<typeof faultConfigSchema>;
+
+export type JobFate =
+  | { kind: "complete" }
+  | { kind: "fail"; reason: FailureKind }
+  | { kind: "stuck" };
+
+export class FaultInjector {
+  private config: FaultConfig;
+  private calls = 0;
+
+  constructor(config: FaultConfigInput = {}) {
+    this.config = faultConfigSchema.parse(config);
+  }
+
+  configure(config: FaultConfigInput): void {
+    this.config = faultConfigSchema.parse(config);
+    this.calls = 0;
+  }
+
+  get settings(): FaultConfig {
+    return this.config;
+  }
+
+  /** Throws the throttling or server error this call draws, if any. */
+  beforeCall(operation: string): void {
+    this.calls += 1;
+    const draw = seededUnit(this.config.seed, "call", String(this.calls));
+    if (draw < this.config.throttleRate) {
+      throw new AwsServiceError("ThrottlingException", `Rate exceeded for ${operation}`, 400);
+    }
+    if (draw < this.config.throttleRate + this.config.serverErrorRate) {
+      throw this.calls % 2 === 0
+        ? new AwsServiceError("ServiceUnavailable", "Service is unavailable, retry later", 503)
+        : new AwsServiceError("InternalFailure", "An internal error occurred", 500);
+    }
+  }
+
+  fateOf(jobName: string): JobFate {
+    for (const rule of this.config.jobs) {
+      const matches =
+        (rule.match !== undefined && new RegExp(rule.match).test(jobName)) ||
+        (rule.rate !== undefined && seededUnit(this.config.seed, "job", jobName) < rule.rate);
+      if (matches) {
+        return rule.fate === "stuck" ? { kind: "stuck" } : { kind: "fail", reason: rule.reason };
+      }
+    }
+    return { kind: "complete" };
+  }
+
+  benchmarkFailure(instanceType: string | undefined): FailureKind | undefined {
+    return this.config.benchmarks.find((rule) => rule.instanceType === instanceType)?.reason;
+  }
+}
+
+/** A failure reason in the manner of the service's own: what failed, where to look. */
+export function failureReason(kind: FailureKind, jobName: string, target: string): string {
+  const logs = `/aws/sagemaker/InferenceRecommendationsJobs, stream ${jobName}/execution`;
+  switch (kind) {
+    case "model-error":
+      return `Benchmark on ${target} failed: the model container did not answer the /ping health check before the startup timeout. See ${logs}.`;
+    case "payload-error":
+      return `Benchmark on ${target} failed: every invocation with the sample payload returned a client error (4xx). Check SamplePayloadUrl and SupportedContentTypes. See ${logs}.`;
+    case "capacity":
+      return `Benchmark on ${target} failed: ResourceLimitExceeded when creating the endpoint; the account's quota for ${target} endpoint usage is used up.`;
+  }
+}

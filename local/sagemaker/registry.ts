@@ -1,0 +1,254 @@
+/**
+ * The small part of the SageMaker model registry the local demos need: package groups, versioned
+ * packages with their inference metadata, approval changes, and the EventBridge event the real
+ * registry emits on each state change ("SageMaker Model Package State Change").
+ */
+import { AwsServiceError, type JsonObject } from "../aws-json.ts";
+
+export type ApprovalStatus = "Approved" | "Rejected" | "PendingManualApproval";
+const APPROVAL_STATUSES: readonly ApprovalStatus[] = [
+  "Approved",
+  "Rejected",
+  "PendingManualApproval",
+];
+
+export interface ModelPackage {
+  ModelPackageGroupName: string;
+  ModelPackageVersion: number;
+  ModelPackageArn: string;
+  ModelPackageName: string;
+  ModelPackageDescription?: string;
+  ModelPackageStatus: "Completed";
+  ModelApprovalStatus: ApprovalStatus;
+  CreationTime: Date;
+  LastModifiedTime: Date;
+  InferenceSpecification?: JsonObject;
+  Domain?: string;
+  Task?: string;
+  SamplePayloadUrl?: string;
+  CustomerMetadataProperties?: Record<string, string>;
+  ApprovalDescription?: string;
+}
+
+/** The EventBridge event the registry emits, without the envelope fields the bus adds. */
+export interface ModelPackageStateChange {
+  source: "aws.sagemaker";
+  detailType: "SageMaker Model Package State Change";
+  resources: string[];
+  detail: JsonObject;
+}
+
+export interface RegistryOptions {
+  region: string;
+  accountId: string;
+  now: () => Date;
+  onStateChange?: (event: ModelPackageStateChange) => void;
+}
+
+interface Group {
+  name: string;
+  arn: string;
+  description?: string;
+  creationTime: Date;
+  packages: ModelPackage[];
+}
+
+const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/([^/]+)\/(\d+)$/;
+
+export class ModelRegistry {
+  private readonly groups = new Map<string, Group>();
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  set onStateChange(listener: ((event: ModelPackageStateChange) => void) | undefined) {
+    this.options.onStateChange = listener;
+  }
+
+  createGroup(input: JsonObject): JsonObject {
+    const name = requireName(input.ModelPackageGroupName, "ModelPackageGroupName");
+    if (this.groups.has(name)) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Model Package Group ${name} already exists`,
+      );
+    }
+    const group: Group = {
+      name,
+      arn: `arn:aws:sagemaker:${this.options.region}:${this.options.accountId}:model-package-group/${name}`,
+      creationTime: this.options.now(),
+      packages: [],
+      ...(typeof input.ModelPackageGroupDescription === "string"
+        ? { description: input.ModelPackageGroupDescription }
+        : {}),
+    };
+    this.groups.set(name, group);
+    return { ModelPackageGroupArn: group.arn };
+  }
+
+  createPackage(input: JsonObject): JsonObject {
+    const groupName = groupNameOf(input.ModelPackageGroupName);
+    const group = this.groups.get(groupName);
+    if (!group) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Model Package Group ${groupName} does not exist`,
+      );
+    }
+    const approval = approvalStatus(input.ModelApprovalStatus ?? "PendingManualApproval");
+    const version = group.packages.length + 1;
+    const now = this.options.now();
+    const modelPackage: ModelPackage = {
+      ModelPackageGroupName: group.name,
+      ModelPackageVersion: version,
+      ModelPackageArn: `arn:aws:sagemaker:${this.options.region}:${this.options.accountId}:model-package/${group.name}/${version}`,
+      ModelPackageName: group.name,
+      ModelPackageStatus: "Completed",
+      ModelApprovalStatus: approval,
+      CreationTime: now,
+      LastModifiedTime: now,
+      ...optionalString(input, "ModelPackageDescription"),
+      ...optionalString(input, "Domain"),
+      ...optionalString(input, "Task"),
+      ...optionalString(input, "SamplePayloadUrl"),
+      ...(isObject(input.InferenceSpecification)
+        ? { InferenceSpecification: input.InferenceSpecification }
+        : {}),
+      ...(isObject(input.CustomerMetadataProperties)
+        ? { CustomerMetadataProperties: input.CustomerMetadataProperties as Record<string, string> }
+        : {}),
+    };
+    group.packages.push(modelPackage);
+    this.emit(modelPackage);
+    return { ModelPackageArn: modelPackage.ModelPackageArn };
+  }
+
+  /** A package by its version ARN, or undefined. */
+  find(arn: string): ModelPackage | undefined {
+    const match = PACKAGE_ARN.exec(arn);
+    if (!match?.[1] || !match[2]) return undefined;
+    return this.groups.get(match[1])?.packages[Number(match[2]) - 1];
+  }
+
+  describePackage(input: JsonObject): ModelPackage {
+    const name = String(input.ModelPackageName ?? "");
+    const found = this.find(name);
+    if (!found) {
+      throw new AwsServiceError("ValidationException", `Model Package ${name} does not exist`);
+    }
+    return found;
+  }
+
+  updatePackage(input: JsonObject): JsonObject {
+    const arn = String(input.ModelPackageArn ?? "");
+    const found = this.find(arn);
+    if (!found) {
+      throw new AwsServiceError("ValidationException", `Model Package ${arn} does not exist`);
+    }
+    if (input.ModelApprovalStatus !== undefined) {
+      found.ModelApprovalStatus = approvalStatus(input.ModelApprovalStatus);
+    }
+    if (typeof input.ApprovalDescription === "string") {
+      found.ApprovalDescription = input.ApprovalDescription;
+    }
+    if (isObject(input.CustomerMetadataProperties)) {
+      found.CustomerMetadataProperties = {
+        ...found.CustomerMetadataProperties,
+        ...(input.CustomerMetadataProperties as Record<string, string>),
+      };
+    }
+    found.LastModifiedTime = this.options.now();
+    this.emit(found);
+    return { ModelPackageArn: found.ModelPackageArn };
+  }
+
+  listPackages(input: JsonObject): JsonObject {
+    const groupName = input.ModelPackageGroupName
+      ? groupNameOf(input.ModelPackageGroupName)
+      : undefined;
+    const wanted = input.ModelApprovalStatus;
+    let packages = [...this.groups.values()]
+      .filter((group) => groupName === undefined || group.name === groupName)
+      .flatMap((group) => group.packages)
+      .filter((item) => wanted === undefined || item.ModelApprovalStatus === wanted);
+    const byName = input.SortBy === "Name";
+    packages.sort((a, b) =>
+      byName
+        ? a.ModelPackageArn.localeCompare(b.ModelPackageArn)
+        : a.CreationTime.getTime() - b.CreationTime.getTime() ||
+          a.ModelPackageVersion - b.ModelPackageVersion,
+    );
+    if (input.SortOrder !== "Ascending") packages = packages.reverse();
+    const start = Number(input.NextToken ?? 0) || 0;
+    const size = typeof input.MaxResults === "number" ? input.MaxResults : 100;
+    const page = packages.slice(start, start + size);
+    return {
+      ModelPackageSummaryList: page.map((item) => ({
+        ModelPackageName: item.ModelPackageName,
+        ModelPackageGroupName: item.ModelPackageGroupName,
+        ModelPackageVersion: item.ModelPackageVersion,
+        ModelPackageArn: item.ModelPackageArn,
+        ModelPackageDescription: item.ModelPackageDescription,
+        CreationTime: item.CreationTime,
+        ModelPackageStatus: item.ModelPackageStatus,
+        ModelApprovalStatus: item.ModelApprovalStatus,
+      })),
+      ...(start + size < packages.length ? { NextToken: String(start + size) } : {}),
+    };
+  }
+
+  private emit(modelPackage: ModelPackage): void {
+    this.options.onStateChange?.({
+      source: "aws.sagemaker",
+      detailType: "SageMaker Model Package State Change",
+      resources: [modelPackage.ModelPackageArn],
+      detail: {
+        ModelPackageGroupName: modelPackage.ModelPackageGroupName,
+        ModelPackageVersion: modelPackage.ModelPackageVersion,
+        ModelPackageArn: modelPackage.ModelPackageArn,
+        ModelPackageName: modelPackage.ModelPackageName,
+        ModelPackageStatus: modelPackage.ModelPackageStatus,
+        ModelApprovalStatus: modelPackage.ModelApprovalStatus,
+        CreationTime: modelPackage.CreationTime.getTime(),
+        LastModifiedTime: modelPackage.LastModifiedTime.getTime(),
+        ...(modelPackage.Domain ? { Domain: modelPackage.Domain } : {}),
+        ...(modelPackage.Task ? { Task: modelPackage.Task } : {}),
+      },
+    });
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function optionalString(input: JsonObject, key: string): JsonObject {
+  return typeof input[key] === "string" ? { [key]: input[key] } : {};
+}
+
+function requireName(value: unknown, field: string): string {
+  if (typeof value !== "string" || !GROUP_NAME.test(value)) {
+    throw new AwsServiceError(
+      "ValidationException",
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${GROUP_NAME.source}`,
+    );
+  }
+  return value;
+}
+
+/** A group is named by its name or by its ARN. */
+function groupNameOf(value: unknown): string {
+  const text = String(value ?? "");
+  const fromArn = /:model-package-group\/(.+)$/.exec(text)?.[1];
+  return requireName(fromArn ?? text, "ModelPackageGroupName");
+}
+
+function approvalStatus(value: unknown): ApprovalStatus {
+  if (!APPROVAL_STATUSES.includes(value as ApprovalStatus)) {
+    throw new AwsServiceError(
+      "ValidationException",
+      `ModelApprovalStatus must be one of ${APPROVAL_STATUSES.join(", ")}`,
+    );
+  }
+  return value as ApprovalStatus;
+}
