@@ -1,0 +1,403 @@
+/**
+ * Runs an ASL definition (JSONPath) in process on aws-local-stepfunctions, with Task states bound
+ * to local handlers and idle time (Wait states, Retry intervals) shortened by a time scale.
+ *
+ * Time scale: `timeScale: 600` turns a 600 s wait into 1 s. It applies to Wait states (`Seconds`,
+ * `SecondsPath`, and the time left until `Timestamp`/`TimestampPath`) and to Retry
+ * `IntervalSeconds`/`MaxDelaySeconds` (backoff and jitter keep working). Time limits stay real:
+ * the state machine's and Task states' `TimeoutSeconds` bound handlers that run at real speed.
+ */
+import "./polyfill.ts";
+import { randomUUID } from "node:crypto";
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  type RunOptions as LibraryRunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from "aws-local-stepfunctions";
+import {
+  type AslObject,
+  isAslObject,
+  LOCAL_WAIT_RESOURCE,
+  type PreparedDefinition,
+  parseDefinition,
+  prepareDefinition,
+  readTaskEnvelope,
+  type StateInfo,
+  type WaitPayload,
+} from "./definition.ts";
+import { InvalidRunnerOption } from "./errors.ts";
+import {
+  type AccountLocation,
+  lambdaInvokeResult,
+  resolveTaskTarget,
+  TaskFailure,
+} from "./targets.ts";
+
+export { TaskFailure } from "./targets.ts";
+
+/** What a bound handler learns about the invocation, in the spirit of a Lambda context. */
+export interface LocalLambdaContext {
+  /** The bare function name, or the resource ARN for non-Lambda resources. */
+  readonly functionName: string;
+  readonly invokedFunctionArn: string;
+  readonly awsRequestId: string;
+  readonly stateName: string;
+  readonly executionArn: string | undefined;
+  /** Aborts when the execution stops, fails, times out or ends. */
+  readonly signal: AbortSignal;
+}
+
+export type LocalTaskHandler = (input: unknown, context: LocalLambdaContext) => Promise<unknown>;
+
+/**
+ * Handlers by key. A Lambda function is looked up by the name or ARN as written, then its full
+ * ARN, then its bare name; any other resource by its full `Resource` ARN.
+ */
+export type LocalTaskHandlers = Readonly<Record<string, LocalTaskHandler>>;
+
+export interface LocalRunnerOptions {
+  /** Read at each invocation, so a caller may bind handlers after creating the runner. */
+  handlers: LocalTaskHandlers;
+  /** How many times faster than real time idle time passes; default 1. */
+  timeScale?: number;
+  /** Used to build the ARN of Lambda functions given by name; default us-east-1. */
+  region?: string;
+  /** Default 000000000000. */
+  accountId?: string;
+}
+
+/** Identity of the execution, exposed to the definition as the Context Object (`$$`). */
+export interface LocalRunOptions {
+  executionArn?: string;
+  executionName?: string;
+  stateMachineArn?: string;
+  stateMachineName?: string;
+  roleArn?: string;
+}
+
+export type RunOutcome =
+  | { status: "SUCCEEDED"; output: unknown }
+  | { status: "FAILED"; error: string; cause: string }
+  | { status: "ABORTED" }
+  | { status: "TIMED_OUT"; error: "States.Timeout"; cause: string };
+
+interface StateEventFields {
+  timestamp: Date;
+  stateName: string;
+  /** The type as written in the definition (a Wait state runs as a Task locally). */
+  stateType: string;
+  resource?: string;
+  /** The Map iteration the state ran in, if any. */
+  iteration?: number;
+}
+
+export type RunEvent =
+  | { type: "ExecutionStarted"; timestamp: Date; input: unknown }
+  | { type: "ExecutionSucceeded"; timestamp: Date; output: unknown }
+  | { type: "ExecutionFailed"; timestamp: Date; error: string; cause: string }
+  | { type: "ExecutionAborted"; timestamp: Date }
+  | { type: "ExecutionTimedOut"; timestamp: Date }
+  | ({ type: "StateEntered"; input: unknown } & StateEventFields)
+  | ({ type: "StateExited"; output: unknown } & StateEventFields)
+  | ({ type: "StateFailed"; error: string; cause: string } & StateEventFields)
+  | ({ type: "StateRetried"; attempt: number } & StateEventFields)
+  | ({ type: "StateCaught"; next: string } & StateEventFields)
+  | {
+      type: "MapIterationStarted" | "MapIterationSucceeded";
+      timestamp: Date;
+      stateName: string;
+      index: number;
+    }
+  | {
+      type: "MapIterationFailed";
+      timestamp: Date;
+      stateName: string;
+      index: number;
+      error: string;
+      cause: string;
+    }
+  | {
+      type: "ParallelBranchStarted" | "ParallelBranchSucceeded";
+      timestamp: Date;
+      stateName: string;
+    }
+  | {
+      type: "ParallelBranchFailed";
+      timestamp: Date;
+      stateName: string;
+      error: string;
+      cause: string;
+    };
+
+export interface LocalRun {
+  /** Settles once the execution closes and its events are recorded; never rejects. */
+  readonly outcome: Promise<RunOutcome>;
+  /** Events so far, in order; grows while the execution runs. */
+  readonly events: readonly RunEvent[];
+  /** Aborts the execution; in-flight handlers see their `signal` abort. */
+  stop(): void;
+}
+
+type JsonValue = Parameters<StateMachine["run"]>[0];
+type LibraryEvent =
+  ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer Event> ? Event : never;
+type LibraryTaskHandler = NonNullable<
+  NonNullable<LibraryRunOptions["overrides"]>["taskResourceLocalHandlers"]
+>[string];
+
+const DEFAULT_LOCATION: AccountLocation = { region: "us-east-1", accountId: "000000000000" };
+
+export class LocalStateMachineRunner {
+  /** The definition as given, parsed and validated. */
+  readonly definition: AslObject;
+  private readonly prepared: PreparedDefinition;
+  private readonly machine: StateMachine;
+  private readonly handlers: LocalTaskHandlers;
+  private readonly timeScale: number;
+  private readonly location: AccountLocation;
+
+  /** Throws `InvalidDefinition` for a definition AWS would reject or that uses JSONata. */
+  constructor(definition: string | object, options: LocalRunnerOptions) {
+    const timeScale = options.timeScale ?? 1;
+    if (!Number.isFinite(timeScale) || timeScale <= 0) {
+      throw new InvalidRunnerOption(`timeScale must be a positive number, got ${timeScale}`);
+    }
+    this.definition = parseDefinition(definition);
+    this.prepared = prepareDefinition(this.definition, timeScale);
+    // Validated above, in its original form; the rewrite uses a resource no validator knows.
+    this.machine = new StateMachine(this.prepared.definition as unknown as StateMachineDefinition, {
+      validationOptions: { noValidate: true },
+    });
+    this.handlers = options.handlers;
+    this.timeScale = timeScale;
+    this.location = {
+      region: options.region ?? DEFAULT_LOCATION.region,
+      accountId: options.accountId ?? DEFAULT_LOCATION.accountId,
+    };
+  }
+
+  /** Runs to the end and returns how the execution closed. */
+  run(input: unknown, options: LocalRunOptions = {}): Promise<RunOutcome> {
+    return this.start(input, options).outcome;
+  }
+
+  /** Starts an execution; `input` must be JSON-serializable. */
+  start(input: unknown, options: LocalRunOptions = {}): LocalRun {
+    const lifetime = new AbortController();
+    const dispatch = this.dispatcher(options.executionArn, lifetime.signal);
+    const taskResourceLocalHandlers = Object.fromEntries(
+      this.prepared.taskStateNames.map((name) => [name, dispatch]),
+    );
+    const execution = this.machine.run(toJson(input), {
+      overrides: { taskResourceLocalHandlers },
+      context: contextObject(options),
+    });
+
+    const events: RunEvent[] = [];
+    const recorded = (async () => {
+      for await (const event of execution.eventLogs) {
+        const runEvent = toRunEvent(event, this.prepared.states);
+        if (runEvent) events.push(runEvent);
+      }
+    })();
+    const outcome = settle(execution.result).then(async (closed) => {
+      await recorded;
+      lifetime.abort();
+      return closed;
+    });
+
+    return {
+      outcome,
+      events,
+      stop: () => {
+        execution.abort();
+        lifetime.abort();
+      },
+    };
+  }
+
+  private dispatcher(executionArn: string | undefined, signal: AbortSignal): LibraryTaskHandler {
+    return async (envelopeValue) => {
+      // The library reaches the first Task synchronously inside run(); yield so handlers start
+      // only after start() has returned and the caller has recorded the execution.
+      await Promise.resolve();
+      const envelope = readTaskEnvelope(envelopeValue);
+      if (envelope.resource === LOCAL_WAIT_RESOURCE) {
+        return toJson(await this.wait(envelope.payload, signal));
+      }
+      const target = resolveTaskTarget(envelope.resource, envelope.payload, this.location);
+      const key = target.handlerKeys.find((candidate) => Object.hasOwn(this.handlers, candidate));
+      const handler = key === undefined ? undefined : this.handlers[key];
+      if (!handler) {
+        throw target.kind === "lambda"
+          ? new TaskFailure(
+              "Lambda.ResourceNotFoundException",
+              `Function not found: ${target.invokedFunctionArn} (no local handler bound)`,
+            )
+          : new TaskFailure("States.Runtime", `No local handler bound to ${target.resource}`);
+      }
+      const context: LocalLambdaContext = {
+        functionName: target.kind === "lambda" ? target.functionName : target.resource,
+        invokedFunctionArn: target.kind === "lambda" ? target.invokedFunctionArn : target.resource,
+        awsRequestId: randomUUID(),
+        stateName: envelope.state,
+        executionArn,
+        signal,
+      };
+      let result: unknown;
+      try {
+        result = await handler(structuredClone(target.payload), context);
+      } catch (thrown) {
+        throw TaskFailure.fromThrown(thrown);
+      }
+      const isInvoke = target.kind === "lambda" && target.integration === "invoke";
+      return toJson(isInvoke ? lambdaInvokeResult(toJson(result)) : result);
+    };
+  }
+
+  private async wait(payload: unknown, signal: AbortSignal): Promise<unknown> {
+    const { input, seconds, timestamp }: Partial<WaitPayload> = isAslObject(payload) ? payload : {};
+    let realSeconds: number;
+    if (seconds !== undefined) {
+      if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0) {
+        throw new TaskFailure(
+          "States.Runtime",
+          `Wait seconds must be a non-negative integer, got ${JSON.stringify(seconds)}`,
+        );
+      }
+      realSeconds = seconds;
+    } else {
+      const until = typeof timestamp === "string" ? Date.parse(timestamp) : Number.NaN;
+      if (Number.isNaN(until)) {
+        throw new TaskFailure(
+          "States.Runtime",
+          `Wait timestamp must be an ISO 8601 timestamp, got ${JSON.stringify(timestamp)}`,
+        );
+      }
+      realSeconds = Math.max(0, (until - Date.now()) / 1000);
+    }
+    await sleep((realSeconds * 1000) / this.timeScale, signal);
+    return input;
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+async function settle(result: Promise<JsonValue>): Promise<RunOutcome> {
+  try {
+    return { status: "SUCCEEDED", output: await result };
+  } catch (error) {
+    if (error instanceof ExecutionAbortedError) return { status: "ABORTED" };
+    if (error instanceof ExecutionTimeoutError) {
+      return {
+        status: "TIMED_OUT",
+        error: "States.Timeout",
+        cause: "The execution ran longer than its TimeoutSeconds",
+      };
+    }
+    const failure = error instanceof ExecutionError ? error.cause : error;
+    if (failure instanceof Error) {
+      return { status: "FAILED", error: failure.name, cause: failure.message };
+    }
+    return { status: "FAILED", error: "States.Runtime", cause: causeText(failure) };
+  }
+}
+
+function contextObject(options: LocalRunOptions): NonNullable<LibraryRunOptions["context"]> {
+  const execution: Record<string, string> = {};
+  if (options.executionArn) execution.Id = options.executionArn;
+  if (options.executionName) execution.Name = options.executionName;
+  if (options.roleArn) execution.RoleArn = options.roleArn;
+  const stateMachine: Record<string, string> = {};
+  if (options.stateMachineArn) stateMachine.Id = options.stateMachineArn;
+  if (options.stateMachineName) stateMachine.Name = options.stateMachineName;
+  return { Execution: execution, StateMachine: stateMachine };
+}
+
+function toRunEvent(
+  event: LibraryEvent,
+  states: ReadonlyMap<string, StateInfo>,
+): RunEvent | undefined {
+  const timestamp = new Date(event.timestamp);
+  switch (event.type) {
+    case "ExecutionStarted":
+      return { type: event.type, timestamp, input: event.input };
+    case "ExecutionSucceeded":
+      return { type: event.type, timestamp, output: event.output };
+    case "ExecutionFailed":
+      return { type: event.type, timestamp, error: event.Error, cause: causeText(event.Cause) };
+    case "ExecutionAborted":
+      return { type: event.type, timestamp };
+    case "ExecutionTimeout":
+      return { type: "ExecutionTimedOut", timestamp };
+    case "MapIterationStarted":
+    case "MapIterationSucceeded":
+      return { type: event.type, timestamp, stateName: event.parentState.name, index: event.index };
+    case "MapIterationFailed":
+      return {
+        type: event.type,
+        timestamp,
+        stateName: event.parentState.name,
+        index: event.index,
+        error: event.Error,
+        cause: causeText(event.Cause),
+      };
+    case "ParallelBranchStarted":
+    case "ParallelBranchSucceeded":
+      return { type: event.type, timestamp, stateName: event.parentState.name };
+    case "ParallelBranchFailed":
+      return {
+        type: event.type,
+        timestamp,
+        stateName: event.parentState.name,
+        error: event.Error,
+        cause: causeText(event.Cause),
+      };
+  }
+  const info = states.get(event.state.name);
+  const fields: StateEventFields = {
+    timestamp,
+    stateName: event.state.name,
+    stateType: info?.type ?? event.state.type,
+    ...(info?.resource === undefined ? {} : { resource: info.resource }),
+    ...(event.index === undefined ? {} : { iteration: event.index }),
+  };
+  switch (event.type) {
+    case "StateEntered":
+      return { type: event.type, input: event.state.input, ...fields };
+    case "StateExited":
+      return { type: event.type, output: event.state.output ?? null, ...fields };
+    case "StateFailed":
+      return { type: event.type, error: event.Error, cause: causeText(event.Cause), ...fields };
+    case "StateRetried":
+      return { type: event.type, attempt: event.retry.attempt, ...fields };
+    case "StateCaught":
+      return { type: event.type, next: event.catch.catcher.Next, ...fields };
+  }
+  return undefined;
+}
+
+function causeText(cause: unknown): string {
+  if (typeof cause === "string") return cause;
+  if (cause instanceof Error) return cause.message;
+  return JSON.stringify(cause) ?? "";
+}
+
+function toJson(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
