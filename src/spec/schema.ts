@@ -345,6 +345,11 @@ export const irflowSettingsSchema = struct({
   })
     .optional()
     .describe("Distinguishes runs of the same spec (a schedule window, a manual re-run)."),
+  deadlineSeconds: integer(300, 172800)
+    .optional()
+    .describe(
+      "How long irflow waits for the job before stopping it and reporting a time-out (default: 2 h for Default jobs, JobDurationInSeconds + 30 min for Advanced).",
+    ),
 });
 
 export const SPEC_VERSION = 1;

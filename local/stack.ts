@@ -1,0 +1,210 @@
+/**
+ * The whole local stack in one process, on 127.0.0.1: the SageMaker emulator, DynamoDB
+ * (dynalite, in memory), EventBridge and Step Functions running statemachine/irflow.asl.json with
+ * each Task bound to the real handler module. The handlers find the services through the
+ * standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they would find AWS.
+ */
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import {
+  bindDefinition,
+  DEFINITION_PATH,
+  WORKFLOW_FUNCTIONS,
+  type WorkflowFunction,
+} from "../src/workflow/functions.ts";
+import { BY_MODEL_INDEX } from "../src/workflow/store.ts";
+import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
+import type { FaultConfigInput } from "./sagemaker/faults.ts";
+import { type RunningSageMaker, startSageMakerServer } from "./sagemaker/server.ts";
+import { seedModelRegistry } from "./seed.ts";
+import type { LocalLambdaContext } from "./stepfunctions/runner.ts";
+import { startStepFunctionsServer } from "./stepfunctions/server.ts";
+import { LocalStepFunctions } from "./stepfunctions/service.ts";
+
+export const LOCAL_REGION = "us-east-1";
+export const LOCAL_ACCOUNT = "111122223333";
+export const LOCAL_TABLE = "irflow-local-jobs";
+export const LOCAL_BUS = "irflow-local";
+export const STATE_MACHINE_NAME = "irflow";
+const ROOT = join(import.meta.dirname, "..");
+
+export interface LocalStackOptions {
+  /** Simulated seconds per real second, for the SageMaker clock and for Wait and Retry states. */
+  timeScale?: number;
+  faults?: FaultConfigInput;
+  /** Powertools log level for the handlers (default WARN, so a demo stays readable). */
+  logLevel?: string;
+}
+
+export interface LocalStack {
+  endpoints: { sagemaker: string; dynamodb: string; eventbridge: string; stepfunctions: string };
+  stateMachineArn: string;
+  sagemaker: RunningSageMaker;
+  eventbridge: EventBridgeServer;
+  stepFunctions: LocalStepFunctions;
+  /** The environment the handlers run with; give it to any client of the stack. */
+  environment: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const timeScale = options.timeScale ?? 600;
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const sagemaker = await startSageMakerServer({
+      timeScale,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      ...(options.faults ? { faults: options.faults } : {}),
+    });
+    closers.push(() => sagemaker.close());
+    seedModelRegistry(sagemaker.service.registry);
+
+    const dynamodb = await startDynalite();
+    closers.push(dynamodb.close);
+
+    const eventbridge = await startEventBridgeServer({
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+    });
+    closers.push(() => eventbridge.close());
+    eventbridge.bus.createEventBus({ Name: LOCAL_BUS });
+
+    const environment: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge.endpoint,
+      TABLE_NAME: LOCAL_TABLE,
+      EVENT_BUS_NAME: LOCAL_BUS,
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
+    };
+    // The handlers read these at import, as a Lambda reads its environment at cold start.
+    Object.assign(process.env, environment);
+    await createJobsTable(dynamodb.endpoint);
+
+    const stepFunctions = new LocalStepFunctions({
+      timeScale,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+    });
+    closers.push(async () => stepFunctions.close());
+    for (const name of Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunction[]) {
+      stepFunctions.bindHandler(functionArn(name), await loadHandler(name));
+    }
+    const definition = bindDefinition(
+      await readFile(join(ROOT, DEFINITION_PATH), "utf8"),
+      functionArn,
+    );
+    const { stateMachineArn } = stepFunctions.createStateMachine({
+      name: STATE_MACHINE_NAME,
+      definition,
+    });
+    const sfnServer = await startStepFunctionsServer({ service: stepFunctions });
+    closers.push(() => sfnServer.close());
+    environment.AWS_ENDPOINT_URL_SFN = sfnServer.endpoint;
+    process.env.AWS_ENDPOINT_URL_SFN = sfnServer.endpoint;
+
+    return {
+      endpoints: {
+        sagemaker: sagemaker.endpoint,
+        dynamodb: dynamodb.endpoint,
+        eventbridge: eventbridge.endpoint,
+        stepfunctions: sfnServer.endpoint,
+      },
+      stateMachineArn,
+      sagemaker,
+      eventbridge,
+      stepFunctions,
+      environment,
+      close: () => closeAll(closers),
+    };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+export function functionArn(name: WorkflowFunction): string {
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:irflow-local-${name}`;
+}
+
+type LambdaHandler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
+
+async function loadHandler(name: WorkflowFunction) {
+  const module = (await import(join(ROOT, WORKFLOW_FUNCTIONS[name]))) as { handler: LambdaHandler };
+  return (input: unknown, context: LocalLambdaContext) =>
+    module.handler(input, {
+      functionName: `irflow-local-${name}`,
+      functionVersion: "$LATEST",
+      invokedFunctionArn: context.invokedFunctionArn,
+      memoryLimitInMB: "512",
+      awsRequestId: context.awsRequestId || randomUUID(),
+      logGroupName: `/aws/lambda/irflow-local-${name}`,
+      logStreamName: "local",
+      callbackWaitsForEmptyEventLoop: false,
+      getRemainingTimeInMillis: () => 60_000,
+    });
+}
+
+async function startDynalite(): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The table as serverless.yml declares it: one item per job, and the by-model index. */
+async function createJobsTable(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  await client.send(
+    new CreateTableCommand({
+      TableName: LOCAL_TABLE,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: "jobName", AttributeType: "S" },
+        { AttributeName: "modelKey", AttributeType: "S" },
+        { AttributeName: "createdAt", AttributeType: "S" },
+      ],
+      KeySchema: [{ AttributeName: "jobName", KeyType: "HASH" }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: BY_MODEL_INDEX,
+          KeySchema: [
+            { AttributeName: "modelKey", KeyType: "HASH" },
+            { AttributeName: "createdAt", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+      ],
+    }),
+  );
+  client.destroy();
+}
+
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers.reverse()) {
+    await close().catch(() => undefined);
+  }
+}

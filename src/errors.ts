@@ -1,0 +1,72 @@
+/**
+ * Errors that the state machine routes on. Each class's `name` is the exact string used in the
+ * ASL's ErrorEquals (Step Functions matches a Lambda error by the thrown error's name).
+ */
+
+/** A transient AWS failure (throttling, 5xx, network): retry with backoff. */
+export class TransientAwsError extends Error {
+  override readonly name = "TransientAwsError";
+}
+
+/** The account already runs as many Inference Recommender jobs as its quota allows. */
+export class AccountJobLimitError extends Error {
+  override readonly name = "AccountJobLimitError";
+}
+
+/** SageMaker refused the request itself (ValidationException): the spec cannot run as is. */
+export class JobRejectedError extends Error {
+  override readonly name = "JobRejectedError";
+}
+
+/** A job with this name exists and was not created by this execution. */
+export class JobNameTakenError extends Error {
+  override readonly name = "JobNameTakenError";
+}
+
+/** The job record changed under this step (another writer won the conditional write). */
+export class RecordConflictError extends Error {
+  override readonly name = "RecordConflictError";
+}
+
+/** Some outcome events were not accepted by EventBridge after every retry. */
+export class EventPublishError extends Error {
+  override readonly name = "EventPublishError";
+}
+
+/** The configuration read at cold start is missing or malformed. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export const RETRYABLE_ERRORS = [TransientAwsError.name, RecordConflictError.name] as const;
+
+const THROTTLING = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "ServiceUnavailable",
+  "InternalFailure",
+  "InternalServerError",
+  "InternalServerException",
+]);
+
+/**
+ * Turns an AWS SDK error into the named error the state machine routes on; anything else is
+ * returned unchanged.
+ */
+export function classifyAwsError(error: unknown, action: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const transient =
+    THROTTLING.has(error.name) ||
+    (status !== undefined && status >= 500) ||
+    ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "TimeoutError"].includes(
+      (error as { code?: string }).code ?? error.name,
+    );
+  if (transient) {
+    return new TransientAwsError(`${action}: ${error.name}: ${error.message}`, { cause: error });
+  }
+  return error;
+}

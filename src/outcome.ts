@@ -1,0 +1,206 @@
+/**
+ * The outcome event: one per job, on the configured bus. Its detail is versioned and described by
+ * a JSON Schema per detail-type (events/schemas/), generated from the zod schemas below.
+ */
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+} from "@aws-sdk/client-eventbridge";
+import { z } from "zod";
+import { classifyAwsError, EventPublishError } from "./errors.ts";
+import type { JobRecord, Outcome } from "./workflow/record.ts";
+
+export const OUTCOME_SCHEMA_VERSION = "1.0";
+
+export const DETAIL_TYPES: Record<Outcome, string> = {
+  selected: "Inference Recommendation Selected",
+  failed: "Inference Recommendation Failed",
+  "timed-out": "Inference Recommendation Timed Out",
+  rejected: "Inference Recommendation Rejected",
+};
+
+const metricsSchema = z
+  .strictObject({
+    costPerHour: z.number().nonnegative().optional(),
+    costPerInference: z.number().nonnegative().optional(),
+    maxInvocations: z.number().nonnegative().optional().describe("requests per minute"),
+    modelLatencyMs: z.number().nonnegative().optional(),
+    cpuUtilization: z.number().nonnegative().optional(),
+    memoryUtilization: z.number().nonnegative().optional(),
+    modelSetupTimeMs: z.number().nonnegative().optional(),
+  })
+  .describe("Metrics as SageMaker reported them; a metric it reported as NaN is absent.");
+
+const recommendationSchema = z.strictObject({
+  recommendationId: z.string(),
+  endpointType: z.enum(["RealTime", "Serverless"]),
+  instanceType: z.string().optional(),
+  instanceCount: z.number().int().min(1),
+  serverless: z
+    .strictObject({ memorySizeInMB: z.number().int(), maxConcurrency: z.number().int() })
+    .optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+  metrics: metricsSchema,
+});
+
+const baseDetail = {
+  schemaVersion: z.literal(OUTCOME_SCHEMA_VERSION),
+  jobName: z.string(),
+  jobArn: z.string().optional(),
+  jobType: z.enum(["Default", "Advanced"]).optional(),
+  status: z
+    .string()
+    .describe("The last SageMaker job status (or REJECTED when no job was created)."),
+  specHash: z.string().optional(),
+  executionArn: z.string(),
+  trigger: z.strictObject({
+    type: z.enum(["manual", "model-registry", "schedule"]),
+    detail: z.string().optional(),
+  }),
+  model: z.strictObject({
+    key: z.string(),
+    kind: z.enum(["model-package", "model", "unknown"]),
+    packageGroup: z.string().optional(),
+    packageVersion: z.number().int().optional(),
+    packageArn: z.string().optional(),
+    modelName: z.string().optional(),
+  }),
+  timings: z.strictObject({
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    durationSeconds: z.number().nonnegative(),
+    polls: z.number().int().nonnegative(),
+  }),
+};
+
+const failureSchema = z.strictObject({
+  reason: z.string(),
+  step: z.string().optional(),
+  errors: z
+    .array(z.strictObject({ path: z.string(), rule: z.string(), message: z.string() }))
+    .optional(),
+});
+
+export const outcomeDetailSchemas = {
+  selected: z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("selected"),
+    selected: recommendationSchema,
+    alternatives: z
+      .array(recommendationSchema)
+      .describe("The other eligible recommendations, best first."),
+    ineligible: z.array(z.strictObject({ recommendationId: z.string(), reason: z.string() })),
+  }),
+  failed: z.strictObject({ ...baseDetail, outcome: z.literal("failed"), failure: failureSchema }),
+  "timed-out": z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("timed-out"),
+    failure: failureSchema,
+  }),
+  rejected: z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("rejected"),
+    failure: failureSchema,
+  }),
+} satisfies Record<Outcome, z.ZodType>;
+
+export type OutcomeDetail = z.output<(typeof outcomeDetailSchemas)[Outcome]>;
+
+export function outcomeJsonSchemas(): Record<Outcome, Record<string, unknown>> {
+  const entries = Object.entries(outcomeDetailSchemas).map(([outcome, schema]) => [
+    outcome,
+    {
+      $id: `urn:irflow:schema:outcome-${outcome}:${OUTCOME_SCHEMA_VERSION}`,
+      title: `irflow event detail: ${DETAIL_TYPES[outcome as Outcome]}`,
+      ...z.toJSONSchema(schema, { target: "draft-2020-12" }),
+    },
+  ]);
+  return Object.fromEntries(entries) as Record<Outcome, Record<string, unknown>>;
+}
+
+/** The event detail for a finished record; throws if the record does not fit the schema. */
+export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail {
+  const outcome = record.outcome ?? "failed";
+  const finishedAt = record.completedAt ?? now.toISOString();
+  const common = {
+    schemaVersion: OUTCOME_SCHEMA_VERSION,
+    outcome,
+    jobName: record.jobName,
+    ...(record.jobArn ? { jobArn: record.jobArn } : {}),
+    ...(record.jobType ? { jobType: record.jobType } : {}),
+    status: record.status,
+    ...(record.specHash ? { specHash: record.specHash } : {}),
+    executionArn: record.executionArn,
+    trigger: record.trigger,
+    model: record.model,
+    timings: {
+      startedAt: record.createdAt,
+      finishedAt,
+      durationSeconds: Math.max(0, (Date.parse(finishedAt) - Date.parse(record.createdAt)) / 1000),
+      polls: record.pollCount,
+    },
+  };
+  const detail =
+    outcome === "selected"
+      ? {
+          ...common,
+          selected: record.selected,
+          alternatives: (record.recommendations ?? []).filter(
+            (candidate) => candidate.recommendationId !== record.selected?.recommendationId,
+          ),
+          ineligible: record.ineligible ?? [],
+        }
+      : {
+          ...common,
+          failure: record.failure ?? { reason: "the workflow stopped without a reason" },
+        };
+  return outcomeDetailSchemas[outcome].parse(detail);
+}
+
+export interface PublishOptions {
+  busName: string;
+  source: string;
+  /** Attempts for entries EventBridge did not accept (FailedEntryCount > 0). */
+  attempts?: number;
+  /** Waits between attempts; injectable so tests do not sleep. */
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+/** Puts one event and retries it while EventBridge reports it as a failed entry. */
+export async function publishOutcome(
+  events: EventBridgeClient,
+  detail: OutcomeDetail,
+  options: PublishOptions,
+): Promise<string> {
+  const attempts = options.attempts ?? 4;
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  let lastError = "";
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    let response: PutEventsCommandOutput;
+    try {
+      response = await events.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: options.busName,
+              Source: options.source,
+              DetailType: DETAIL_TYPES[detail.outcome],
+              Resources: detail.jobArn ? [detail.jobArn] : [],
+              Detail: JSON.stringify(detail),
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      throw classifyAwsError(error, "publish the outcome event");
+    }
+    const entry = response.Entries?.[0];
+    if (!response.FailedEntryCount && entry?.EventId) return entry.EventId;
+    lastError = `${entry?.ErrorCode ?? "unknown"}: ${entry?.ErrorMessage ?? "no message"}`;
+    if (attempt < attempts) await sleep(200 * 2 ** (attempt - 1));
+  }
+  throw new EventPublishError(
+    `EventBridge did not accept the ${detail.outcome} event for ${detail.jobName} after ${attempts} attempts (${lastError})`,
+  );
+}
