@@ -154,7 +154,7 @@ async function loadHandler(name: WorkflowFunction) {
     });
 }
 
-async function startDynalite(): Promise<{ endpoint: string; close: () => Promise<void> }> {
+export async function startDynalite(): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -172,7 +172,7 @@ async function startDynalite(): Promise<{ endpoint: string; close: () => Promise
 }
 
 /** The table as serverless.yml declares it: one item per job, and the by-model index. */
-async function createJobsTable(endpoint: string): Promise<void> {
+export async function createJobsTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,

@@ -49,6 +49,8 @@ export type JobFate =
 export class FaultInjector {
   private config: FaultConfig;
   private calls = 0;
+  /** How many faults were injected, for tests and the demo to report. */
+  readonly injected = { throttled: 0, serverErrors: 0 };
 
   constructor(config: FaultConfigInput = {}) {
     this.config = faultConfigSchema.parse(config);
@@ -68,9 +70,11 @@ export class FaultInjector {
     this.calls += 1;
     const draw = seededUnit(this.config.seed, "call", String(this.calls));
     if (draw < this.config.throttleRate) {
+      this.injected.throttled += 1;
       throw new AwsServiceError("ThrottlingException", `Rate exceeded for ${operation}`, 400);
     }
     if (draw < this.config.throttleRate + this.config.serverErrorRate) {
+      this.injected.serverErrors += 1;
       throw this.calls % 2 === 0
         ? new AwsServiceError("ServiceUnavailable", "Service is unavailable, retry later", 503)
         : new AwsServiceError("InternalFailure", "An internal error occurred", 500);

@@ -1,0 +1,137 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import type { EventEnvelope } from "../../local/eventbridge/types.ts";
+import { LOCAL_TABLE, type LocalStack } from "../../local/stack.ts";
+import { DETAIL_TYPES } from "../../src/outcome.ts";
+import { type JobRecord, OUTCOMES, type Outcome } from "../../src/workflow/record.ts";
+import { JobStore } from "../../src/workflow/store.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+
+export interface StackClients {
+  sfn: SFNClient;
+  sagemaker: SageMakerClient;
+  store: JobStore;
+  destroy(): void;
+}
+
+export function stackClients(stack: LocalStack): StackClients {
+  const sfn = new SFNClient({
+    endpoint: stack.endpoints.stepfunctions,
+    region: "us-east-1",
+    credentials,
+  });
+  const sagemaker = new SageMakerClient({
+    endpoint: stack.endpoints.sagemaker,
+    region: "us-east-1",
+    credentials,
+  });
+  const dynamo = new DynamoDBClient({
+    endpoint: stack.endpoints.dynamodb,
+    region: "us-east-1",
+    credentials,
+  });
+  return {
+    sfn,
+    sagemaker,
+    store: new JobStore(DynamoDBDocumentClient.from(dynamo), LOCAL_TABLE),
+    destroy: () => {
+      sfn.destroy();
+      sagemaker.destroy();
+      dynamo.destroy();
+    },
+  };
+}
+
+export function sample(name: string, runKey?: string): Record<string, unknown> {
+  const spec = JSON.parse(readFileSync(join(ROOT, "events/specs", name), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  if (runKey) spec.irflow = { ...(spec.irflow as object | undefined), runKey };
+  return spec;
+}
+
+/** Starts an execution with the spec and waits until it is no longer running. */
+export async function runWorkflow(
+  stack: LocalStack,
+  clients: StackClients,
+  spec: unknown,
+  name: string,
+  timeoutMs = 30_000,
+): Promise<DescribeExecutionCommandOutput> {
+  const { executionArn } = await clients.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: stack.stateMachineArn,
+      name,
+      input: JSON.stringify({ spec, trigger: { type: "manual", detail: "test" } }),
+    }),
+  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status !== "RUNNING") return execution;
+    if (Date.now() > deadline)
+      throw new Error(`execution ${name} still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+const validators = Object.fromEntries(
+  OUTCOMES.map((outcome) => [
+    outcome,
+    ajv.compile(
+      JSON.parse(readFileSync(join(ROOT, `events/schemas/outcome-${outcome}.schema.json`), "utf8")),
+    ),
+  ]),
+) as Record<Outcome, ValidateFunction>;
+
+/** The outcome events published for a job, each checked against its committed JSON Schema. */
+export function outcomeEvents(stack: LocalStack, jobName: string): EventEnvelope[] {
+  const events = stack.eventbridge.bus
+    .received({ busName: "irflow-local" })
+    .filter((event) => (event.detail as { jobName?: string }).jobName === jobName);
+  for (const event of events) {
+    const detail = event.detail as { outcome: Outcome };
+    const validate = validators[detail.outcome];
+    if (!validate(detail)) {
+      throw new Error(`event does not match its schema: ${ajv.errorsText(validate.errors)}`);
+    }
+    if (event["detail-type"] !== DETAIL_TYPES[detail.outcome]) {
+      throw new Error(
+        `detail-type ${event["detail-type"]} does not match outcome ${detail.outcome}`,
+      );
+    }
+  }
+  return events;
+}
+
+export async function record(clients: StackClients, jobName: string): Promise<JobRecord> {
+  return clients.store.require(jobName);
+}

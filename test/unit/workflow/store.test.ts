@@ -1,0 +1,146 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { JobNameTakenError, RecordConflictError } from "../../../src/errors.ts";
+import type { JobRecord } from "../../../src/workflow/record.ts";
+import { JobStore } from "../../../src/workflow/store.ts";
+
+let dynamo: { endpoint: string; close: () => Promise<void> };
+let client: DynamoDBClient;
+let store: JobStore;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await createJobsTable(dynamo.endpoint);
+  client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "l", secretAccessKey: "l" },
+  });
+  store = new JobStore(
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    LOCAL_TABLE,
+  );
+});
+
+afterAll(async () => {
+  client.destroy();
+  await dynamo.close();
+});
+
+/** Reads one stale version first, as a step would that lost a race with another writer. */
+class StaleOnceStore extends JobStore {
+  private stale = true;
+
+  override async require(jobName: string): Promise<JobRecord> {
+    const record = await super.require(jobName);
+    if (!this.stale) return record;
+    this.stale = false;
+    return { ...record, version: record.version - 1, pollCount: 0 };
+  }
+}
+
+function newRecord(jobName: string, overrides: Partial<JobRecord> = {}): JobRecord {
+  return {
+    jobName,
+    version: 1,
+    executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:first",
+    trigger: { type: "manual" },
+    model: { key: "model/m", kind: "model", modelName: "m" },
+    modelKey: "model/m",
+    status: "VALIDATED",
+    statusHistory: [{ status: "VALIDATED", at: "2026-11-23T10:00:00.000Z" }],
+    pollCount: 0,
+    waitedSeconds: 0,
+    deadlineSeconds: 7200,
+    createdAt: "2026-11-23T10:00:00.000Z",
+    updatedAt: "2026-11-23T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
+describe("JobStore", () => {
+  it("accepts the same record again from the same execution (a retried step)", async () => {
+    // Prepare
+    await store.create(newRecord("retried"));
+
+    // Act
+    const again = await store.create(newRecord("retried"));
+
+    // Assess
+    expect(again.jobName).toBe("retried");
+    expect((await store.get("retried"))?.version).toBe(1);
+  });
+
+  it("refuses a job name another execution already holds", async () => {
+    // Prepare
+    await store.create(newRecord("taken"));
+
+    // Act
+    const error = await store
+      .create(
+        newRecord("taken", {
+          executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:second",
+        }),
+      )
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(JobNameTakenError);
+  });
+
+  it("never lets a stale writer overwrite newer state", async () => {
+    // Prepare
+    const original = await store.create(newRecord("versioned"));
+    await store.update(original, { status: "IN_PROGRESS", pollCount: 2 });
+
+    // Act
+    const error = await store
+      .update(original, { status: "PENDING", pollCount: 1 })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(RecordConflictError);
+    expect(await store.get("versioned")).toMatchObject({
+      status: "IN_PROGRESS",
+      pollCount: 2,
+      version: 2,
+    });
+  });
+
+  it("re-reads and re-applies a change after losing a race", async () => {
+    // Prepare
+    const created = await store.create(newRecord("raced"));
+    await store.update(created, { pollCount: 5 });
+    const staleOnce = new StaleOnceStore(DynamoDBDocumentClient.from(client), LOCAL_TABLE);
+    const seen: number[] = [];
+
+    // Act
+    const result = await staleOnce.mutate("raced", (current) => {
+      seen.push(current.version);
+      return { pollCount: current.pollCount + 1 };
+    });
+
+    // Assess
+    expect(seen).toEqual([1, 2]);
+    expect(result).toMatchObject({ version: 3, pollCount: 6 });
+  });
+
+  it("lists a model's records newest first", async () => {
+    // Prepare
+    await store.create(
+      newRecord("old", { modelKey: "model/history", createdAt: "2026-11-20T00:00:00.000Z" }),
+    );
+    await store.create(
+      newRecord("new", { modelKey: "model/history", createdAt: "2026-11-22T00:00:00.000Z" }),
+    );
+    await store.create(newRecord("other", { modelKey: "model/elsewhere" }));
+
+    // Act
+    const names = (await store.listByModel("model/history")).map((record) => record.jobName);
+
+    // Assess
+    expect(names).toEqual(["new", "old"]);
+  });
+});
