@@ -1,0 +1,140 @@
+import {
+  DescribeInferenceRecommendationsJobCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Context } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+import { ConfigError } from "../../src/errors.ts";
+
+const sagemaker = mockClient(SageMakerClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const EXECUTION = "arn:aws:states:us-east-1:111122223333:execution:irflow:run-7";
+const context = {
+  functionName: "irflow-DescribeJob",
+  awsRequestId: "request-1",
+  invokedFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:irflow-DescribeJob",
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+let handler: (event: unknown, context: Context) => Promise<unknown>;
+
+beforeAll(async () => {
+  vi.stubEnv("TABLE_NAME", "irflow-jobs");
+  vi.stubEnv("EVENT_BUS_NAME", "irflow");
+  vi.stubEnv("AWS_REGION", "us-east-1");
+  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "INFO");
+  ({ handler } = await import("../../functions/describe-job.ts"));
+});
+
+beforeEach(() => {
+  sagemaker.reset();
+  dynamo.reset();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function captureLogs(): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      return true;
+    });
+  }
+  return lines;
+}
+
+describe("a step handler", () => {
+  it("logs structured JSON with the job name and execution on every line", async () => {
+    // Prepare
+    const record = {
+      jobName: "job-7",
+      version: 3,
+      executionArn: EXECUTION,
+      jobType: "Default",
+      status: "PENDING",
+      statusHistory: [{ status: "PENDING", at: "2026-11-23T10:00:00.000Z" }],
+      pollCount: 1,
+      waitedSeconds: 30,
+      deadlineSeconds: 7200,
+      createdAt: new Date().toISOString(),
+    };
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .resolves({ Status: "IN_PROGRESS" } as never);
+    dynamo.on(GetCommand).resolves({ Item: record });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { ...record, version: 4 } });
+    const lines = captureLogs();
+
+    // Act
+    const output = await handler({ jobName: "job-7", executionArn: EXECUTION }, context);
+
+    // Assess
+    expect(output).toMatchObject({ status: "IN_PROGRESS", pollCount: 2, deadlinePassed: false });
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        jobName: "job-7",
+        executionArn: EXECUTION,
+        service: "irflow",
+        step: "DescribeJob",
+      });
+    }
+    const update = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.ConditionExpression).toBe("#version = :expected");
+    expect(update?.ExpressionAttributeValues?.[":expected"]).toBe(3);
+  });
+
+  it("fails with InvalidStepInputError when the state machine sends something else", async () => {
+    // Prepare
+    captureLogs();
+
+    // Act
+    const error = await handler({ job: "job-7" }, context).catch((caught: Error) => caught);
+
+    // Assess
+    expect((error as Error).name).toBe("InvalidStepInputError");
+    expect((error as Error).message).toContain("jobName");
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
+
+  it("passes throttling on as TransientAwsError for the state machine to retry", async () => {
+    // Prepare
+    captureLogs();
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+
+    // Act
+    const error = await handler({ jobName: "job-7", executionArn: EXECUTION }, context).catch(
+      (caught: Error) => caught,
+    );
+
+    // Assess
+    expect((error as Error).name).toBe("TransientAwsError");
+    expect((error as Error).cause).toMatchObject({ name: "ThrottlingException" });
+  });
+});
+
+describe("loadConfig", () => {
+  it("names every missing setting", () => {
+    // Act
+    const error = (() => {
+      try {
+        loadConfig({ EVENT_BUS_NAME: "" });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain("TABLE_NAME");
+    expect((error as Error).message).toContain("EVENT_BUS_NAME");
+  });
+});
