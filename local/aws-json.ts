@@ -21,6 +21,18 @@ export class AwsServiceError extends Error {
   }
 }
 
+/**
+ * A base for a service's own error classes, one per AWS error code:
+ * `class ValidationException extends awsErrorClass("ValidationException") {}`.
+ */
+export function awsErrorClass(type: string, statusCode = 400) {
+  return class extends AwsServiceError {
+    constructor(message: string, options?: ErrorOptions) {
+      super(type, message, statusCode, options);
+    }
+  };
+}
+
 export type JsonObject = Record<string, unknown>;
 export type OperationHandler = (input: JsonObject) => unknown;
 
@@ -33,8 +45,16 @@ export interface AwsJsonServerOptions {
   port?: number;
   /** Runs before every operation; throw an AwsServiceError to inject a fault. */
   beforeOperation?: (operation: string) => void;
-  /** Handles requests that are not AWS calls (debug routes); return true when handled. */
-  extraRoutes?: (request: IncomingMessage, response: ServerResponse, body: string) => boolean;
+  /**
+   * Handles requests that are not AWS calls (debug routes); return true when handled, or throw an
+   * AwsServiceError to answer with it. `url` is the parsed request URL, query included.
+   */
+  extraRoutes?: (
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: string,
+    url: URL,
+  ) => boolean;
 }
 
 export interface RunningServer {
@@ -52,32 +72,34 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
   const server = createServer((request, response) => {
     readBody(request)
       .then((body) => {
-        if (options.extraRoutes?.(request, response, body)) return;
+        const url = new URL(request.url ?? "/", "http://localhost");
+        if (options.extraRoutes?.(request, response, body, url)) return;
+        if (request.method !== "POST" || url.pathname !== "/") {
+          throw new AwsServiceError(
+            "UnknownOperationException",
+            `No route for ${request.method} ${url.pathname}.`,
+            404,
+          );
+        }
         return handleCall(request, response, body);
       })
-      .catch((error: unknown) => {
-        const failure =
-          error instanceof AwsServiceError
-            ? error
-            : new AwsServiceError("InternalFailure", String(error), 500, { cause: error });
-        sendJson(response, failure.statusCode, contentType, {
-          __type: failure.type,
-          message: failure.message,
-        });
-      });
+      .catch((error: unknown) => sendError(response, contentType, error))
+      // The request broke off, or the answer failed half-way: there is nobody left to answer.
+      .catch(() => response.destroy());
   });
 
   async function handleCall(request: IncomingMessage, response: ServerResponse, body: string) {
     const target = String(request.headers["x-amz-target"] ?? "");
-    const [prefix, operation] = target.split(".");
-    if (request.method !== "POST" || prefix !== options.targetPrefix || !operation) {
-      throw new AwsServiceError("UnknownOperationException", `unknown target '${target}'`);
-    }
-    const handler = Object.hasOwn(options.operations, operation)
-      ? options.operations[operation]
-      : undefined;
+    const [prefix, operation = ""] = target.split(".");
+    const handler =
+      prefix === options.targetPrefix && operation && Object.hasOwn(options.operations, operation)
+        ? options.operations[operation]
+        : undefined;
     if (!handler) {
-      throw new AwsServiceError("UnknownOperationException", `${operation} is not supported`);
+      throw new AwsServiceError(
+        "UnknownOperationException",
+        `Operation ${target || "(none)"} is not supported.`,
+      );
     }
     let input: unknown;
     try {
@@ -139,6 +161,24 @@ export function sendJson(
     "x-amzn-requestid": randomUUID(),
   });
   response.end(text);
+}
+
+/** Answers with an AWS JSON error; anything but an AwsServiceError is an InternalFailure (500). */
+function sendError(response: ServerResponse, contentType: string, error: unknown): void {
+  const failure =
+    error instanceof AwsServiceError
+      ? error
+      : new AwsServiceError(
+          "InternalFailure",
+          error instanceof Error ? error.message : String(error),
+          500,
+          { cause: error },
+        );
+  response.setHeader("x-amzn-errortype", failure.type);
+  sendJson(response, failure.statusCode, contentType, {
+    __type: failure.type,
+    message: failure.message,
+  });
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

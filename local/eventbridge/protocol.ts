@@ -1,13 +1,15 @@
 /**
- * The AWS JSON 1.1 face of the local bus, free of HTTP: which operation a request names, its
- * members checked and typed, the call, and the result as wire JSON.
+ * The AWS JSON 1.1 operations of the local bus, free of HTTP: each request's members checked and
+ * typed, then the call. The transport and the wire encoding are local/aws-json.ts's.
  */
 import { z } from "zod";
+import type { OperationHandler } from "../aws-json.ts";
 import type { LocalEventBus } from "./bus.ts";
-import { UnknownOperationException, ValidationException } from "./errors.ts";
+import { ValidationException } from "./errors.ts";
 import type { InputTransformer, Target } from "./types.ts";
 
-export const TARGET_PREFIX = "AWSEvents.";
+/** The part of `X-Amz-Target` before the operation name. */
+export const TARGET_PREFIX = "AWSEvents";
 
 const tagSchema = z.object({ Key: z.string(), Value: z.string() });
 const pageSchema = { Limit: z.number().optional(), NextToken: z.string().optional() };
@@ -134,22 +136,13 @@ export type OperationName = keyof typeof operations;
 
 export const OPERATION_NAMES: readonly string[] = Object.keys(operations);
 
-/** The operation an `X-Amz-Target` header names. */
-export function operationFromTarget(target: string | undefined): OperationName {
-  const name = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-  if (name === undefined || !isOperationName(name)) {
-    throw new UnknownOperationException(`Operation ${target ?? "(none)"} is not supported.`);
-  }
-  return name;
-}
-
-function isOperationName(name: string): name is OperationName {
-  return Object.hasOwn(operations, name);
-}
-
-/** Checks the request members, runs the operation and returns the response as wire JSON. */
-export function invokeOperation(bus: LocalEventBus, name: OperationName, body: unknown): unknown {
-  return toWire(operations[name](bus, body));
+/** The operations of `bus`, by name, for startAwsJsonServer. */
+export function eventBridgeOperations(bus: LocalEventBus): Record<OperationName, OperationHandler> {
+  const bound = Object.entries(operations).map(([name, invoke]) => [
+    name,
+    (input: unknown) => invoke(bus, input),
+  ]);
+  return Object.fromEntries(bound) as Record<OperationName, OperationHandler>;
 }
 
 function validationMessage(issues: readonly z.core.$ZodIssue[]): string {
@@ -159,18 +152,4 @@ function validationMessage(issues: readonly z.core.$ZodIssue[]): string {
   );
   const count = issues.length === 1 ? "1 validation error" : `${issues.length} validation errors`;
   return `${count} detected: ${details.join("; ")}`;
-}
-
-/** JSON 1.1 encoding of a result: Dates as epoch seconds, absent members left out. */
-export function toWire(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toWire);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, member]) => member !== undefined)
-        .map(([key, member]) => [key, toWire(member)]),
-    );
-  }
-  return value;
 }

@@ -1,13 +1,11 @@
 /**
- * Errors of the local Step Functions service. Each `name` is the `__type` the real service returns,
- * so the HTTP layer and the AWS SDK see the same exception names.
+ * Errors of the local Step Functions service. The client errors are AwsServiceErrors whose type is
+ * the `__type` the real service returns (HTTP 400), so the server and the AWS SDK see the same
+ * exception names.
  */
+import { awsErrorClass } from "../aws-json.ts";
 
-/** An error the service reports to its caller as a client error (HTTP 400). */
-export abstract class LocalStepFunctionsError extends Error {}
-
-export class InvalidDefinition extends LocalStepFunctionsError {
-  override readonly name = "InvalidDefinition";
+export class InvalidDefinition extends awsErrorClass("InvalidDefinition") {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[], options?: ErrorOptions) {
@@ -16,49 +14,23 @@ export class InvalidDefinition extends LocalStepFunctionsError {
   }
 }
 
-export class InvalidName extends LocalStepFunctionsError {
-  override readonly name = "InvalidName";
-}
+export class InvalidName extends awsErrorClass("InvalidName") {}
 
-export class InvalidArn extends LocalStepFunctionsError {
-  override readonly name = "InvalidArn";
-}
+export class InvalidArn extends awsErrorClass("InvalidArn") {}
 
-export class InvalidExecutionInput extends LocalStepFunctionsError {
-  override readonly name = "InvalidExecutionInput";
-}
+export class InvalidExecutionInput extends awsErrorClass("InvalidExecutionInput") {}
 
-export class InvalidToken extends LocalStepFunctionsError {
-  override readonly name = "InvalidToken";
-}
+export class InvalidToken extends awsErrorClass("InvalidToken") {}
 
-export class StateMachineDoesNotExist extends LocalStepFunctionsError {
-  override readonly name = "StateMachineDoesNotExist";
-}
+export class StateMachineDoesNotExist extends awsErrorClass("StateMachineDoesNotExist") {}
 
-export class StateMachineAlreadyExists extends LocalStepFunctionsError {
-  override readonly name = "StateMachineAlreadyExists";
-}
+export class StateMachineAlreadyExists extends awsErrorClass("StateMachineAlreadyExists") {}
 
-export class ExecutionDoesNotExist extends LocalStepFunctionsError {
-  override readonly name = "ExecutionDoesNotExist";
-}
+export class ExecutionDoesNotExist extends awsErrorClass("ExecutionDoesNotExist") {}
 
-export class ExecutionAlreadyExists extends LocalStepFunctionsError {
-  override readonly name = "ExecutionAlreadyExists";
-}
+export class ExecutionAlreadyExists extends awsErrorClass("ExecutionAlreadyExists") {}
 
-export class ValidationException extends LocalStepFunctionsError {
-  override readonly name = "ValidationException";
-}
-
-export class UnknownOperationException extends LocalStepFunctionsError {
-  override readonly name = "UnknownOperationException";
-}
-
-export class SerializationException extends LocalStepFunctionsError {
-  override readonly name = "SerializationException";
-}
+export class ValidationException extends awsErrorClass("ValidationException") {}
 
 /** `waitForExecution` gave up before the execution closed. */
 export class ExecutionWaitTimeout extends Error {

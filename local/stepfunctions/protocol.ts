@@ -1,23 +1,14 @@
 /**
- * The AWS JSON 1.0 protocol of Step Functions, without the transport: one request (target header
- * and body text) in, one status and JSON body out.
+ * The AWS JSON 1.0 operations of Step Functions, free of HTTP: each request's members checked and
+ * typed, then the call. The transport and the wire encoding are local/aws-json.ts's.
  */
 import { z } from "zod";
-import {
-  LocalStepFunctionsError,
-  SerializationException,
-  UnknownOperationException,
-  ValidationException,
-} from "./errors.ts";
+import type { OperationHandler } from "../aws-json.ts";
+import { ValidationException } from "./errors.ts";
 import { EXECUTION_STATUSES, type LocalStepFunctions } from "./service.ts";
 
-export const TARGET_PREFIX = "AWSStepFunctions.";
-export const JSON_1_0_CONTENT_TYPE = "application/x-amz-json-1.0";
-
-export interface ProtocolResponse {
-  statusCode: number;
-  body: string;
-}
+/** The part of `X-Amz-Target` before the operation name. */
+export const TARGET_PREFIX = "AWSStepFunctions";
 
 type Operation = (service: LocalStepFunctions, body: unknown) => unknown;
 
@@ -87,56 +78,13 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
 
 export const SUPPORTED_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
 
-/** Handles one JSON 1.0 request; never throws. */
-export async function handleJsonRequest(
+/** The operations of `service`, by name, for startAwsJsonServer. */
+export function stepFunctionsOperations(
   service: LocalStepFunctions,
-  target: string | undefined,
-  bodyText: string,
-): Promise<ProtocolResponse> {
-  try {
-    const call = operationFor(target);
-    const result = await call(service, parseBody(bodyText));
-    return { statusCode: 200, body: JSON.stringify(toWire(result ?? {})) };
-  } catch (error) {
-    if (error instanceof LocalStepFunctionsError) {
-      return errorResponse(400, error.name, error.message);
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return errorResponse(500, "InternalFailure", message);
-  }
-}
-
-/**
- * The value as the JSON 1.0 protocol carries it: timestamps become epoch seconds, which is what
- * the AWS SDKs parse for this protocol.
- */
-export function toWire(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toWire);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toWire(inner)]));
-  }
-  return value;
-}
-
-function operationFor(target: string | undefined): Operation {
-  const name = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-  const call = name !== undefined && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
-  if (!call) {
-    throw new UnknownOperationException(`Unknown or unsupported operation: ${target ?? "(none)"}`);
-  }
-  return call;
-}
-
-function parseBody(bodyText: string): unknown {
-  if (bodyText.trim() === "") return {};
-  try {
-    return JSON.parse(bodyText);
-  } catch (error) {
-    throw new SerializationException("Request body is not valid JSON", { cause: error });
-  }
-}
-
-function errorResponse(statusCode: number, type: string, message: string): ProtocolResponse {
-  return { statusCode, body: JSON.stringify({ __type: type, message }) };
+): Record<string, OperationHandler> {
+  const bound = Object.entries(OPERATIONS).map(([name, call]) => [
+    name,
+    (input: unknown) => call(service, input),
+  ]);
+  return Object.fromEntries(bound);
 }

@@ -1,25 +1,41 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toAwsJson } from "../../../../local/aws-json.ts";
 import { LocalEventBus } from "../../../../local/eventbridge/bus.ts";
+import { ValidationException } from "../../../../local/eventbridge/errors.ts";
+import { eventBridgeOperations } from "../../../../local/eventbridge/protocol.ts";
 import {
-  UnknownOperationException,
-  ValidationException,
-} from "../../../../local/eventbridge/errors.ts";
-import {
-  invokeOperation,
-  operationFromTarget,
-  toWire,
-} from "../../../../local/eventbridge/protocol.ts";
+  type EventBridgeServer,
+  startEventBridgeServer,
+} from "../../../../local/eventbridge/server.ts";
 
-describe("operationFromTarget", () => {
-  it("reads the operation from an AWSEvents target header", () => {
+describe("X-Amz-Target", () => {
+  let server: EventBridgeServer;
+
+  beforeAll(async () => {
+    server = await startEventBridgeServer();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const post = (target: string | undefined) =>
+    fetch(server.endpoint, {
+      method: "POST",
+      headers: target === undefined ? {} : { "x-amz-target": target },
+      body: JSON.stringify({ Entries: [{ Source: "irflow", DetailType: "x", Detail: "{}" }] }),
+    });
+
+  it("reads the operation from an AWSEvents target header", async () => {
     // Prepare
     const header = "AWSEvents.PutEvents";
 
     // Act
-    const operation = operationFromTarget(header);
+    const response = await post(header);
 
     // Assess
-    expect(operation).toBe("PutEvents");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ FailedEntryCount: 0 });
   });
 
   it.each([
@@ -28,19 +44,20 @@ describe("operationFromTarget", () => {
     "AWSEvents.TagResource",
     "AWSEvents.toString",
     "Other.PutEvents",
-  ])("refuses %j", (header) => {
+  ])("refuses %j", async (header) => {
     // Prepare
     const target = header;
 
     // Act
-    const read = () => operationFromTarget(target);
+    const response = await post(target);
 
     // Assess
-    expect(read).toThrow(UnknownOperationException);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ __type: "UnknownOperationException" });
   });
 });
 
-describe("invokeOperation", () => {
+describe("eventBridgeOperations", () => {
   it("turns JSON 1.1 epoch-second Time into the envelope time", () => {
     // Prepare
     const bus = new LocalEventBus();
@@ -49,7 +66,7 @@ describe("invokeOperation", () => {
     };
 
     // Act
-    invokeOperation(bus, "PutEvents", body);
+    eventBridgeOperations(bus).PutEvents(body);
 
     // Assess
     expect(bus.received()[0]?.time).toBe("2024-05-01T12:00:00Z");
@@ -61,7 +78,7 @@ describe("invokeOperation", () => {
     const body = { Name: 3, State: "SOMETIMES" };
 
     // Act
-    const invoke = () => invokeOperation(bus, "PutRule", body);
+    const invoke = () => eventBridgeOperations(bus).PutRule(body);
 
     // Assess
     expect(invoke).toThrow(ValidationException);
@@ -69,7 +86,7 @@ describe("invokeOperation", () => {
   });
 });
 
-describe("toWire", () => {
+describe("toAwsJson", () => {
   it("writes dates as epoch seconds and leaves out absent members", () => {
     // Prepare
     const value = {
@@ -79,7 +96,7 @@ describe("toWire", () => {
     };
 
     // Act
-    const wire = toWire(value);
+    const wire = JSON.parse(toAwsJson(value));
 
     // Assess
     expect(wire).toEqual({ When: 1_714_564_800.5, List: [{ A: 1 }] });

@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { handleJsonRequest, toWire } from "../../../../local/stepfunctions/protocol.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { toAwsJson } from "../../../../local/aws-json.ts";
+import {
+  type StepFunctionsServer,
+  startStepFunctionsServer,
+} from "../../../../local/stepfunctions/server.ts";
 import { LocalStepFunctions } from "../../../../local/stepfunctions/service.ts";
 
 const PASS_DEFINITION = JSON.stringify({
@@ -7,7 +11,25 @@ const PASS_DEFINITION = JSON.stringify({
   States: { Done: { Type: "Pass", End: true } },
 });
 
-describe("handleJsonRequest", () => {
+const servers: StepFunctionsServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** One JSON 1.0 request through the server: target header and body text in, status and JSON out. */
+async function handleJsonRequest(service: LocalStepFunctions, target: string, body: string) {
+  const server = await startStepFunctionsServer({ service });
+  servers.push(server);
+  const response = await fetch(server.endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": target },
+    body,
+  });
+  return { statusCode: response.status, body: await response.text() };
+}
+
+describe("the JSON 1.0 operations", () => {
   it("answers an operation with its result and timestamps in epoch seconds", async () => {
     // Prepare
     const service = new LocalStepFunctions();
@@ -75,13 +97,13 @@ describe("handleJsonRequest", () => {
   });
 });
 
-describe("toWire", () => {
+describe("toAwsJson", () => {
   it("turns nested dates into epoch seconds and keeps everything else", () => {
     // Prepare
     const value = { at: new Date(1_700_000_000_500), list: [{ at: new Date(0) }], name: "x" };
 
     // Act
-    const wire = toWire(value);
+    const wire = JSON.parse(toAwsJson(value));
 
     // Assess
     expect(wire).toEqual({ at: 1_700_000_000.5, list: [{ at: 0 }], name: "x" });
