@@ -103,6 +103,10 @@ export async function eventually<T>(
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
+ajv.addFormat(
+  "date-time",
+  (text: string) => /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text)),
+);
 const validators = Object.fromEntries(
   OUTCOMES.map((outcome) => [
     outcome,
