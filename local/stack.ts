@@ -3,14 +3,22 @@
  * (dynalite, in memory), EventBridge and Step Functions running statemachine/irflow.asl.json with
  * each Task bound to the real handler module. The handlers find the services through the
  * standard AWS_ENDPOINT_URL_<SERVICE> variables, exactly as they would find AWS.
+ *
+ * The triggers run too: the model registry publishes its state changes on the default bus, where
+ * a rule with the deployed pattern delivers approvals of the configured groups to the registry
+ * trigger; `tickSchedule` stands in for the schedule rule, which the local bus never fires.
  */
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { Context } from "aws-lambda";
 import dynalite from "dynalite";
+import bundledTriggers from "../config/triggers.json" with { type: "json" };
+import { parseTriggerConfig, type TriggerConfig } from "../src/triggers/config.ts";
+import { registryTriggerHandler, scheduleTriggerHandler } from "../src/triggers/handler.ts";
+import type { ScheduleTickResult } from "../src/triggers/schedule.ts";
 import {
   bindDefinition,
   DEFINITION_PATH,
@@ -39,6 +47,8 @@ export interface LocalStackOptions {
   faults?: FaultConfigInput;
   /** Powertools log level for the handlers (default WARN, so a demo stays readable). */
   logLevel?: string;
+  /** The trigger configuration, as config/triggers.json holds it (the default). */
+  triggers?: unknown;
 }
 
 export interface LocalStack {
@@ -49,6 +59,13 @@ export interface LocalStack {
   stepFunctions: LocalStepFunctions;
   /** The environment the handlers run with; give it to any client of the stack. */
   environment: Record<string, string>;
+  /** The trigger configuration the stack runs with. */
+  triggers: TriggerConfig;
+  /**
+   * Invokes the schedule trigger with the Scheduled Event EventBridge would send at `time`, and
+   * returns its summary.
+   */
+  tickSchedule(time: Date): Promise<ScheduleTickResult>;
   close(): Promise<void>;
 }
 
@@ -111,6 +128,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(() => sfnServer.close());
     environment.AWS_ENDPOINT_URL_SFN = sfnServer.endpoint;
     process.env.AWS_ENDPOINT_URL_SFN = sfnServer.endpoint;
+    environment.STATE_MACHINE_ARN = stateMachineArn;
+    process.env.STATE_MACHINE_ARN = stateMachineArn;
+
+    const triggers = parseTriggerConfig(options.triggers ?? bundledTriggers);
+    const tickSchedule = wireTriggers(eventbridge, sagemaker, triggers);
 
     return {
       endpoints: {
@@ -124,6 +146,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       eventbridge,
       stepFunctions,
       environment,
+      triggers,
+      tickSchedule,
       close: () => closeAll(closers),
     };
   } catch (error) {
@@ -132,26 +156,112 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-export function functionArn(name: WorkflowFunction): string {
+export type TriggerFunction = "RegistryTrigger" | "ScheduleTrigger";
+
+export function functionArn(name: WorkflowFunction | TriggerFunction): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:irflow-local-${name}`;
 }
 
-type LambdaHandler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
+export const REGISTRY_RULE = "irflow-local-registry-approvals";
+export const SCHEDULE_RULE = "irflow-local-schedule";
+
+/** The model-registry rule's pattern, as deploy/registry-pattern.cjs builds it for AWS. */
+export function registryPattern(triggers: TriggerConfig): Record<string, unknown> {
+  return {
+    source: ["aws.sagemaker"],
+    "detail-type": ["SageMaker Model Package State Change"],
+    detail: {
+      ModelApprovalStatus: ["Approved"],
+      ModelPackageGroupName: Object.keys(triggers.groups),
+    },
+  };
+}
+
+/**
+ * Connects the registry to the default bus and the bus to the registry trigger, and returns the
+ * schedule's stand-in. The handlers are built here, after STATE_MACHINE_ARN and the endpoints are
+ * in the environment, from the stack's trigger configuration.
+ */
+function wireTriggers(
+  eventbridge: EventBridgeServer,
+  sagemaker: RunningSageMaker,
+  triggers: TriggerConfig,
+): (time: Date) => Promise<ScheduleTickResult> {
+  const { bus } = eventbridge;
+  const registryArn = functionArn("RegistryTrigger");
+  const registryHandler = registryTriggerHandler(triggers);
+  bus.registerTargetHandler(registryArn, (input) =>
+    registryHandler(input, lambdaContext("RegistryTrigger")),
+  );
+  // An EventBridge pattern cannot list no values: without groups, no approval starts anything.
+  if (Object.keys(triggers.groups).length > 0) {
+    bus.putRule({ Name: REGISTRY_RULE, EventPattern: JSON.stringify(registryPattern(triggers)) });
+    bus.putTargets({
+      Rule: REGISTRY_RULE,
+      Targets: [{ Id: "registry-trigger", Arn: registryArn }],
+    });
+  }
+  sagemaker.service.registry.onStateChange = (change) => {
+    bus.putServiceEvent({
+      Source: change.source,
+      DetailType: change.detailType,
+      Detail: JSON.stringify(change.detail),
+      Resources: change.resources,
+    });
+  };
+
+  const scheduleArn = functionArn("ScheduleTrigger");
+  const scheduleHandler = scheduleTriggerHandler(triggers);
+  const { RuleArn } = bus.putRule({
+    Name: SCHEDULE_RULE,
+    ScheduleExpression:
+      triggers.schedule.window === "daily" ? "cron(0 6 * * ? *)" : "cron(0 6 ? * MON *)",
+  });
+  bus.putTargets({ Rule: SCHEDULE_RULE, Targets: [{ Id: "schedule-trigger", Arn: scheduleArn }] });
+  return async (time) =>
+    (await scheduleHandler(
+      {
+        version: "0",
+        id: randomUUID(),
+        "detail-type": "Scheduled Event",
+        source: "aws.events",
+        account: LOCAL_ACCOUNT,
+        time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+        region: LOCAL_REGION,
+        resources: [RuleArn],
+        detail: {},
+      },
+      lambdaContext("ScheduleTrigger"),
+    )) as ScheduleTickResult;
+}
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 async function loadHandler(name: WorkflowFunction) {
   const module = (await import(join(ROOT, WORKFLOW_FUNCTIONS[name]))) as { handler: LambdaHandler };
   return (input: unknown, context: LocalLambdaContext) =>
-    module.handler(input, {
-      functionName: `irflow-local-${name}`,
-      functionVersion: "$LATEST",
-      invokedFunctionArn: context.invokedFunctionArn,
-      memoryLimitInMB: "512",
-      awsRequestId: context.awsRequestId || randomUUID(),
-      logGroupName: `/aws/lambda/irflow-local-${name}`,
-      logStreamName: "local",
-      callbackWaitsForEmptyEventLoop: false,
-      getRemainingTimeInMillis: () => 60_000,
-    });
+    module.handler(input, lambdaContext(name, context));
+}
+
+/** The Lambda context a local invocation gets. */
+function lambdaContext(
+  name: WorkflowFunction | TriggerFunction,
+  invocation?: LocalLambdaContext,
+): Context {
+  return {
+    functionName: `irflow-local-${name}`,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: invocation?.invokedFunctionArn ?? functionArn(name),
+    memoryLimitInMB: "512",
+    awsRequestId: invocation?.awsRequestId || randomUUID(),
+    logGroupName: `/aws/lambda/irflow-local-${name}`,
+    logStreamName: "local",
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
 }
 
 export async function startDynalite(): Promise<{ endpoint: string; close: () => Promise<void> }> {

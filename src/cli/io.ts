@@ -7,6 +7,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
   cwd: string;
+  /** The environment the command reads its settings from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const processIo: CliIo = {
@@ -18,13 +20,26 @@ export const processIo: CliIo = {
     return Buffer.concat(chunks).toString("utf8");
   },
   cwd: process.cwd(),
+  env: process.env,
 };
 
-export const EXIT = { ok: 0, invalid: 1, unreadable: 2, usage: 64 } as const;
+export const EXIT = { ok: 0, invalid: 1, unreadable: 2, usage: 64, unavailable: 69 } as const;
 
 /** Thrown for input the CLI cannot read at all; the CLI prints the message and exits 2. */
 export class UnreadableInputError extends Error {
   override readonly name = "UnreadableInputError";
+}
+
+/** A failure the CLI explains in one message and exits with `exitCode`, without a stack trace. */
+export class CliError extends Error {
+  override readonly name = "CliError";
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.invalid,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** Reads a JSON document from a file path, or from standard input for `-`. */

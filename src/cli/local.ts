@@ -1,17 +1,33 @@
+import { readFileSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { type FaultConfigInput, faultConfigSchema } from "../../local/sagemaker/faults.ts";
 import { startSageMakerServer } from "../../local/sagemaker/server.ts";
-import { type CliIo, EXIT, UnreadableInputError } from "./io.ts";
+import { startLocalStack } from "../../local/stack.ts";
+import { CliError, type CliIo, EXIT, UnreadableInputError } from "./io.ts";
+import {
+  type LocalState,
+  localStatePath,
+  processAlive,
+  removeLocalState,
+  writeLocalState,
+} from "./target.ts";
 
-export const localUsage = `Usage: irflow local sagemaker [--port N] [--time-scale N] [--faults file.json]
+export const localUsage = `Usage: irflow local stack [--time-scale N] [--faults file.json] [--log-level LEVEL]
+       irflow local sagemaker [--port N] [--time-scale N] [--faults file.json]
 
-Starts the local SageMaker Inference Recommender service on 127.0.0.1 and prints its endpoint.
-Point the AWS SDK at it with AWS_ENDPOINT_URL_SAGEMAKER, or the AWS CLI with --endpoint-url.
+stack      Starts the whole local stack on 127.0.0.1: SageMaker Inference Recommender (emulated),
+           DynamoDB, EventBridge and Step Functions running statemachine/irflow.asl.json. Writes
+           its endpoints to .irflow/local.json (or env IRFLOW_LOCAL_STATE), where
+           'irflow start|status|list --target local' find it; removes the file when it stops.
+sagemaker  Starts only the SageMaker service and prints its endpoint. Point the AWS SDK at it
+           with AWS_ENDPOINT_URL_SAGEMAKER, or the AWS CLI with --endpoint-url.
 
-  --port N          port to listen on (default 0: any free port)
   --time-scale N    simulated seconds per real second (default 600: a 45-minute job in 4.5 s)
   --faults FILE     fault configuration (JSON): throttling, server errors, failed or stuck jobs
+  --log-level LEVEL the handlers' log level (stack only; default WARN)
+  --port N          port to listen on (sagemaker only; default 0: any free port)
 
 Stops on Ctrl-C.`;
 
@@ -22,13 +38,33 @@ export async function localCommand(args: string[], io: CliIo): Promise<number> {
       port: { type: "string", default: "0" },
       "time-scale": { type: "string", default: "600" },
       faults: { type: "string" },
+      "log-level": { type: "string", default: "WARN" },
       help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: true,
   });
-  if (values.help || positionals[0] !== "sagemaker" || positionals.length !== 1) {
+  const part = positionals[0];
+  if (values.help) {
     io.stdout(`${localUsage}\n`);
-    return values.help ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
+  }
+  if ((part !== "sagemaker" && part !== "stack") || positionals.length !== 1) {
+    io.stderr(`${localUsage}\n`);
+    return EXIT.usage;
+  }
+  if (part === "stack") {
+    if (args.some((arg) => arg === "--port" || arg.startsWith("--port="))) {
+      throw new CliError("--port applies to 'irflow local sagemaker' only", EXIT.usage);
+    }
+    const timeScale = Number(values["time-scale"]);
+    if (!(timeScale > 0)) {
+      throw new CliError(
+        `--time-scale must be a positive number, got '${values["time-scale"]}'`,
+        EXIT.usage,
+      );
+    }
+    const faults = values.faults ? await readFaults(values.faults, io) : undefined;
+    return runStack({ timeScale, faults, logLevel: values["log-level"] }, io);
   }
   const port = Number(values.port);
   const timeScale = Number(values["time-scale"]);
@@ -59,15 +95,102 @@ export async function localCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-async function readFaults(path: string, io: CliIo): Promise<Record<string, unknown>> {
+async function readFaults(path: string, io: CliIo): Promise<FaultConfigInput> {
+  let value: unknown;
   try {
-    return JSON.parse(await readFile(resolve(io.cwd, path), "utf8")) as Record<string, unknown>;
+    value = JSON.parse(await readFile(resolve(io.cwd, path), "utf8"));
   } catch (error) {
     throw new UnreadableInputError(
       `cannot read the fault configuration ${path}: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
+  }
+  const parsed = faultConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`,
+    );
+    throw new CliError(`the fault configuration ${path} is invalid: ${problems.join("; ")}`);
+  }
+  return value as FaultConfigInput;
+}
+
+/** Runs the whole stack until SIGINT or SIGTERM, with its state file for the other commands. */
+async function runStack(
+  options: { timeScale: number; faults: FaultConfigInput | undefined; logLevel: string },
+  io: CliIo,
+): Promise<number> {
+  const path = localStatePath(io);
+  const running = runningStack(path);
+  if (running !== undefined) {
+    throw new CliError(
+      `a local stack is already running (pid ${running}, state file ${path}); stop it first`,
+    );
+  }
+  const stack = await startLocalStack({
+    timeScale: options.timeScale,
+    logLevel: options.logLevel,
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
+  const state: LocalState = {
+    endpoints: stack.endpoints,
+    stateMachineArn: stack.stateMachineArn,
+    environment: stack.environment,
+    pid: process.pid,
+  };
+  // Removes the state file even when the process ends some other way than a signal.
+  const removeOnExit = () => removeOwnState(path);
+  process.once("exit", removeOnExit);
+  try {
+    await writeLocalState(path, state);
+    const rows: [string, string][] = [
+      ["Step Functions", stack.endpoints.stepfunctions],
+      ["SageMaker", stack.endpoints.sagemaker],
+      ["DynamoDB", stack.endpoints.dynamodb],
+      ["EventBridge", stack.endpoints.eventbridge],
+      ["state machine", stack.stateMachineArn],
+      ["jobs table", stack.environment.TABLE_NAME ?? ""],
+      ["event bus", stack.environment.EVENT_BUS_NAME ?? ""],
+      ["state file", path],
+    ];
+    io.stdout(`irflow local stack on 127.0.0.1 (time scale ${options.timeScale}x)\n`);
+    for (const [label, value] of rows) io.stdout(`  ${label.padEnd(16)}${value}\n`);
+    io.stdout("Try it in another terminal:\n");
+    io.stdout("  npx irflow start events/specs/default-model-package.json --wait\n");
+    io.stdout("Stops on Ctrl-C.\n");
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        done();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+  } finally {
+    await stack.close();
+    await removeLocalState(path);
+    process.off("exit", removeOnExit);
+  }
+  io.stdout("stopped\n");
+  return EXIT.ok;
+}
+
+/** The pid of another live stack that owns the state file, if any. */
+function runningStack(path: string): number | undefined {
+  try {
+    const { pid } = JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown };
+    return typeof pid === "number" && pid !== process.pid && processAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function removeOwnState(path: string): void {
+  try {
+    const { pid } = JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown };
+    if (pid === process.pid) rmSync(path, { force: true });
+  } catch {
+    // Gone already, or not ours to remove.
   }
 }

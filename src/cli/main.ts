@@ -1,12 +1,28 @@
-import { type CliIo, EXIT, processIo, UnreadableInputError } from "./io.ts";
+import { demoCommand } from "./demo.ts";
+import { CliError, type CliIo, EXIT, processIo, UnreadableInputError } from "./io.ts";
 import { localCommand } from "./local.ts";
+import { startCommand } from "./start.ts";
+import { listCommand, statusCommand } from "./status.ts";
 import { validateCommand } from "./validate.ts";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; run: Command }> = {
   validate: { summary: "check a job spec and print its normalized form", run: validateCommand },
-  local: { summary: "run a part of the local stack (sagemaker)", run: localCommand },
+  start: {
+    summary: "validate a spec and start the workflow with it (--wait follows it)",
+    run: startCommand,
+  },
+  status: {
+    summary: "print a job's record: status history, outcome, selection",
+    run: statusCommand,
+  },
+  list: { summary: "list a model's jobs, or the workflow's recent executions", run: listCommand },
+  local: {
+    summary: "run the local stack (stack), or only its SageMaker (sagemaker)",
+    run: localCommand,
+  },
+  demo: { summary: "run one job end to end on an in-process local stack", run: demoCommand },
 };
 
 export const usage = `Usage: irflow <command> [options]
@@ -36,14 +52,42 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stderr(`irflow ${name}: ${error.message}\n`);
       return EXIT.unreadable;
     }
+    if (error instanceof CliError) {
+      io.stderr(`irflow ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
     if (
       error instanceof TypeError &&
       "code" in error &&
       String(error.code).startsWith("ERR_PARSE_ARGS")
     ) {
-      io.stderr(`irflow ${name}: ${error.message}\n`);
+      io.stderr(`irflow ${name}: ${error.message}\nRun 'irflow ${name} --help' for its options.\n`);
       return EXIT.usage;
+    }
+    if (error instanceof Error && isServiceOrNetworkError(error)) {
+      io.stderr(`irflow ${name}: ${describeError(error)}\n`);
+      return EXIT.invalid;
     }
     throw error;
   }
+}
+
+/** An AWS service error, a credentials or region problem, or a connection that failed. */
+function isServiceOrNetworkError(error: Error): boolean {
+  return (
+    "$metadata" in error ||
+    "$fault" in error ||
+    /^(CredentialsProviderError|TransientAwsError|ConfigError)$/.test(error.name) ||
+    ("code" in error &&
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN)$/.test(String(error.code))) ||
+    /Region is missing/.test(error.message)
+  );
+}
+
+function describeError(error: Error): string {
+  if (/Region is missing/.test(error.message)) {
+    return "no AWS region configured: set AWS_REGION or AWS_PROFILE, or use --target local";
+  }
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
+  return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}${cause}`;
 }

@@ -15,9 +15,16 @@ Exit status: 0 valid, 1 invalid, 2 unreadable input.`;
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: "boolean", default: false } },
+    options: {
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
     allowPositionals: true,
   });
+  if (values.help) {
+    io.stdout(`${validateUsage}\n`);
+    return EXIT.ok;
+  }
   const [source, ...extra] = positionals;
   if (!source || extra.length > 0) {
     io.stderr(`${validateUsage}\n`);
@@ -47,7 +54,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   return EXIT.invalid;
 }
 
-function formatIssues(kind: "error" | "warning", issues: SpecIssue[]): string {
+export function formatIssues(kind: "error" | "warning", issues: SpecIssue[]): string {
   return issues
     .map((issue) => `  ${kind} ${issue.path} [${issue.rule}]: ${issue.message}\n`)
     .join("");

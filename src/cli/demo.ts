@@ -1,0 +1,104 @@
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { LOCAL_BUS, startLocalStack } from "../../local/stack.ts";
+import { recommendationDetails, recommendationTable } from "./format.ts";
+import { CliError, type CliIo, EXIT } from "./io.ts";
+import { startSpec } from "./start.ts";
+import { localTarget, type Target } from "./target.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const DEFAULT_SPEC = join(ROOT, "events/specs/default-model-package.json");
+
+export const demoUsage = `Usage: irflow demo [spec.json] [--time-scale N]
+
+Runs the whole workflow once on a local stack started in this process: validates the spec
+(default events/specs/default-model-package.json), starts the state machine through the Step
+Functions API, follows it step by step, and prints the selected recommendation, the alternatives
+and the published outcome event. SageMaker's figures are emulated, not predictions.
+
+  --time-scale N    simulated seconds per real second (default 600)
+
+Exit status: 0 a recommendation was selected, 1 otherwise.`;
+
+export async function demoCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      "time-scale": { type: "string", default: "600" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(`${demoUsage}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) {
+    io.stderr(`${demoUsage}\n`);
+    return EXIT.usage;
+  }
+  const timeScale = Number(values["time-scale"]);
+  if (!(timeScale > 0)) {
+    throw new CliError(
+      `--time-scale must be a positive number, got '${values["time-scale"]}'`,
+      EXIT.usage,
+    );
+  }
+  const source = positionals[0] ?? DEFAULT_SPEC;
+  const began = performance.now();
+  const seconds = () => ((performance.now() - began) / 1000).toFixed(1);
+
+  io.stdout(`irflow demo: one Inference Recommender job, end to end, on a local stack\n`);
+  const stack = await startLocalStack({ timeScale, logLevel: "WARN" });
+  let target: Target | undefined;
+  try {
+    io.stdout(
+      `local stack up in ${seconds()} s on 127.0.0.1 (time scale ${timeScale}x: a minute of the job takes ${(60 / timeScale).toFixed(2)} s)\n`,
+    );
+    io.stdout(`  Step Functions ${stack.endpoints.stepfunctions}\n`);
+    io.stdout(`  SageMaker      ${stack.endpoints.sagemaker} (emulated)\n\n`);
+    io.stdout(`irflow start ${displayPath(source, io)} --wait\n`);
+    const report = await startSpec(
+      { source, wait: true, json: false, intervalMs: 100 },
+      io,
+      async () => {
+        target = localTarget(stack);
+        return target;
+      },
+    );
+    const record = report.record;
+    if (report.exitCode !== EXIT.ok || !record?.selected) {
+      io.stderr(`demo failed after ${seconds()} s\n`);
+      return EXIT.invalid;
+    }
+
+    io.stdout(`\nselected recommendation for ${record.model.key} (job ${record.jobName})\n`);
+    io.stdout(`${recommendationDetails(record.selected).join("\n")}\n`);
+    const alternatives = (record.recommendations ?? []).filter(
+      (candidate) => candidate.recommendationId !== record.selected?.recommendationId,
+    );
+    if (alternatives.length > 0) {
+      io.stdout(`\nalternatives, best first\n${recommendationTable(alternatives).join("\n")}\n`);
+    }
+    for (const item of record.ineligible ?? []) {
+      io.stdout(`  not eligible: ${item.recommendationId} (${item.reason})\n`);
+    }
+    const events = stack.eventbridge.bus
+      .received({ busName: LOCAL_BUS })
+      .filter((event) => (event.detail as { jobName?: unknown }).jobName === record.jobName);
+    for (const event of events) {
+      io.stdout(`\noutcome event on ${LOCAL_BUS} (${event["detail-type"]})\n`);
+      io.stdout(`${JSON.stringify(event, null, 2)}\n`);
+    }
+    io.stdout(`\ndemo finished in ${seconds()} s\n`);
+    return EXIT.ok;
+  } finally {
+    target?.destroy();
+    await stack.close();
+  }
+}
+
+function displayPath(path: string, io: CliIo): string {
+  const shown = relative(io.cwd, path);
+  return shown.startsWith("..") ? path : shown;
+}

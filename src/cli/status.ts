@@ -1,0 +1,224 @@
+import { parseArgs } from "node:util";
+import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import type { JobRecord } from "../workflow/record.ts";
+import { endpointText, recommendationLine, recommendationTable, table } from "./format.ts";
+import { CliError, type CliIo, EXIT } from "./io.ts";
+import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
+
+export const statusUsage = `Usage: irflow status <job-name> [--target local|aws] [--table NAME] [--json]
+
+Prints a job's record: its status and status history, polls, outcome, and the selected
+recommendation or the reason it failed.
+
+  --json                     print the record as JSON
+${TARGET_HELP}
+
+The table is --table, else (local) the local stack's table, else env TABLE_NAME.
+Exit status: 0 found, 1 no such job, 64 usage error, 69 no local stack running.`;
+
+export const listUsage = `Usage: irflow list [--model KEY] [--limit N] [--target local|aws] [--json]
+
+Without --model: the state machine's recent executions, newest first.
+With --model: that model's jobs from the job records, newest first. A model's key is
+model-package/<group> (a spec naming a model package version) or model/<name>.
+
+  --model KEY                list this model's jobs
+  --limit N                  at most N rows (1 to 1000, default 20)
+  --json                     print the rows as JSON
+${TARGET_HELP}
+
+Exit status: 0 listed, 64 usage error, 69 no local stack running.`;
+
+export async function statusCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...TARGET_OPTIONS,
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(`${statusUsage}\n`);
+    return EXIT.ok;
+  }
+  const [jobName, ...extra] = positionals;
+  if (!jobName || extra.length > 0) {
+    io.stderr(`${statusUsage}\n`);
+    return EXIT.usage;
+  }
+  targetName(values.target);
+  const target = await openTarget(values, io);
+  try {
+    const record = await target.store().get(jobName);
+    if (!record) {
+      io.stderr(
+        `irflow status: no job named ${jobName}${target.tableName ? ` in table ${target.tableName}` : ""} (${target.name})\n`,
+      );
+      return EXIT.invalid;
+    }
+    io.stdout(values.json ? `${JSON.stringify(record, null, 2)}\n` : formatRecord(record));
+    return EXIT.ok;
+  } finally {
+    target.destroy();
+  }
+}
+
+/** A job record for a person: the facts first, then the history, then the result. */
+export function formatRecord(record: JobRecord): string {
+  const model = record.model;
+  const modelText =
+    model.kind === "model-package" && model.packageVersion !== undefined
+      ? `${model.key} (version ${model.packageVersion})`
+      : model.key;
+  const rows: [string, string | undefined][] = [
+    ["job", record.jobName],
+    ["status", record.status],
+    ["outcome", record.outcome ?? "(running)"],
+    ["model", modelText],
+    ["job type", record.jobType],
+    [
+      "trigger",
+      `${record.trigger.type}${record.trigger.detail ? ` (${record.trigger.detail})` : ""}`,
+    ],
+    ["execution", record.executionArn],
+    ["job arn", record.jobArn],
+    [
+      "polls",
+      `${record.pollCount} (waited ${record.waitedSeconds} s of a ${record.deadlineSeconds} s deadline)`,
+    ],
+    ["created", record.createdAt],
+    ["completed", record.completedAt],
+    [
+      "published",
+      record.publishedAt
+        ? `${record.publishedAt}${record.eventId ? ` (event ${record.eventId})` : ""}`
+        : undefined,
+    ],
+  ];
+  const lines = rows
+    .filter((row): row is [string, string] => row[1] !== undefined)
+    .map(([label, value]) => `${label.padEnd(11)}${value}`);
+  lines.push("history");
+  for (const change of record.statusHistory) lines.push(`  ${change.at}  ${change.status}`);
+  if (record.selected) {
+    lines.push(`selected   ${recommendationLine(record.selected)}`);
+    const alternatives = (record.recommendations ?? []).filter(
+      (candidate) => candidate.recommendationId !== record.selected?.recommendationId,
+    );
+    if (alternatives.length > 0) {
+      lines.push("alternatives");
+      lines.push(...recommendationTable(alternatives));
+    }
+  }
+  if (record.ineligible && record.ineligible.length > 0) {
+    lines.push("ineligible");
+    for (const item of record.ineligible) lines.push(`  ${item.recommendationId}: ${item.reason}`);
+  }
+  if (record.failure) {
+    lines.push(
+      `failure    ${record.failure.reason}${record.failure.step ? ` (step ${record.failure.step})` : ""}`,
+    );
+    for (const issue of record.failure.errors ?? []) {
+      lines.push(`  error ${issue.path} [${issue.rule}]: ${issue.message}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function listCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...TARGET_OPTIONS,
+      model: { type: "string" },
+      limit: { type: "string", default: "20" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(`${listUsage}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) {
+    io.stderr(`${listUsage}\n`);
+    return EXIT.usage;
+  }
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new CliError(
+      `--limit must be an integer from 1 to 1000, got '${values.limit}'`,
+      EXIT.usage,
+    );
+  }
+  targetName(values.target);
+  const target = await openTarget(values, io);
+  try {
+    return values.model !== undefined
+      ? await listModelJobs(target, values.model, limit, values.json, io)
+      : await listExecutions(target, limit, values.json, io);
+  } finally {
+    target.destroy();
+  }
+}
+
+async function listModelJobs(
+  target: Target,
+  modelKey: string,
+  limit: number,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const records = await target.store().listByModel(modelKey, limit);
+  if (json) {
+    io.stdout(`${JSON.stringify(records, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (records.length === 0) {
+    const hint = modelKey.includes("/")
+      ? ""
+      : " (a model's key is model-package/<group> or model/<name>)";
+    io.stdout(`no jobs for ${modelKey}${hint}\n`);
+    return EXIT.ok;
+  }
+  const rows = records.map((record) => [
+    record.createdAt,
+    record.jobName,
+    record.status,
+    record.outcome ?? "-",
+    record.selected ? endpointText(record.selected) : "-",
+  ]);
+  io.stdout(`${table(["CREATED", "JOB", "STATUS", "OUTCOME", "SELECTED"], rows).join("\n")}\n`);
+  return EXIT.ok;
+}
+
+async function listExecutions(
+  target: Target,
+  limit: number,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const stateMachineArn = target.stateMachineArn();
+  const { executions = [] } = await target.sfn.send(
+    new ListExecutionsCommand({ stateMachineArn, maxResults: limit }),
+  );
+  if (json) {
+    io.stdout(`${JSON.stringify(executions, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (executions.length === 0) {
+    io.stdout(`no executions of ${stateMachineArn}\n`);
+    return EXIT.ok;
+  }
+  const rows = executions.map((execution) => [
+    execution.startDate?.toISOString() ?? "-",
+    execution.name ?? "-",
+    execution.status ?? "-",
+    execution.stopDate?.toISOString() ?? "-",
+  ]);
+  io.stdout(`${table(["STARTED", "EXECUTION", "STATUS", "STOPPED"], rows).join("\n")}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,207 @@
+/**
+ * Where the CLI's commands run: the local stack (its endpoints from the state file that
+ * `irflow local stack` writes) or AWS (the SDK's default configuration). Both are reached through
+ * the same SDK clients, so every command is the same code on either target.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { JobStore } from "../workflow/store.ts";
+import { CliError, type CliIo, EXIT } from "./io.ts";
+
+export const TARGETS = ["local", "aws"] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+/** The default place of the state file, relative to the working directory. */
+export const LOCAL_STATE_FILE = ".irflow/local.json";
+
+/** What `irflow local stack` records about the running stack in .irflow/local.json. */
+export interface LocalState {
+  endpoints: { sagemaker: string; dynamodb: string; eventbridge: string; stepfunctions: string };
+  stateMachineArn: string;
+  /** The stack's environment: AWS_REGION, credentials, AWS_ENDPOINT_URL_*, TABLE_NAME, ... */
+  environment: Record<string, string>;
+  pid: number;
+}
+
+/** The options every command that talks to a target accepts (for `parseArgs`). */
+export const TARGET_OPTIONS = {
+  target: { type: "string", default: "local" },
+  "state-machine-arn": { type: "string" },
+  table: { type: "string" },
+} as const;
+
+export const TARGET_HELP = `  --target local|aws         where to run (default local: the stack of 'irflow local stack';
+                             aws: the AWS SDK's default region and credentials)
+  --state-machine-arn ARN    the irflow state machine (aws: or env IRFLOW_STATE_MACHINE_ARN)
+  --table NAME               the jobs table (aws: or env TABLE_NAME)`;
+
+export interface TargetSettings {
+  target?: string | undefined;
+  "state-machine-arn"?: string | undefined;
+  table?: string | undefined;
+}
+
+export interface Target {
+  name: TargetName;
+  sfn: SFNClient;
+  /** The state machine ARN; throws a CliError naming the missing setting. */
+  stateMachineArn(): string;
+  /** The job store; throws a CliError naming the missing setting. */
+  store(): JobStore;
+  /** The table name when known, without failing. */
+  tableName?: string;
+  destroy(): void;
+}
+
+export function localStatePath(io: CliIo): string {
+  const env = io.env ?? process.env;
+  return resolve(io.cwd, env.IRFLOW_LOCAL_STATE || LOCAL_STATE_FILE);
+}
+
+/** Reads the state file of a running local stack, or explains how to start one. */
+export async function readLocalState(io: CliIo): Promise<LocalState> {
+  const path = localStatePath(io);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new CliError(
+      `no local stack is running (${path} not found); start one with 'irflow local stack' in another terminal, or use --target aws`,
+      EXIT.unavailable,
+    );
+  }
+  let state: LocalState;
+  try {
+    state = JSON.parse(text) as LocalState;
+  } catch (error) {
+    throw new CliError(
+      `${path} is not valid JSON; restart the local stack with 'irflow local stack'`,
+      EXIT.unavailable,
+      { cause: error },
+    );
+  }
+  if (typeof state.stateMachineArn !== "string" || typeof state.endpoints !== "object") {
+    throw new CliError(
+      `${path} does not describe a local stack; restart it with 'irflow local stack'`,
+      EXIT.unavailable,
+    );
+  }
+  if (typeof state.pid === "number" && !processAlive(state.pid)) {
+    throw new CliError(
+      `the local stack recorded in ${path} (pid ${state.pid}) is no longer running; start it again with 'irflow local stack'`,
+      EXIT.unavailable,
+    );
+  }
+  return state;
+}
+
+/** Writes the state file whole (through a temporary file), so no reader sees half of it. */
+export async function writeLocalState(path: string, state: LocalState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.tmp`;
+  await writeFile(partial, `${JSON.stringify(state, null, 2)}\n`, "utf8");
+  await rename(partial, path);
+}
+
+export async function removeLocalState(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Parses --target; a value other than local or aws is a usage error. */
+export function targetName(value: string | undefined): TargetName {
+  const name = value ?? "local";
+  if (!(TARGETS as readonly string[]).includes(name)) {
+    throw new CliError(`--target must be local or aws, got '${name}'`, EXIT.usage);
+  }
+  return name as TargetName;
+}
+
+/** Opens the target the options name: the local stack's state file, or AWS. */
+export async function openTarget(settings: TargetSettings, io: CliIo): Promise<Target> {
+  const name = targetName(settings.target);
+  if (name === "local") return localTarget(await readLocalState(io), settings);
+  return awsTarget(settings, io);
+}
+
+/** A target on a local stack, from its state file or from the stack itself (the demo). */
+export function localTarget(
+  state: Pick<LocalState, "endpoints" | "stateMachineArn" | "environment">,
+  settings: TargetSettings = {},
+): Target {
+  const env = state.environment;
+  const common = {
+    region: env.AWS_REGION ?? "us-east-1",
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? "local",
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "local",
+    },
+  };
+  const sfn = new SFNClient({ ...common, endpoint: state.endpoints.stepfunctions });
+  const tableName = settings.table ?? env.TABLE_NAME;
+  let dynamo: DynamoDBClient | undefined;
+  return {
+    name: "local",
+    sfn,
+    stateMachineArn: () => settings["state-machine-arn"] ?? state.stateMachineArn,
+    store: () => {
+      if (!tableName) {
+        throw new CliError("the local stack's state names no jobs table; pass --table", EXIT.usage);
+      }
+      dynamo ??= new DynamoDBClient({ ...common, endpoint: state.endpoints.dynamodb });
+      return new JobStore(DynamoDBDocumentClient.from(dynamo), tableName);
+    },
+    ...(tableName ? { tableName } : {}),
+    destroy: () => {
+      sfn.destroy();
+      dynamo?.destroy();
+    },
+  };
+}
+
+function awsTarget(settings: TargetSettings, io: CliIo): Target {
+  const env = io.env ?? process.env;
+  const arn = settings["state-machine-arn"] || env.IRFLOW_STATE_MACHINE_ARN;
+  const tableName = settings.table || env.TABLE_NAME;
+  const sfn = new SFNClient({});
+  let dynamo: DynamoDBClient | undefined;
+  return {
+    name: "aws",
+    sfn,
+    stateMachineArn: () => {
+      if (!arn) {
+        throw new CliError(
+          "--target aws needs the irflow state machine's ARN: pass --state-machine-arn ARN or set IRFLOW_STATE_MACHINE_ARN",
+          EXIT.usage,
+        );
+      }
+      return arn;
+    },
+    store: () => {
+      if (!tableName) {
+        throw new CliError(
+          "--target aws needs the jobs table's name: pass --table NAME or set TABLE_NAME",
+          EXIT.usage,
+        );
+      }
+      dynamo ??= new DynamoDBClient({});
+      return new JobStore(DynamoDBDocumentClient.from(dynamo), tableName);
+    },
+    ...(tableName ? { tableName } : {}),
+    destroy: () => {
+      sfn.destroy();
+      dynamo?.destroy();
+    },
+  };
+}

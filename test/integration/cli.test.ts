@@ -1,0 +1,310 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { CliIo } from "../../src/cli/io.ts";
+import { main } from "../../src/cli/main.ts";
+import { type LocalState, writeLocalState } from "../../src/cli/target.ts";
+import { validateSpec } from "../../src/spec/validate.ts";
+import { sampleSpec } from "../support/specs.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/irflow.js");
+const SPEC = "events/specs/default-model-package.json";
+
+let stack: LocalStack;
+let dir: string;
+let statePath: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
+  dir = await mkdtemp(join(tmpdir(), "irflow-cli-"));
+  statePath = join(dir, "local.json");
+  await writeLocalState(statePath, {
+    endpoints: stack.endpoints,
+    stateMachineArn: stack.stateMachineArn,
+    environment: stack.environment,
+    pid: process.pid,
+  });
+});
+
+afterAll(async () => {
+  await stack.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out: () => out.join(""),
+    err: () => err.join(""),
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    readStdin: async () => "",
+    cwd: ROOT,
+    env: { ...process.env, IRFLOW_LOCAL_STATE: statePath, ...env },
+  };
+}
+
+function executionCount(): number {
+  return stack.stepFunctions.listExecutions({
+    stateMachineArn: stack.stateMachineArn,
+    maxResults: 1000,
+  }).executions.length;
+}
+
+function jobNameOf(spec: unknown): string {
+  const result = validateSpec(spec);
+  if (!result.valid) throw new Error("the test spec is invalid");
+  return result.jobName;
+}
+
+/** Runs bin/irflow.js as a child process; resolves with its exit code and output. */
+function runBin(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (code) => resolve({ code, stdout, stderr }));
+    },
+  );
+  return { child, done };
+}
+
+describe("irflow CLI on the local stack", () => {
+  const jobName = jobNameOf(sample("default-model-package.json", "cli-wait"));
+
+  it("starts a spec, follows it to SUCCEEDED and prints each step", async () => {
+    // Prepare
+    const io = captureIo();
+    const before = executionCount();
+
+    // Act
+    const code = await main(["start", SPEC, "--run-key", "cli-wait", "--wait"], io);
+
+    // Assess
+    const out = io.out();
+    expect(code).toBe(0);
+    expect(executionCount()).toBe(before + 1);
+    expect(out).toContain(`started ${jobName} on local`);
+    expect(out).toContain(`validated spec -> job ${jobName} (Default, deadline 2 h)`);
+    expect(out).toMatch(/created job arn:aws:sagemaker:.*inference-recommendations-job\//);
+    expect(out).toMatch(/polling \(1\): (PENDING|IN_PROGRESS), next poll in \d+ s/);
+    expect(out).toMatch(/job COMPLETED \(poll \d+\)/);
+    expect(out).toContain("published the selected event");
+    expect(out).toContain("execution SUCCEEDED");
+    expect(out).toMatch(/^selected ml\.\S+ x1: \$[\d.]+\/h/m);
+  });
+
+  it("starts nothing new for the same spec and names the existing execution", async () => {
+    // Prepare
+    const io = captureIo();
+    const before = executionCount();
+
+    // Act
+    const code = await main(["start", SPEC, "--run-key", "cli-wait"], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(executionCount()).toBe(before);
+    expect(io.out()).toContain(
+      `already started as ${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${jobName} (SUCCEEDED); use --run-key to run it again`,
+    );
+  });
+
+  it("refuses a different spec under a job name that is already running, with exit 1", async () => {
+    // Prepare
+    const first = {
+      ...sample("default-model-package.json"),
+      job: { ...sampleJob(), JobName: "cli-same-name" },
+    };
+    const second = {
+      ...first,
+      job: { ...first.job, JobDescription: "another description, same job name" },
+    };
+    await writeFile(join(dir, "first.json"), JSON.stringify(first));
+    await writeFile(join(dir, "second.json"), JSON.stringify(second));
+    await main(["start", join(dir, "first.json")], captureIo());
+    const before = executionCount();
+    const io = captureIo();
+
+    // Act
+    const code = await main(["start", join(dir, "second.json")], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(executionCount()).toBe(before);
+    expect(io.err()).toMatch(/already started as \S+:cli-same-name \(\w+\) with a different input/);
+  });
+
+  it("prints a job's status with its history and the selected instance", async () => {
+    // Prepare
+    const io = captureIo();
+    const jsonIo = captureIo();
+
+    // Act
+    const code = await main(["status", jobName], io);
+    const jsonCode = await main(["status", jobName, "--json"], jsonIo);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/^status {5}COMPLETED$/m);
+    expect(io.out()).toMatch(/^outcome {4}selected$/m);
+    expect(io.out()).toMatch(/^polls {6}\d+ \(waited \d+ s of a 7200 s deadline\)$/m);
+    expect(io.out()).toMatch(/^ {2}\S+Z {2}VALIDATED\n {2}\S+Z {2}PENDING\n/m);
+    expect(io.out()).toMatch(/^selected {3}ml\.\S+ x1: /m);
+    expect(io.out()).toContain("alternatives");
+    expect(jsonCode).toBe(0);
+    const record = JSON.parse(jsonIo.out());
+    expect(record).toMatchObject({ jobName, status: "COMPLETED", outcome: "selected" });
+    expect(io.out()).toContain(`selected   ${record.selected.instanceType} x1`);
+  });
+
+  it("reports an unknown job with exit 1", async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(["status", "no-such-job"], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.err()).toContain("no job named no-such-job in table irflow-local-jobs");
+  });
+
+  it("lists a model's jobs newest first, and the recent executions", async () => {
+    // Prepare
+    const modelIo = captureIo();
+    const executionsIo = captureIo();
+
+    // Act
+    const modelCode = await main(["list", "--model", "model-package/fraud-xgboost"], modelIo);
+    const executionsCode = await main(["list", "--limit", "5"], executionsIo);
+
+    // Assess
+    expect(modelCode).toBe(0);
+    const [header, ...rows] = modelIo.out().trimEnd().split("\n");
+    expect(header).toMatch(/^CREATED\s+JOB\s+STATUS\s+OUTCOME\s+SELECTED$/);
+    expect(
+      rows.some((row) => row.includes(jobName) && /COMPLETED\s+selected\s+ml\./.test(row)),
+    ).toBe(true);
+    const created = rows.map((row) => row.split(/\s+/)[0] ?? "");
+    expect(created).toEqual([...created].sort().reverse());
+    expect(executionsCode).toBe(0);
+    expect(executionsIo.out()).toMatch(new RegExp(`${jobName}\\s+SUCCEEDED`));
+  });
+
+  it("rejects an invalid spec with every error and starts nothing", async () => {
+    // Prepare
+    const io = captureIo();
+    const before = executionCount();
+
+    // Act
+    const code = await main(
+      ["start", "events/specs/invalid/range--phase-users.json", "--wait"],
+      io,
+    );
+
+    // Assess
+    expect(code).toBe(1);
+    expect(executionCount()).toBe(before);
+    expect(io.err()).toContain("nothing started");
+    expect(io.err()).toContain(
+      "error job.InputConfig.TrafficPattern.Phases[0].InitialNumberOfUsers [range]: must be an integer from 1 to 3",
+    );
+    expect(io.out()).toBe("");
+  });
+
+  it("asks for the state machine ARN for --target aws, and starts nothing", async () => {
+    // Prepare
+    const io = captureIo({ IRFLOW_STATE_MACHINE_ARN: "" });
+    const before = executionCount();
+
+    // Act
+    const code = await main(["start", SPEC, "--target", "aws", "--run-key", "cli-aws"], io);
+
+    // Assess
+    expect(code).toBe(64);
+    expect(executionCount()).toBe(before);
+    expect(io.err()).toContain(
+      "--target aws needs the irflow state machine's ARN: pass --state-machine-arn ARN or set IRFLOW_STATE_MACHINE_ARN",
+    );
+  });
+});
+
+describe("irflow as a program", () => {
+  it("runs a local stack until SIGTERM, with a state file the other commands use", async () => {
+    // Prepare
+    const otherState = join(dir, "child-stack.json");
+    const { child, done } = runBin(["local", "stack"], { IRFLOW_LOCAL_STATE: otherState });
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(otherState) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const state = JSON.parse(await readFile(otherState, "utf8")) as LocalState;
+    const io = captureIo({ IRFLOW_LOCAL_STATE: otherState });
+
+    // Act
+    const code = await main(["list"], io);
+    child.kill("SIGTERM");
+    const exit = await done;
+
+    // Assess
+    expect(state.pid).toBe(child.pid);
+    expect(state.stateMachineArn).toMatch(/:stateMachine:irflow$/);
+    expect(code).toBe(0);
+    expect(io.out()).toContain("no executions of");
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toContain(`Step Functions  ${state.endpoints.stepfunctions}`);
+    expect(exit.stdout).toContain("irflow start events/specs/default-model-package.json");
+    expect(existsSync(otherState)).toBe(false);
+  }, 40_000);
+
+  it("runs the demo end to end and exits 0", async () => {
+    // Prepare
+    const began = performance.now();
+
+    // Act
+    const { code, stdout, stderr } = await runBin(["demo"]).done;
+
+    // Assess
+    const seconds = (performance.now() - began) / 1000;
+    console.info(`irflow demo took ${seconds.toFixed(1)} s`);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain("validated spec -> job fraud-xgboost-v7-");
+    expect(stdout).toMatch(/^selected ml\.\S+ x1: /m);
+    expect(stdout).toContain('"detail-type": "Inference Recommendation Selected"');
+    expect(stdout).toMatch(/demo finished in [\d.]+ s\n$/);
+    expect(stderr).not.toContain("NodeVersionSupportWarning");
+    expect(seconds).toBeLessThan(60);
+  }, 90_000);
+});
+
+/** A sample spec, with a run key when given. */
+function sample(name: string, runKey?: string): Record<string, unknown> {
+  const spec = sampleSpec(name);
+  return runKey ? { ...spec, irflow: { runKey } } : spec;
+}
+
+function sampleJob(): Record<string, unknown> {
+  return sample("default-model-package.json").job as Record<string, unknown>;
+}

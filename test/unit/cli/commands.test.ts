@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../../../src/cli/io.ts";
+import { main } from "../../../src/cli/main.ts";
+import { executionNameFor, withRunKey } from "../../../src/cli/start.ts";
+import { validateSpec } from "../../../src/spec/validate.ts";
+import { sampleSpec } from "../../support/specs.ts";
+
+const ROOT = join(import.meta.dirname, "../../..");
+let emptyDir: string;
+
+beforeAll(async () => {
+  emptyDir = await mkdtemp(join(tmpdir(), "irflow-cli-"));
+});
+
+afterAll(async () => {
+  await rm(emptyDir, { recursive: true, force: true });
+});
+
+function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out: () => out.join(""),
+    err: () => err.join(""),
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    readStdin: async () => "",
+    cwd: ROOT,
+    env: { IRFLOW_LOCAL_STATE: join(emptyDir, "local.json"), ...env },
+  };
+}
+
+const COMMANDS = ["validate", "start", "status", "list", "local", "demo"];
+
+describe("irflow commands", () => {
+  it("lists every command with its summary", async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(["--help"], io);
+
+    // Assess
+    expect(code).toBe(0);
+    for (const command of COMMANDS) expect(io.out()).toMatch(new RegExp(`^  ${command} +\\S`, "m"));
+  });
+
+  it.each(COMMANDS)("prints the usage of %s for --help and exits 0", async (command) => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main([command, "--help"], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(io.out()).toContain(`Usage: irflow ${command}`);
+    expect(io.err()).toBe("");
+  });
+
+  it.each(COMMANDS)(
+    "rejects an unknown flag of %s with exit 64 and no stack trace",
+    async (command) => {
+      // Prepare
+      const io = captureIo();
+
+      // Act
+      const code = await main([command, "--no-such-flag"], io);
+
+      // Assess
+      expect(code).toBe(64);
+      expect(io.err()).toContain("Unknown option '--no-such-flag'");
+      expect(io.err()).toContain(`irflow ${command} --help`);
+      expect(io.err()).not.toMatch(/\n\s+at /);
+    },
+  );
+
+  it.each([
+    [["start", "events/specs/default-model-package.json", "--target", "moon"], "--target must be"],
+    [["list", "--limit", "0"], "--limit must be an integer"],
+    [["status"], "Usage: irflow status"],
+    [["start"], "Usage: irflow start"],
+    [["local", "stack", "--port", "1"], "--port applies to 'irflow local sagemaker' only"],
+    [["demo", "--time-scale", "fast"], "--time-scale must be a positive number"],
+  ])("rejects %j with exit 64", async (argv, message) => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(argv, io);
+
+    // Assess
+    expect(code).toBe(64);
+    expect(io.err()).toContain(message);
+  });
+
+  it.each([["start", "events/specs/default-model-package.json"], ["status", "some-job"], ["list"]])(
+    "tells the user to run 'irflow local stack' when no local stack runs (%s)",
+    async (...argv) => {
+      // Prepare
+      const io = captureIo();
+
+      // Act
+      const code = await main(argv, io);
+
+      // Assess
+      expect(code).toBe(69);
+      expect(io.err()).toContain("no local stack is running");
+      expect(io.err()).toContain("irflow local stack");
+    },
+  );
+});
+
+describe("execution names", () => {
+  it("uses the job name, which already fits Step Functions' rules", () => {
+    // Prepare
+    const result = validateSpec(sampleSpec("default-model-package.json"));
+    if (!result.valid) throw new Error("the sample is invalid");
+
+    // Act
+    const name = executionNameFor(result.jobName);
+
+    // Assess
+    expect(name).toBe(result.jobName);
+    expect(name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+  });
+
+  it("replaces characters Step Functions rejects and keeps at most 80", () => {
+    // Act
+    const name = executionNameFor(`my job:${"x".repeat(100)}`);
+
+    // Assess
+    expect(name).toMatch(/^my-job-x+$/);
+    expect(name).toHaveLength(80);
+  });
+
+  it("gives a run key its own job name and so its own execution name", () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+
+    // Act
+    const plain = validateSpec(spec);
+    const keyed = validateSpec(withRunKey(spec, "2026-w47"));
+
+    // Assess
+    if (!plain.valid || !keyed.valid) throw new Error("the sample is invalid");
+    expect(keyed.spec.irflow?.runKey).toBe("2026-w47");
+    expect(executionNameFor(keyed.jobName)).not.toBe(executionNameFor(plain.jobName));
+    expect(executionNameFor(keyed.jobName)).toMatch(/-2026-w47$/);
+  });
+});
