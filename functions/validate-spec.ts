@@ -2,7 +2,10 @@ import { z } from "zod";
 import { stepHandler } from "../src/handler.ts";
 import { validateStep } from "../src/workflow/steps.ts";
 
-/** The execution input is `{ spec, trigger? }`; a missing spec is reported as a rejected spec. */
+/**
+ * The execution input is `{ spec, trigger?, precheckErrors? }`; a missing spec is reported as a
+ * rejected spec.
+ */
 const input = z.object({
   request: z.object({
     spec: z.unknown(),
@@ -11,6 +14,10 @@ const input = z.object({
         type: z.enum(["manual", "model-registry", "schedule"]),
         detail: z.string().optional(),
       })
+      .optional(),
+    /** Problems a trigger found before the workflow; the spec is rejected with them. */
+    precheckErrors: z
+      .array(z.object({ path: z.string(), rule: z.string(), message: z.string() }))
       .optional(),
   }),
   executionArn: z.string().min(1),
@@ -27,6 +34,7 @@ export const handler = stepHandler(
         executionArn,
         executionName,
         ...(request.trigger ? { trigger: request.trigger } : {}),
+        ...(request.precheckErrors ? { precheckErrors: request.precheckErrors } : {}),
       },
       context,
     ),

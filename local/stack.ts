@@ -131,8 +131,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     environment.STATE_MACHINE_ARN = stateMachineArn;
     process.env.STATE_MACHINE_ARN = stateMachineArn;
 
-    const triggers = parseTriggerConfig(options.triggers ?? bundledTriggers);
-    const tickSchedule = wireTriggers(eventbridge, sagemaker, triggers);
+    const rawTriggers = options.triggers ?? bundledTriggers;
+    const triggers = parseTriggerConfig(rawTriggers);
+    const tickSchedule = wireTriggers(eventbridge, sagemaker, triggers, rawTriggers);
 
     return {
       endpoints: {
@@ -186,10 +187,11 @@ function wireTriggers(
   eventbridge: EventBridgeServer,
   sagemaker: RunningSageMaker,
   triggers: TriggerConfig,
+  rawTriggers: unknown,
 ): (time: Date) => Promise<ScheduleTickResult> {
   const { bus } = eventbridge;
   const registryArn = functionArn("RegistryTrigger");
-  const registryHandler = registryTriggerHandler(triggers);
+  const registryHandler = registryTriggerHandler(rawTriggers);
   bus.registerTargetHandler(registryArn, (input) =>
     registryHandler(input, lambdaContext("RegistryTrigger")),
   );
@@ -211,7 +213,7 @@ function wireTriggers(
   };
 
   const scheduleArn = functionArn("ScheduleTrigger");
-  const scheduleHandler = scheduleTriggerHandler(triggers);
+  const scheduleHandler = scheduleTriggerHandler(rawTriggers);
   const { RuleArn } = bus.putRule({
     Name: SCHEDULE_RULE,
     ScheduleExpression:

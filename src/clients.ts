@@ -6,6 +6,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 export interface Clients {
@@ -29,4 +30,14 @@ export function createClients(): Clients {
 export function clients(): Clients {
   cached ??= createClients();
   return cached;
+}
+
+/** The triggers' clients: they read the model registry and start executions. */
+export interface TriggerClients {
+  sagemaker: SageMakerClient;
+  sfn: SFNClient;
+}
+
+export function createTriggerClients(): TriggerClients {
+  return { sagemaker: new SageMakerClient({}), sfn: new SFNClient({}) };
 }

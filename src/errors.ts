@@ -38,6 +38,19 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+/** Some targets of a schedule tick did not start; the others did. Carries the tick's summary. */
+export class ScheduleTargetError extends Error {
+  override readonly name = "ScheduleTargetError";
+
+  constructor(
+    message: string,
+    readonly summary: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export const RETRYABLE_ERRORS = [TransientAwsError.name, RecordConflictError.name] as const;
 
 const THROTTLING = new Set([

@@ -57,7 +57,10 @@ export interface JobRecord {
   deadlineSeconds: number;
   createdAt: string;
   updatedAt: string;
+  /** When the workflow saw the job finish (the workflow's clock, like createdAt). */
   completedAt?: string;
+  /** SageMaker's CompletionTime of the job. */
+  jobCompletedAt?: string;
   failure?: Failure;
   selected?: Candidate;
   /** Every recommendation, compact, best first; then the ineligible ones. */

@@ -17,6 +17,7 @@ import { AccountJobLimitError, classifyAwsError, JobRejectedError } from "../err
 import { modelIdentity } from "../naming.ts";
 import { buildOutcomeDetail, publishOutcome } from "../outcome.ts";
 import { selectRecommendation, toCandidate } from "../selection.ts";
+import type { SpecIssue } from "../spec/rules.ts";
 import { validateSpec } from "../spec/validate.ts";
 import { deadlinePassed, deadlineSeconds, nextPollSeconds } from "./polling.ts";
 import {
@@ -45,6 +46,8 @@ export interface ValidateInput {
   trigger?: Trigger;
   executionArn: string;
   executionName: string;
+  /** Problems a trigger found before the workflow (a model package without metadata). */
+  precheckErrors?: SpecIssue[];
 }
 
 export type ValidateOutput =
@@ -59,7 +62,8 @@ export async function validateStep(
   const trigger = input.trigger ?? { type: "manual" };
   const result = validateSpec(input.spec);
   const store = storeOf(context);
-  if (!result.valid) {
+  const errors = [...(result.valid ? [] : result.errors), ...(input.precheckErrors ?? [])];
+  if (!result.valid || errors.length > 0) {
     const jobName = `rejected-${input.executionName}`;
     await store.create({
       jobName,
@@ -78,12 +82,12 @@ export async function validateStep(
       completedAt: now,
       outcome: "rejected",
       failure: {
-        reason: `the spec breaks ${result.errors.length} rule${result.errors.length === 1 ? "" : "s"}; no job was created`,
+        reason: `the spec breaks ${errors.length} rule${errors.length === 1 ? "" : "s"}; no job was created`,
         step: "ValidateSpec",
-        errors: result.errors,
+        errors,
       },
     });
-    return { valid: false, jobName, errorCount: result.errors.length };
+    return { valid: false, jobName, errorCount: errors.length };
   }
   const identity = modelIdentity(result.spec);
   const model: ModelRef =
@@ -236,7 +240,11 @@ export async function describeJobStep(
       waitedSeconds: record.waitedSeconds + waitSeconds,
       updatedAt: now,
       ...(last !== status ? { statusHistory: [...record.statusHistory, { status, at: now }] } : {}),
-      ...(terminal ? { completedAt: (job.CompletionTime ?? nowDate).toISOString() } : {}),
+      // completedAt is the workflow's clock, like createdAt; SageMaker's own time is kept apart.
+      ...(terminal ? { completedAt: now } : {}),
+      ...(terminal && job.CompletionTime
+        ? { jobCompletedAt: job.CompletionTime.toISOString() }
+        : {}),
     };
   });
   if (!output) throw new Error(`the record of ${input.jobName} was not updated`);

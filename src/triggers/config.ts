@@ -1,0 +1,208 @@
+/**
+ * The trigger configuration (config/triggers.json): the SageMaker execution role, the model
+ * package groups whose approvals start a run with each group's job defaults, and the targets of the
+ * re-tuning schedule. The handlers bundle the file and validate it at cold start; the trigger
+ * cores take the parsed configuration as an argument.
+ *
+ * Also the triggers' own environment (STATE_MACHINE_ARN), read once and validated the same way.
+ */
+import { z } from "zod";
+import { ConfigError } from "../errors.ts";
+import { irflowSettingsSchema, jobRequestSchema, RULE_SEPARATOR } from "../spec/schema.ts";
+import { formatPath, validateSpec } from "../spec/validate.ts";
+import { buildPackageSpec } from "./package-spec.ts";
+import { scheduleExecutionName } from "./start.ts";
+
+const request = jobRequestSchema.shape;
+
+/** A model package group name, as SageMaker allows it. */
+export const PACKAGE_GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const groupName = z
+  .string()
+  .regex(PACKAGE_GROUP_NAME, "must be a model package group name (letters, digits, hyphens)");
+
+/**
+ * A group's CreateInferenceRecommendationsJob defaults: the request without JobName (derived),
+ * RoleArn (the configuration's roleArn) and the model (the approved package version).
+ */
+export const jobDefaultsSchema = z.strictObject({
+  JobType: request.JobType.optional(),
+  JobDescription: request.JobDescription,
+  InputConfig: request.InputConfig.omit({
+    ModelPackageVersionArn: true,
+    ModelName: true,
+  }).optional(),
+  StoppingConditions: request.StoppingConditions,
+  OutputConfig: request.OutputConfig,
+  Tags: request.Tags,
+});
+
+export type JobDefaults = z.output<typeof jobDefaultsSchema>;
+
+const groupSchema = z.strictObject({
+  job: jobDefaultsSchema.default({}),
+  irflow: irflowSettingsSchema.pick({ deadlineSeconds: true }).optional(),
+});
+
+export type GroupConfig = z.output<typeof groupSchema>;
+
+const targetSchema = z
+  .strictObject({
+    group: groupName.optional(),
+    name: z.string().min(1).max(60).optional(),
+    spec: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((target, context) => {
+    const byGroup = target.group !== undefined;
+    const bySpec = target.name !== undefined || target.spec !== undefined;
+    if (byGroup === bySpec) {
+      context.addIssue({
+        code: "custom",
+        message: 'a target is either { "group": <name> } or { "name": <label>, "spec": <spec> }',
+      });
+    } else if (bySpec && (target.name === undefined || target.spec === undefined)) {
+      context.addIssue({ code: "custom", message: "a spec target needs both name and spec" });
+    }
+  })
+  .transform(
+    (target): ScheduleTarget =>
+      target.group !== undefined
+        ? { kind: "group", label: target.group, group: target.group }
+        : { kind: "spec", label: target.name ?? "", spec: target.spec ?? {} },
+  );
+
+export type ScheduleTarget =
+  | { kind: "group"; label: string; group: string }
+  | { kind: "spec"; label: string; spec: Record<string, unknown> };
+
+export const SCHEDULE_WINDOWS = ["daily", "weekly"] as const;
+export type ScheduleWindow = (typeof SCHEDULE_WINDOWS)[number];
+
+const scheduleSchema = z.strictObject({
+  window: z.enum(SCHEDULE_WINDOWS),
+  targets: z.array(targetSchema),
+});
+
+export const triggerConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    roleArn: request.RoleArn,
+    groups: z.record(groupName, groupSchema),
+    schedule: scheduleSchema.default({ window: "weekly", targets: [] }),
+  })
+  .superRefine((config, context) => {
+    // Each group's defaults must make a valid spec, so a bad default fails the cold start rather
+    // than every run of the group.
+    for (const [name, group] of Object.entries(config.groups)) {
+      const { spec } = buildPackageSpec(
+        { ModelPackageArn: `arn:aws:sagemaker:us-east-1:000000000000:model-package/${name}/1` },
+        group,
+        config.roleArn,
+      );
+      const result = validateSpec(spec);
+      if (result.valid) continue;
+      // A bad roleArn is reported once, by its own field.
+      for (const issue of result.errors.filter((found) => found.path !== "job.RoleArn")) {
+        context.addIssue({
+          code: "custom",
+          path: ["groups", name, ...issue.path.split(".")],
+          message: `${issue.rule}${RULE_SEPARATOR}${issue.message}`,
+        });
+      }
+    }
+    const labels = new Map<string, number>();
+    config.schedule.targets.forEach((target, index) => {
+      // Zod refines even when a target has issues of its own; such a target was not transformed.
+      if (typeof target?.label !== "string") return;
+      const path = ["schedule", "targets", index];
+      if (target.kind === "group" && !Object.hasOwn(config.groups, target.group)) {
+        context.addIssue({
+          code: "custom",
+          path: [...path, "group"],
+          message: `names no group of "groups"; add ${target.group} there with its job defaults`,
+        });
+      }
+      if (target.kind === "spec") {
+        const result = validateSpec(target.spec);
+        for (const issue of result.valid ? [] : result.errors) {
+          context.addIssue({
+            code: "custom",
+            path: [...path, "spec", ...issue.path.split(".")],
+            message: `${issue.rule}${RULE_SEPARATOR}${issue.message}`,
+          });
+        }
+      }
+      // Targets are told apart by their execution names: two that name alike would share runs.
+      const name = scheduleExecutionName(target.label, "2000-01-01");
+      const other = labels.get(name);
+      if (other !== undefined) {
+        context.addIssue({
+          code: "custom",
+          path,
+          message: `has the same execution name as schedule.targets[${other}]; give it another label`,
+        });
+      }
+      labels.set(name, index);
+    });
+  });
+
+export type TriggerConfig = z.output<typeof triggerConfigSchema>;
+
+/** The configuration, or a ConfigError that lists every problem. */
+export function parseTriggerConfig(raw: unknown): TriggerConfig {
+  const parsed = triggerConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `invalid trigger configuration (config/triggers.json): ${parsed.error.issues.map(describeIssue).join("; ")}`,
+    );
+  }
+  return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = issue.message.indexOf(RULE_SEPARATOR);
+  const message = at < 0 ? issue.message : issue.message.slice(at + RULE_SEPARATOR.length);
+  const keys = issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : "";
+  return `${formatPath(issue.path)}${keys}: ${message}`;
+}
+
+// The triggers' environment --------------------------------------------------------------------
+
+const STATE_MACHINE_ARN =
+  /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
+const triggerEnvironmentSchema = z.object({
+  STATE_MACHINE_ARN: z
+    .string({ error: "STATE_MACHINE_ARN must name the irflow state machine" })
+    .regex(STATE_MACHINE_ARN, "STATE_MACHINE_ARN must be a state machine ARN"),
+  /**
+   * The deploy's SageMaker execution role. When set, it replaces the configuration's roleArn: it is
+   * the only role the workflow may pass.
+   */
+  SAGEMAKER_ROLE_ARN: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    request.RoleArn.optional(),
+  ),
+});
+
+export type TriggerEnvironment = z.output<typeof triggerEnvironmentSchema>;
+
+export function loadTriggerEnvironment(env: NodeJS.ProcessEnv = process.env): TriggerEnvironment {
+  const parsed = triggerEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `invalid trigger environment: ${parsed.error.issues.map(describeIssue).join("; ")}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** The configuration with the environment's role, when the environment sets one. */
+export function withEnvironmentRole(
+  config: TriggerConfig,
+  environment: TriggerEnvironment,
+): TriggerConfig {
+  return environment.SAGEMAKER_ROLE_ARN
+    ? { ...config, roleArn: environment.SAGEMAKER_ROLE_ARN }
+    : config;
+}

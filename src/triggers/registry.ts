@@ -1,0 +1,118 @@
+/**
+ * The model-registry trigger: a model package version approved in a configured group starts one
+ * execution for it. EventBridge delivers "SageMaker Model Package State Change" events at least
+ * once; the execution name, derived from the package version and the spec, makes a repeat start
+ * nothing new.
+ */
+import {
+  DescribeModelPackageCommand,
+  type DescribeModelPackageCommandOutput,
+} from "@aws-sdk/client-sagemaker";
+import { z } from "zod";
+import { classifyAwsError } from "../errors.ts";
+import type { SpecIssue } from "../spec/rules.ts";
+import type { JobSpec } from "../spec/schema.ts";
+import type { GroupConfig } from "./config.ts";
+import { buildPackageSpec } from "./package-spec.ts";
+import {
+  type ExecutionInput,
+  registryExecutionName,
+  type StartResult,
+  startWorkflow,
+  type TriggerDeps,
+} from "./start.ts";
+
+/** The fields of the registry's event that the trigger reads. */
+export const modelPackageStateChangeSchema = z.object({
+  "detail-type": z.literal("SageMaker Model Package State Change").optional(),
+  resources: z.array(z.string()).optional(),
+  detail: z.object({
+    ModelPackageGroupName: z.string().min(1),
+    ModelPackageArn: z.string().min(1).optional(),
+    ModelPackageVersion: z.number().int().optional(),
+    ModelApprovalStatus: z.string().optional(),
+  }),
+});
+
+export type ModelPackageStateChange = z.output<typeof modelPackageStateChangeSchema>;
+
+export type RegistryTriggerResult = (
+  | StartResult
+  | { started: false; reason: "not-approved" | "group-not-configured"; executionName?: undefined }
+) & { packageArn?: string };
+
+export async function onModelPackageStateChange(
+  event: ModelPackageStateChange,
+  deps: TriggerDeps,
+): Promise<RegistryTriggerResult> {
+  const { detail } = event;
+  const packageArn = detail.ModelPackageArn ?? event.resources?.[0];
+  if (detail.ModelApprovalStatus !== "Approved") {
+    return { started: false, reason: "not-approved", ...(packageArn ? { packageArn } : {}) };
+  }
+  const group = groupOf(deps, detail.ModelPackageGroupName);
+  if (!group || !packageArn) {
+    return {
+      started: false,
+      reason: "group-not-configured",
+      ...(packageArn ? { packageArn } : {}),
+    };
+  }
+  const built = await specForPackage(packageArn, group, deps);
+  if (built.described.ModelApprovalStatus !== "Approved") {
+    // Approved, then rejected again before this delivery: the current state wins.
+    return { started: false, reason: "not-approved", packageArn };
+  }
+  const version = built.described.ModelPackageVersion ?? detail.ModelPackageVersion ?? 0;
+  const name = registryExecutionName(detail.ModelPackageGroupName, version, built.spec);
+  const result = await startWorkflow(
+    deps,
+    name,
+    executionInput(built, { type: "model-registry", detail: packageArn }),
+  );
+  return { ...result, packageArn };
+}
+
+/** The group's configuration, if the group is configured. */
+export function groupOf(deps: Pick<TriggerDeps, "config">, name: string): GroupConfig | undefined {
+  return Object.hasOwn(deps.config.groups, name) ? deps.config.groups[name] : undefined;
+}
+
+export interface BuiltPackageSpec {
+  described: DescribeModelPackageCommandOutput;
+  spec: JobSpec;
+  issues: SpecIssue[];
+}
+
+/** Describes the package version and builds its spec: the one way both triggers do it. */
+export async function specForPackage(
+  packageArn: string,
+  group: GroupConfig,
+  deps: Pick<TriggerDeps, "sagemaker" | "config">,
+): Promise<BuiltPackageSpec> {
+  let described: DescribeModelPackageCommandOutput;
+  try {
+    described = await deps.sagemaker.send(
+      new DescribeModelPackageCommand({ ModelPackageName: packageArn }),
+    );
+  } catch (error) {
+    throw classifyAwsError(error, `describe model package ${packageArn}`);
+  }
+  const { spec, issues } = buildPackageSpec(
+    { ...described, ModelPackageArn: described.ModelPackageArn ?? packageArn },
+    group,
+    deps.config.roleArn,
+  );
+  return { described, spec, issues };
+}
+
+export function executionInput(
+  built: Pick<BuiltPackageSpec, "spec" | "issues">,
+  trigger: ExecutionInput["trigger"],
+): ExecutionInput {
+  return {
+    spec: built.spec,
+    trigger,
+    ...(built.issues.length > 0 ? { precheckErrors: built.issues } : {}),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The re-tuning schedule: each tick starts one execution per configured target for the tick's
+ * window (a UTC day or an ISO week). The window is the spec's run key, so each window runs a job
+ * of its own, and is part of the execution name, so a repeated tick in the same window starts
+ * nothing new.
+ */
+import { ListModelPackagesCommand } from "@aws-sdk/client-sagemaker";
+import { z } from "zod";
+import { classifyAwsError, ScheduleTargetError } from "../errors.ts";
+import type { ScheduleTarget, ScheduleWindow } from "./config.ts";
+import { executionInput, groupOf, specForPackage } from "./registry.ts";
+import {
+  type ExecutionInput,
+  scheduleExecutionName,
+  startWorkflow,
+  type TriggerDeps,
+} from "./start.ts";
+
+/** The fields of EventBridge's scheduled event that the trigger reads. */
+export const scheduledEventSchema = z.object({
+  "detail-type": z.literal("Scheduled Event").optional(),
+  time: z.iso.datetime({ offset: true }),
+});
+
+export type ScheduledEvent = z.output<typeof scheduledEventSchema>;
+
+export interface ScheduleTargetResult {
+  target: string;
+  kind: ScheduleTarget["kind"];
+  status: "started" | "duplicate" | "skipped" | "failed";
+  executionName?: string;
+  executionArn?: string;
+  /** The package version a group target ran. */
+  packageArn?: string;
+  /** Why a target was skipped or failed. */
+  reason?: string;
+}
+
+export interface ScheduleTickResult {
+  window: string;
+  targets: ScheduleTargetResult[];
+}
+
+/**
+ * Starts the window's executions. A target that fails does not stop the others; the tick then
+ * throws ScheduleTargetError (with the summary) so the failure is seen and a retried tick, which
+ * starts nothing twice, finishes the job.
+ */
+export async function onScheduleTick(
+  event: ScheduledEvent,
+  deps: TriggerDeps,
+): Promise<ScheduleTickResult> {
+  const window = windowKey(new Date(event.time), deps.config.schedule.window);
+  const targets: ScheduleTargetResult[] = [];
+  for (const target of deps.config.schedule.targets) {
+    targets.push(await runTarget(target, window, deps));
+  }
+  const result = { window, targets };
+  const failed = targets.filter((target) => target.status === "failed");
+  if (failed.length > 0) {
+    throw new ScheduleTargetError(
+      `${failed.length} of ${targets.length} schedule targets for ${window} did not start: ${failed.map((target) => `${target.target}: ${target.reason}`).join("; ")}`,
+      result,
+    );
+  }
+  return result;
+}
+
+async function runTarget(
+  target: ScheduleTarget,
+  window: string,
+  deps: TriggerDeps,
+): Promise<ScheduleTargetResult> {
+  const summary = { target: target.label, kind: target.kind };
+  const executionName = scheduleExecutionName(target.label, window);
+  const trigger = { type: "schedule", detail: window } as const;
+  try {
+    let input: ExecutionInput;
+    let packageArn: string | undefined;
+    if (target.kind === "group") {
+      packageArn = await latestApproved(target.group, deps);
+      const group = groupOf(deps, target.group);
+      if (!packageArn || !group) {
+        return { ...summary, status: "skipped", reason: `${target.group} has no approved version` };
+      }
+      const built = await specForPackage(packageArn, group, deps);
+      input = executionInput({ ...built, spec: withRunKey(built.spec, window) }, trigger);
+    } else {
+      input = { spec: withRunKey(target.spec, window), trigger };
+    }
+    const started = await startWorkflow(deps, executionName, input);
+    return {
+      ...summary,
+      ...(packageArn ? { packageArn } : {}),
+      ...(started.started
+        ? { status: "started", executionName, executionArn: started.executionArn }
+        : {
+            status: "duplicate",
+            executionName,
+            ...(started.executionArn ? { executionArn: started.executionArn } : {}),
+          }),
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { ...summary, status: "failed", executionName, reason };
+  }
+}
+
+/** The group's newest approved version, or undefined when it has none. */
+async function latestApproved(group: string, deps: TriggerDeps): Promise<string | undefined> {
+  try {
+    const listed = await deps.sagemaker.send(
+      new ListModelPackagesCommand({
+        ModelPackageGroupName: group,
+        ModelApprovalStatus: "Approved",
+        SortBy: "CreationTime",
+        SortOrder: "Descending",
+        MaxResults: 1,
+      }),
+    );
+    return listed.ModelPackageSummaryList?.[0]?.ModelPackageArn;
+  } catch (error) {
+    throw classifyAwsError(error, `list the approved versions of ${group}`);
+  }
+}
+
+function withRunKey<T extends object>(spec: T, runKey: string): T {
+  const settings = (spec as { irflow?: unknown }).irflow;
+  return {
+    ...spec,
+    irflow: { ...(typeof settings === "object" && settings !== null ? settings : {}), runKey },
+  };
+}
+
+/** The window a time falls in: its UTC date (`2026-11-23`) or its ISO week (`2026-W48`). */
+export function windowKey(time: Date, window: ScheduleWindow): string {
+  if (Number.isNaN(time.getTime())) throw new RangeError("the tick has no valid time");
+  const day = new Date(Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate()));
+  if (window === "daily") return day.toISOString().slice(0, 10);
+  // ISO 8601: a week belongs to the year of its Thursday, and week 1 holds the year's first one.
+  const thursday = new Date(day);
+  thursday.setUTCDate(day.getUTCDate() + 3 - ((day.getUTCDay() + 6) % 7));
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / 86_400_000 / 7) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}

@@ -1,0 +1,153 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/errors.ts";
+import {
+  loadTriggerEnvironment,
+  parseTriggerConfig,
+  withEnvironmentRole,
+} from "../../../src/triggers/config.ts";
+import { sampleSpec } from "../../support/specs.ts";
+
+const ROLE = "arn:aws:iam::111122223333:role/irflow-sagemaker";
+const STATE_MACHINE = "arn:aws:states:us-east-1:111122223333:stateMachine:irflow";
+
+function problemsOf(raw: unknown): string {
+  try {
+    parseTriggerConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("the configuration was accepted");
+}
+
+describe("parseTriggerConfig", () => {
+  it("accepts the committed config/triggers.json", () => {
+    // Prepare
+    const raw = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../../../config/triggers.json"), "utf8"),
+    );
+
+    // Act
+    const config = parseTriggerConfig(raw);
+
+    // Assess
+    expect(Object.keys(config.groups)).toContain("fraud-xgboost");
+    expect(config.schedule.targets.map((target) => target.kind)).toEqual(["group", "spec"]);
+  });
+
+  it("turns targets into groups and labelled specs, and defaults the schedule", () => {
+    // Prepare
+    const spec = sampleSpec("default-model-name.json");
+
+    // Act
+    const withTargets = parseTriggerConfig({
+      roleArn: ROLE,
+      groups: { a: {} },
+      schedule: { window: "daily", targets: [{ group: "a" }, { name: "bert", spec }] },
+    });
+    const withoutSchedule = parseTriggerConfig({ roleArn: ROLE, groups: {} });
+
+    // Assess
+    expect(withTargets.groups.a).toEqual({ job: {} });
+    expect(withTargets.schedule.targets).toEqual([
+      { kind: "group", label: "a", group: "a" },
+      { kind: "spec", label: "bert", spec },
+    ]);
+    expect(withoutSchedule.schedule).toEqual({ window: "weekly", targets: [] });
+  });
+
+  it("lists every problem with where it is", () => {
+    // Prepare
+    const invalidSpec = sampleSpec("default-model-name.json");
+    (invalidSpec.job as Record<string, unknown>).JobType = "Sometimes";
+    const raw = {
+      roleArn: ROLE,
+      groups: {
+        a: { job: { JobName: "fixed", InputConfig: { ResourceLimit: { MaxNumberOfTests: 40 } } } },
+        b: {
+          job: { InputConfig: { ResourceLimit: { MaxNumberOfTests: 2, MaxParallelOfTests: 5 } } },
+        },
+      },
+      schedule: {
+        window: "hourly",
+        targets: [{ group: "missing" }, { name: "x", spec: invalidSpec }, { name: "only-a-name" }],
+      },
+    };
+
+    // Act
+    const message = problemsOf(raw);
+
+    // Assess
+    expect(message).toContain("groups.a.job (JobName)");
+    expect(message).toContain("groups.a.job.InputConfig.ResourceLimit.MaxNumberOfTests");
+    expect(message).toContain("schedule.window");
+    expect(message).toContain("schedule.targets[2]: a spec target needs both name and spec");
+  });
+
+  it("checks the defaults as a whole spec, and the targets against the groups and each other", () => {
+    // Prepare
+    const invalidSpec = sampleSpec("default-model-name.json");
+    (invalidSpec.job as Record<string, unknown>).JobType = "Sometimes";
+    const raw = {
+      roleArn: ROLE,
+      groups: {
+        b: {
+          job: { InputConfig: { ResourceLimit: { MaxNumberOfTests: 2, MaxParallelOfTests: 5 } } },
+        },
+      },
+      schedule: {
+        window: "weekly",
+        targets: [
+          { group: "missing" },
+          { name: "x", spec: invalidSpec },
+          { group: "b" },
+          { name: "b", spec: sampleSpec("default-model-name.json") },
+        ],
+      },
+    };
+
+    // Act
+    const message = problemsOf(raw);
+
+    // Assess
+    expect(message).toContain("groups.b.job.InputConfig.ResourceLimit.MaxParallelOfTests");
+    expect(message).toContain('schedule.targets[0].group: names no group of "groups"');
+    expect(message).toContain("schedule.targets[1].spec.job.JobType: must be one of");
+    expect(message).toContain(
+      "schedule.targets[3]: has the same execution name as schedule.targets[2]",
+    );
+  });
+});
+
+describe("loadTriggerEnvironment", () => {
+  it("requires the state machine ARN", () => {
+    // Act
+    const load = () => loadTriggerEnvironment({});
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/STATE_MACHINE_ARN/);
+  });
+
+  it("lets the deploy's SageMaker role replace the configured one", () => {
+    // Prepare
+    const config = parseTriggerConfig({ roleArn: ROLE, groups: {} });
+    const deployed = "arn:aws:iam::444455556666:role/deployed";
+
+    // Act
+    const replaced = withEnvironmentRole(
+      config,
+      loadTriggerEnvironment({ STATE_MACHINE_ARN: STATE_MACHINE, SAGEMAKER_ROLE_ARN: deployed }),
+    );
+    const kept = withEnvironmentRole(
+      config,
+      loadTriggerEnvironment({ STATE_MACHINE_ARN: STATE_MACHINE, SAGEMAKER_ROLE_ARN: "" }),
+    );
+
+    // Assess
+    expect(replaced.roleArn).toBe(deployed);
+    expect(kept.roleArn).toBe(ROLE);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJson, sha256Hex } from "../../../src/spec/canonical.ts";
+import { validateSpec } from "../../../src/spec/validate.ts";
+import {
+  EXECUTION_NAME_MAX,
+  registryExecutionName,
+  scheduleExecutionName,
+  specHashPrefix,
+} from "../../../src/triggers/start.ts";
+import { sampleSpec, setPath } from "../../support/specs.ts";
+
+const ALLOWED = /^[A-Za-z0-9_-]+$/;
+
+describe("registryExecutionName", () => {
+  it("names the group, the version and the spec's hash", () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+    const result = validateSpec(spec);
+    if (!result.valid) throw new Error("the sample spec is invalid");
+
+    // Act
+    const name = registryExecutionName("fraud-xgboost", 7, spec);
+
+    // Assess
+    expect(name).toBe(`registry-fraud-xgboost-v7-${result.specHash.slice(0, 10)}`);
+  });
+
+  it("gives the same name for the same spec, whatever its key order", () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+    const reordered = Object.fromEntries(Object.entries(spec).reverse());
+
+    // Act
+    const names = [
+      registryExecutionName("fraud-xgboost", 7, spec),
+      registryExecutionName("fraud-xgboost", 7, reordered),
+    ];
+
+    // Assess
+    expect(names[0]).toBe(names[1]);
+  });
+
+  it("gives another name when the spec changes", () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+    const changed = sampleSpec("default-model-package.json");
+    setPath(changed, "job.JobDescription", "another description");
+
+    // Act
+    const [a, b] = [
+      registryExecutionName("fraud-xgboost", 7, spec),
+      registryExecutionName("fraud-xgboost", 7, changed),
+    ];
+
+    // Assess
+    expect(a).not.toBe(b);
+  });
+
+  it("hashes the canonical spec when the spec is invalid", () => {
+    // Prepare
+    const spec = { specVersion: 1, job: { JobType: "Sometimes" } };
+
+    // Act
+    const prefix = specHashPrefix(spec);
+
+    // Assess
+    expect(prefix).toBe(sha256Hex(canonicalJson(spec)).slice(0, 10));
+  });
+
+  it("shortens a long group name and keeps version and hash whole, within 80 characters", () => {
+    // Prepare
+    const group = `g${"-a1".repeat(20)}z`.slice(0, 63);
+    const spec = sampleSpec("default-model-package.json");
+
+    // Act
+    const name = registryExecutionName(group, 123456, spec);
+
+    // Assess
+    expect(name.length).toBeLessThanOrEqual(EXECUTION_NAME_MAX);
+    expect(name).toMatch(ALLOWED);
+    expect(name).toMatch(/^registry-g-a1.*-v123456-[0-9a-f]{10}$/);
+    expect(name).not.toContain("--");
+  });
+});
+
+describe("scheduleExecutionName", () => {
+  it("names the target and the window", () => {
+    // Act
+    const name = scheduleExecutionName("fraud-xgboost", "2026-W48");
+
+    // Assess
+    expect(name).toBe("schedule-fraud-xgboost-2026-W48");
+  });
+
+  it("replaces characters Step Functions names do not take and keeps within 80", () => {
+    // Prepare
+    const label = `Sentiment model / BERT (base) · ${"x".repeat(100)}`;
+
+    // Act
+    const name = scheduleExecutionName(label, "2026-11-23");
+
+    // Assess
+    expect(name.length).toBeLessThanOrEqual(EXECUTION_NAME_MAX);
+    expect(name).toMatch(ALLOWED);
+    expect(name.startsWith("schedule-Sentiment-model-BERT-base-xxx")).toBe(true);
+    expect(name.endsWith("-2026-11-23")).toBe(true);
+    expect(scheduleExecutionName(label, "2026-11-23")).toBe(name);
+  });
+});

@@ -1,0 +1,109 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { JobRecord } from "../../../src/workflow/record.ts";
+import { type StepContext, validateStep } from "../../../src/workflow/steps.ts";
+import { sampleSpec } from "../../support/specs.ts";
+
+const document = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
+const dynamo = mockClient(document);
+const context: StepContext = {
+  clients: {
+    sagemaker: new SageMakerClient({ region: "us-east-1" }),
+    dynamo: document,
+    events: new EventBridgeClient({ region: "us-east-1" }),
+  },
+  config: {
+    TABLE_NAME: "irflow-jobs",
+    EVENT_BUS_NAME: "irflow",
+    EVENT_SOURCE: "irflow",
+    RECORD_RETENTION_DAYS: 400,
+  },
+  now: () => new Date("2026-11-23T06:00:00Z"),
+};
+const EXECUTION = "arn:aws:states:us-east-1:111122223333:execution:irflow:registry-x-v7-abc";
+const DOMAIN_MISSING = {
+  path: "ModelPackage.Domain",
+  rule: "required",
+  message: "the model package version has no Domain",
+};
+
+function written(): JobRecord {
+  return dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item as JobRecord;
+}
+
+beforeEach(() => {
+  dynamo.reset();
+  dynamo.on(PutCommand).resolves({});
+});
+
+describe("validateStep with precheck errors", () => {
+  it("rejects an otherwise valid spec, listing the precheck errors", async () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+
+    // Act
+    const output = await validateStep(
+      {
+        spec,
+        executionArn: EXECUTION,
+        executionName: "registry-x-v7-abc",
+        trigger: { type: "model-registry", detail: "arn:package" },
+        precheckErrors: [DOMAIN_MISSING],
+      },
+      context,
+    );
+
+    // Assess
+    expect(output).toEqual({ valid: false, jobName: "rejected-registry-x-v7-abc", errorCount: 1 });
+    expect(written()).toMatchObject({
+      jobName: "rejected-registry-x-v7-abc",
+      status: "REJECTED",
+      outcome: "rejected",
+      trigger: { type: "model-registry", detail: "arn:package" },
+      failure: { step: "ValidateSpec", errors: [DOMAIN_MISSING] },
+    });
+  });
+
+  it("lists the spec's own errors and the precheck errors together", async () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+    (spec.job as Record<string, unknown>).JobType = "Sometimes";
+
+    // Act
+    const output = await validateStep(
+      {
+        spec,
+        executionArn: EXECUTION,
+        executionName: "registry-x-v7-abc",
+        precheckErrors: [DOMAIN_MISSING],
+      },
+      context,
+    );
+
+    // Assess
+    expect(output).toMatchObject({ valid: false, errorCount: 2 });
+    expect(written().failure?.errors?.map((issue) => issue.path)).toEqual([
+      "job.JobType",
+      "ModelPackage.Domain",
+    ]);
+  });
+
+  it("accepts a valid spec when the precheck found nothing", async () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+
+    // Act
+    const output = await validateStep(
+      { spec, executionArn: EXECUTION, executionName: "registry-x-v7-abc", precheckErrors: [] },
+      context,
+    );
+
+    // Assess
+    expect(output).toMatchObject({ valid: true, jobType: "Default" });
+    expect(written().status).toBe("VALIDATED");
+  });
+});
