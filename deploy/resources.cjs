@@ -1,0 +1,220 @@
+// CloudFormation resources generated from one table: a least-privilege role per Lambda, the state
+// machine's role, the Lambda error alarms and the notification rules. serverless.yml merges them.
+const { readFileSync } = require("node:fs");
+const { join } = require("node:path");
+
+const sub = (text) => ({ "Fn::Sub": text });
+const arnOf = (logicalId) => ({ "Fn::GetAtt": [logicalId, "Arn"] });
+const TABLE = arnOf("JobsTable");
+const BUS = arnOf("OutcomeBus");
+const STATE_MACHINE = { Ref: "IrflowStateMachine" };
+const JOBS = sub(
+  "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:inference-recommendations-job/*",
+);
+const packagesOf = (groups) =>
+  groups.map((group) =>
+    sub(
+      `arn:\${AWS::Partition}:sagemaker:\${AWS::Region}:\${AWS::AccountId}:model-package/${group}/*`,
+    ),
+  );
+
+const allow = (Action, Resource, Condition) => ({
+  Effect: "Allow",
+  Action,
+  Resource,
+  ...(Condition ? { Condition } : {}),
+});
+
+const RECORD_READ_WRITE = allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]);
+const DESCRIBE_JOB = allow(["sagemaker:DescribeInferenceRecommendationsJob"], [JOBS]);
+
+/** What each function calls, on what. The only `*` resource is ListModelPackages (see below). */
+function statementsByFunction({ sagemakerRoleArn, groups }) {
+  const packages = packagesOf(groups);
+  return {
+    validateSpec: [allow(["dynamodb:PutItem"], [TABLE])],
+    createJob: [
+      RECORD_READ_WRITE,
+      allow(
+        [
+          "sagemaker:CreateInferenceRecommendationsJob",
+          "sagemaker:DescribeInferenceRecommendationsJob",
+          "sagemaker:AddTags",
+        ],
+        [JOBS],
+      ),
+      allow(["iam:PassRole"], [sagemakerRoleArn], {
+        StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" },
+      }),
+    ],
+    describeJob: [RECORD_READ_WRITE, DESCRIBE_JOB],
+    selectRecommendation: [RECORD_READ_WRITE, DESCRIBE_JOB],
+    diagnoseFailure: [
+      RECORD_READ_WRITE,
+      allow(
+        [
+          "sagemaker:DescribeInferenceRecommendationsJob",
+          "sagemaker:ListInferenceRecommendationsJobSteps",
+        ],
+        [JOBS],
+      ),
+    ],
+    stopJob: [RECORD_READ_WRITE, allow(["sagemaker:StopInferenceRecommendationsJob"], [JOBS])],
+    publishOutcome: [RECORD_READ_WRITE, allow(["events:PutEvents"], [BUS])],
+    registryTrigger: [
+      ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
+      allow(["states:StartExecution"], [STATE_MACHINE]),
+    ],
+    scheduleTrigger: [
+      ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
+      // ListModelPackages supports no resource-level permission: it lists across groups, so
+      // IAM only accepts "*" here. The function filters by the configured groups itself.
+      allow(["sagemaker:ListModelPackages"], ["*"]),
+      allow(["states:StartExecution"], [STATE_MACHINE]),
+    ],
+  };
+}
+
+const WORKFLOW_FUNCTIONS = [
+  "validateSpec",
+  "createJob",
+  "describeJob",
+  "selectRecommendation",
+  "diagnoseFailure",
+  "stopJob",
+  "publishOutcome",
+];
+
+const pascal = (key) => key.charAt(0).toUpperCase() + key.slice(1);
+
+function lambdaRole(key, statements, service) {
+  const logGroup = sub(
+    `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${key}:*`,
+  );
+  return {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: `${key}-least-privilege`,
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              allow(["logs:CreateLogStream", "logs:PutLogEvents"], [logGroup]),
+              // X-Ray segments: PutTraceSegments has no resource-level permission.
+              allow(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"]),
+              ...statements,
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+function readTriggerGroups() {
+  try {
+    const config = JSON.parse(
+      readFileSync(join(__dirname, "..", "config", "triggers.json"), "utf8"),
+    );
+    return Object.keys(config.groups ?? {});
+  } catch {
+    return [];
+  }
+}
+
+module.exports = async ({ resolveVariable }) => {
+  const stage = await resolveVariable("sls:stage");
+  const sagemakerRoleArn = await resolveVariable("param:sagemakerRoleArn");
+  const service = `irflow-${stage}`;
+  const groups = readTriggerGroups();
+  const statements = statementsByFunction({ sagemakerRoleArn, groups });
+
+  const Resources = {};
+  for (const [key, list] of Object.entries(statements)) {
+    Resources[`${pascal(key)}Role`] = lambdaRole(key, list, service);
+  }
+
+  Resources.StateMachineRole = {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "states.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: "invoke-workflow-functions",
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              allow(
+                ["lambda:InvokeFunction"],
+                WORKFLOW_FUNCTIONS.map((key) => arnOf(`${pascal(key)}LambdaFunction`)),
+              ),
+              // Step Functions log delivery and X-Ray: these actions take no resource ARN.
+              allow(
+                [
+                  "logs:CreateLogDelivery",
+                  "logs:GetLogDelivery",
+                  "logs:UpdateLogDelivery",
+                  "logs:DeleteLogDelivery",
+                  "logs:ListLogDeliveries",
+                  "logs:PutResourcePolicy",
+                  "logs:DescribeResourcePolicies",
+                  "logs:DescribeLogGroups",
+                  "xray:PutTraceSegments",
+                  "xray:PutTelemetryRecords",
+                  "xray:GetSamplingRules",
+                  "xray:GetSamplingTargets",
+                ],
+                ["*"],
+              ),
+            ],
+          },
+        },
+      ],
+    },
+  };
+
+  for (const key of [...WORKFLOW_FUNCTIONS, "registryTrigger", "scheduleTrigger"]) {
+    Resources[`${pascal(key)}ErrorsAlarm`] = {
+      Type: "AWS::CloudWatch::Alarm",
+      Properties: {
+        AlarmName: `${service}-${key}-errors`,
+        AlarmDescription: `Lambda ${service}-${key} reported errors (after its own retries).`,
+        Namespace: "AWS/Lambda",
+        MetricName: "Errors",
+        Dimensions: [{ Name: "FunctionName", Value: { Ref: `${pascal(key)}LambdaFunction` } }],
+        Statistic: "Sum",
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        TreatMissingData: "notBreaching",
+        AlarmActions: [{ Ref: "NotificationsTopic" }],
+      },
+    };
+  }
+
+  return { Resources };
+};
+
+module.exports.statementsByFunction = statementsByFunction;
+module.exports.WORKFLOW_FUNCTIONS = WORKFLOW_FUNCTIONS;

@@ -1,0 +1,327 @@
+/**
+ * Reads the CloudFormation template that `npm run package` produces offline and checks what was
+ * generated: functions, the state machine and its definition, rules, IAM, encryption, recovery.
+ */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../src/workflow/functions.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const SLS = createRequire(import.meta.url).resolve("osls/bin/serverless.js");
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  Condition?: string;
+}
+interface Statement {
+  Effect: string;
+  Action: string[] | string;
+  Resource: unknown[] | string;
+  Condition?: Json;
+}
+
+let resources: Record<string, Resource>;
+
+beforeAll(async () => {
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    SLS_TELEMETRY_DISABLED: "1",
+  };
+  await promisify(execFile)(process.execPath, [SLS, "package", "--stage", "ci"], {
+    cwd: ROOT,
+    env,
+    timeout: 240_000,
+  });
+  const template = JSON.parse(
+    readFileSync(join(ROOT, ".serverless/cloudformation-template-update-stack.json"), "utf8"),
+  ) as { Resources: Record<string, Resource> };
+  resources = template.Resources;
+}, 300_000);
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function statementsOf(roleId: string): Statement[] {
+  const policies = resources[roleId]?.Properties.Policies as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+const list = (value: unknown[] | string): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/** Every action a role allows, apart from writing its own logs and traces. */
+function businessActions(roleId: string): string[] {
+  return statementsOf(roleId)
+    .flatMap((statement) => list(statement.Action) as string[])
+    .filter((action) => !action.startsWith("logs:") && !action.startsWith("xray:"))
+    .sort();
+}
+
+describe("the packaged CloudFormation template", () => {
+  it("has every Lambda on a supported Node.js runtime, bundled per function", () => {
+    // Act
+    const functions = ofType("AWS::Lambda::Function");
+
+    // Assess
+    expect(functions.map(([id]) => id).sort()).toEqual(
+      [...Object.keys(WORKFLOW_FUNCTIONS), "RegistryTrigger", "ScheduleTrigger"]
+        .map((name) => `${name}LambdaFunction`)
+        .sort(),
+    );
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect((fn.Properties.Code as Json).S3Key).toMatch(/\.zip$/);
+    }
+  });
+
+  it("deploys the same definition that the local stack runs", () => {
+    // Prepare
+    const machine = resources.IrflowStateMachine?.Properties ?? {};
+    const [body, bindings] = (
+      machine.DefinitionString as {
+        "Fn::Sub": [string, Record<string, { "Fn::GetAtt": [string, string] }>];
+      }
+    )["Fn::Sub"];
+    const deployed = body.replace(
+      /\$\{(\w+)\}/g,
+      (_, key: string) => `function:${bindings[key]?.["Fn::GetAtt"][0]}`,
+    );
+
+    // Act
+    const source = bindDefinition(
+      readFileSync(join(ROOT, "statemachine/irflow.asl.json"), "utf8"),
+      (name) => `function:${name}LambdaFunction`,
+    );
+
+    // Assess
+    expect(JSON.parse(deployed)).toEqual(JSON.parse(source));
+    expect(machine.StateMachineType).toBe("STANDARD");
+    expect(machine.RoleArn).toEqual({ "Fn::GetAtt": ["StateMachineRole", "Arn"] });
+  });
+
+  it("lets the state machine invoke exactly the workflow functions", () => {
+    // Act
+    const statements = statementsOf("StateMachineRole").filter((statement) =>
+      list(statement.Action).includes("lambda:InvokeFunction"),
+    );
+
+    // Assess
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Resource).toEqual(
+      Object.keys(WORKFLOW_FUNCTIONS).map((name) => ({
+        "Fn::GetAtt": [`${name}LambdaFunction`, "Arn"],
+      })),
+    );
+  });
+
+  it("gives each function only the actions it calls", () => {
+    // Act
+    const actions = Object.fromEntries(
+      [...Object.keys(WORKFLOW_FUNCTIONS), "RegistryTrigger", "ScheduleTrigger"].map((name) => [
+        name,
+        businessActions(`${name}Role`),
+      ]),
+    );
+
+    // Assess
+    expect(actions).toEqual({
+      ValidateSpec: ["dynamodb:PutItem"],
+      CreateJob: [
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "iam:PassRole",
+        "sagemaker:AddTags",
+        "sagemaker:CreateInferenceRecommendationsJob",
+        "sagemaker:DescribeInferenceRecommendationsJob",
+      ],
+      DescribeJob: [
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "sagemaker:DescribeInferenceRecommendationsJob",
+      ],
+      SelectRecommendation: [
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "sagemaker:DescribeInferenceRecommendationsJob",
+      ],
+      DiagnoseFailure: [
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "sagemaker:DescribeInferenceRecommendationsJob",
+        "sagemaker:ListInferenceRecommendationsJobSteps",
+      ],
+      StopJob: [
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "sagemaker:StopInferenceRecommendationsJob",
+      ],
+      PublishOutcome: ["dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents"],
+      RegistryTrigger: ["sagemaker:DescribeModelPackage", "states:StartExecution"],
+      ScheduleTrigger: [
+        "sagemaker:DescribeModelPackage",
+        "sagemaker:ListModelPackages",
+        "states:StartExecution",
+      ],
+    });
+  });
+
+  it("has no wildcard action, and a wildcard resource only where the API allows nothing else", () => {
+    // Prepare
+    const allowedWildcards = new Set([
+      "sagemaker:ListModelPackages",
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+    ]);
+    const statements = ofType("AWS::IAM::Role").flatMap(([id]) => statementsOf(id));
+
+    // Act
+    const wildcardActions = statements
+      .flatMap((statement) => list(statement.Action))
+      .filter((action) => String(action).includes("*"));
+    const wildcardResources = statements
+      .filter((statement) => list(statement.Resource).includes("*"))
+      .flatMap((statement) => list(statement.Action) as string[])
+      .filter((action) => !allowedWildcards.has(action) && !action.startsWith("logs:"));
+
+    // Assess
+    expect(wildcardActions).toEqual([]);
+    expect(wildcardResources).toEqual([]);
+  });
+
+  it("passes only the configured SageMaker role, only to SageMaker", () => {
+    // Act
+    const passRole = statementsOf("CreateJobRole").find((statement) =>
+      list(statement.Action).includes("iam:PassRole"),
+    );
+
+    // Assess
+    expect(passRole?.Resource).toEqual(["arn:aws:iam::111122223333:role/irflow-sagemaker"]);
+    expect(passRole?.Condition).toEqual({
+      StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" },
+    });
+  });
+
+  it("scopes SageMaker job actions to Inference Recommender jobs and data to the table and bus", () => {
+    // Act
+    const resourcesOf = (roleId: string, prefix: string) =>
+      statementsOf(roleId)
+        .filter((statement) =>
+          list(statement.Action).some((action) => String(action).startsWith(prefix)),
+        )
+        .flatMap((statement) => list(statement.Resource));
+
+    // Assess
+    expect(resourcesOf("DescribeJobRole", "sagemaker:")).toEqual([
+      {
+        "Fn::Sub":
+          "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:inference-recommendations-job/*",
+      },
+    ]);
+    expect(resourcesOf("DescribeJobRole", "dynamodb:")).toEqual([
+      { "Fn::GetAtt": ["JobsTable", "Arn"] },
+    ]);
+    expect(resourcesOf("PublishOutcomeRole", "events:")).toEqual([
+      { "Fn::GetAtt": ["OutcomeBus", "Arn"] },
+    ]);
+    expect(resourcesOf("RegistryTriggerRole", "states:")).toEqual([{ Ref: "IrflowStateMachine" }]);
+  });
+
+  it("keeps the jobs table encrypted, recoverable, on demand, with TTL and the by-model index", () => {
+    // Act
+    const table = resources.JobsTable?.Properties;
+
+    // Assess
+    expect(table).toMatchObject({
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+      KeySchema: [{ AttributeName: "jobName", KeyType: "HASH" }],
+    });
+    expect(table?.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({
+        IndexName: "byModel",
+        KeySchema: [
+          { AttributeName: "modelKey", KeyType: "HASH" },
+          { AttributeName: "createdAt", KeyType: "RANGE" },
+        ],
+      }),
+    ]);
+  });
+
+  it("starts the registry trigger on approvals of the configured groups only", () => {
+    // Prepare
+    const groups = Object.keys(
+      (JSON.parse(readFileSync(join(ROOT, "config/triggers.json"), "utf8")) as { groups: Json })
+        .groups,
+    );
+
+    // Act
+    const rule = ofType("AWS::Events::Rule").find(([, resource]) =>
+      JSON.stringify(resource.Properties.Targets).includes("RegistryTriggerLambdaFunction"),
+    )?.[1];
+
+    // Assess
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ["aws.sagemaker"],
+      "detail-type": ["SageMaker Model Package State Change"],
+      detail: { ModelApprovalStatus: ["Approved"], ModelPackageGroupName: groups },
+    });
+  });
+
+  it("runs the re-tuning schedule and sends problem outcomes to SNS as readable text", () => {
+    // Act
+    const schedule = ofType("AWS::Events::Rule").find(
+      ([, resource]) => resource.Properties.ScheduleExpression,
+    )?.[1];
+    const notify = resources.NotifyOnProblemRule?.Properties ?? {};
+
+    // Assess
+    expect(schedule?.Properties.ScheduleExpression).toBe("cron(0 6 ? * MON *)");
+    expect(notify.EventPattern).toEqual({
+      source: ["irflow"],
+      "detail-type": [
+        "Inference Recommendation Failed",
+        "Inference Recommendation Timed Out",
+        "Inference Recommendation Rejected",
+      ],
+    });
+    const [target] = notify.Targets as {
+      Arn: unknown;
+      InputTransformer: { InputTemplate: string };
+    }[];
+    expect(target?.Arn).toEqual({ Ref: "NotificationsTopic" });
+    expect(target?.InputTransformer.InputTemplate).toContain("<reason>");
+    expect(resources.NotificationsTopic?.Properties.KmsMasterKeyId).toBe("alias/aws/sns");
+    expect(resources.NotificationsEmail?.Condition).toBe("HasNotificationEmail");
+  });
+
+  it("alarms on failed executions, Lambda errors and executions past the deadline", () => {
+    // Act
+    const alarms = ofType("AWS::CloudWatch::Alarm").map(([id]) => id);
+
+    // Assess
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        "ExecutionsFailedAlarm",
+        "ExecutionsOverDeadlineAlarm",
+        ...[...Object.keys(WORKFLOW_FUNCTIONS), "RegistryTrigger", "ScheduleTrigger"].map(
+          (name) => `${name}ErrorsAlarm`,
+        ),
+      ]),
+    );
+  });
+});
