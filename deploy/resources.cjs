@@ -18,6 +18,12 @@ const packagesOf = (groups) =>
     ),
   );
 
+/** A role's trust policy: which AWS service may assume it. */
+const assumedBy = (service) => ({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+});
+
 const allow = (Action, Resource, Condition) => ({
   Effect: "Allow",
   Action,
@@ -94,16 +100,7 @@ function lambdaRole(key, statements, service) {
   return {
     Type: "AWS::IAM::Role",
     Properties: {
-      AssumeRolePolicyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-          },
-        ],
-      },
+      AssumeRolePolicyDocument: assumedBy("lambda.amazonaws.com"),
       Policies: [
         {
           PolicyName: `${key}-least-privilege`,
@@ -148,16 +145,7 @@ module.exports = async ({ resolveVariable }) => {
   Resources.StateMachineRole = {
     Type: "AWS::IAM::Role",
     Properties: {
-      AssumeRolePolicyDocument: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "states.amazonaws.com" },
-            Action: "sts:AssumeRole",
-          },
-        ],
-      },
+      AssumeRolePolicyDocument: assumedBy("states.amazonaws.com"),
       Policies: [
         {
           PolicyName: "invoke-workflow-functions",

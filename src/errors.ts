@@ -83,3 +83,15 @@ export function classifyAwsError(error: unknown, action: string): unknown {
   }
   return error;
 }
+
+/** A Lambda error reaches a Catch with a JSON Cause holding errorMessage; others as plain text. */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return "no details";
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === "string") return parsed.errorMessage;
+  } catch {
+    // Not JSON: the cause is the message.
+  }
+  return cause;
+}

@@ -440,25 +440,12 @@ export class InferenceRecommenderService {
       `${job.name}-${targetLabel(benchmark)}-${Object.values(benchmark.environment).join("-")}`
         .replace(/[^a-zA-Z0-9-]+/g, "-")
         .replace(/-+$/, "");
-    if (benchmark.serverless) {
-      const result = benchmarkServerless(profile, benchmark.serverless, options);
-      return {
-        id,
-        metrics: {
-          CostPerHour: result.costPerHour,
-          CostPerInference: result.costPerInference,
-          MaxInvocations: result.maxInvocations,
-          ModelLatency: result.modelLatency,
-          CpuUtilization: result.cpuUtilization,
-          MemoryUtilization: result.memoryUtilization,
-          ModelSetupTime: result.modelSetupTime,
-        },
-      };
-    }
-    const result = benchmarkRealTime(profile, benchmark.instanceType ?? "ml.m5.large", {
-      ...options,
-      environment: benchmark.environment,
-    });
+    const result = benchmark.serverless
+      ? benchmarkServerless(profile, benchmark.serverless, options)
+      : benchmarkRealTime(profile, benchmark.instanceType ?? "ml.m5.large", {
+          ...options,
+          environment: benchmark.environment,
+        });
     return {
       id,
       metrics: {
@@ -468,6 +455,8 @@ export class InferenceRecommenderService {
         ModelLatency: result.modelLatency,
         CpuUtilization: result.cpuUtilization,
         MemoryUtilization: result.memoryUtilization,
+        // Only serverless endpoints report a setup time.
+        ...("modelSetupTime" in result ? { ModelSetupTime: result.modelSetupTime } : {}),
       },
     };
   }

@@ -10,6 +10,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from "@aws-sdk/client-sfn";
+import { causeMessage } from "../errors.ts";
 
 interface ErrorDetails {
   error?: string | undefined;
@@ -135,7 +136,7 @@ function taskLine(name: string, state: WorkflowState | undefined): string | unde
       return "deadline passed: stopped the job";
     case "StopJobAfterError": {
       const error = state?.error;
-      return `${error?.Error ?? "a step"} failed: ${causeText(error?.Cause)}; the job is stopped if it ran`;
+      return `${error?.Error ?? "a step"} failed: ${causeMessage(error?.Cause)}; the job is stopped if it ran`;
     }
     case "PublishOutcome": {
       const published = state?.published;
@@ -158,23 +159,11 @@ function parseState(text: string | undefined): WorkflowState | undefined {
 
 function errorText(details: ErrorDetails | undefined): string {
   const error = details?.error ?? "Error";
-  return details?.cause ? `${error}: ${causeText(details.cause)}` : error;
+  return details?.cause ? `${error}: ${causeMessage(details.cause)}` : error;
 }
 
 function suffix(details: ErrorDetails | undefined): string {
   return details?.error || details?.cause ? `: ${errorText(details)}` : "";
-}
-
-/** A Lambda error's Cause is JSON with errorMessage; anything else is the message itself. */
-function causeText(cause: string | undefined): string {
-  if (!cause) return "no details";
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === "string") return parsed.errorMessage;
-  } catch {
-    // Plain text.
-  }
-  return cause;
 }
 
 function duration(seconds: number): string {

@@ -13,7 +13,12 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import type { Clients } from "../clients.ts";
 import type { Config } from "../config.ts";
-import { AccountJobLimitError, classifyAwsError, JobRejectedError } from "../errors.ts";
+import {
+  AccountJobLimitError,
+  causeMessage,
+  classifyAwsError,
+  JobRejectedError,
+} from "../errors.ts";
 import { modelIdentity } from "../naming.ts";
 import { buildOutcomeDetail, publishOutcome } from "../outcome.ts";
 import { selectRecommendation, toCandidate } from "../selection.ts";
@@ -386,18 +391,6 @@ export async function stopJobStep(
       : {}),
   }));
   return { outcome };
-}
-
-/** Lambda errors reach a Catch as a JSON Cause with errorMessage; others as plain text. */
-export function causeMessage(cause: string | undefined): string {
-  if (!cause) return "no details";
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === "string") return parsed.errorMessage;
-  } catch {
-    // Not JSON: the cause is the message.
-  }
-  return cause;
 }
 
 // Publish -----------------------------------------------------------------------------------------
