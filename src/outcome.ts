@@ -15,6 +15,7 @@ export const OUTCOME_SCHEMA_VERSION = "1.0";
 
 export const DETAIL_TYPES: Record<Outcome, string> = {
   selected: "Inference Recommendation Selected",
+  measured: "Inference Endpoint Measured",
   failed: "Inference Recommendation Failed",
   "timed-out": "Inference Recommendation Timed Out",
   rejected: "Inference Recommendation Rejected",
@@ -74,6 +75,16 @@ const baseDetail = {
   }),
 };
 
+const endpointPerformancesSchema = z
+  .array(
+    z.strictObject({
+      endpointName: z.string(),
+      maxInvocations: z.number().nonnegative().describe("requests per minute"),
+      modelLatencyMs: z.number().nonnegative(),
+    }),
+  )
+  .describe("What the job measured on the existing endpoints it benchmarked.");
+
 const failureSchema = z.strictObject({
   reason: z.string(),
   step: z.string().optional(),
@@ -91,6 +102,12 @@ export const outcomeDetailSchemas = {
       .array(recommendationSchema)
       .describe("The other eligible recommendations, best first."),
     ineligible: z.array(z.strictObject({ recommendationId: z.string(), reason: z.string() })),
+    endpointPerformances: endpointPerformancesSchema.optional(),
+  }),
+  measured: z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("measured"),
+    endpointPerformances: endpointPerformancesSchema.min(1),
   }),
   failed: z.strictObject({ ...baseDetail, outcome: z.literal("failed"), failure: failureSchema }),
   "timed-out": z.strictObject({
@@ -150,11 +167,16 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
             (candidate) => candidate.recommendationId !== record.selected?.recommendationId,
           ),
           ineligible: record.ineligible ?? [],
+          ...(record.endpointPerformances
+            ? { endpointPerformances: record.endpointPerformances }
+            : {}),
         }
-      : {
-          ...common,
-          failure: record.failure ?? { reason: "the workflow stopped without a reason" },
-        };
+      : outcome === "measured"
+        ? { ...common, endpointPerformances: record.endpointPerformances ?? [] }
+        : {
+            ...common,
+            failure: record.failure ?? { reason: "the workflow stopped without a reason" },
+          };
   return outcomeDetailSchemas[outcome].parse(detail);
 }
 

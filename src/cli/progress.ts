@@ -127,9 +127,9 @@ function taskLine(name: string, state: WorkflowState | undefined): string | unde
       return `polling (${count}): ${status}, next poll in ${poll.waitSeconds ?? "?"} s`;
     }
     case "SelectRecommendation":
-      return state?.result?.outcome === "selected"
-        ? "ranked the recommendations"
-        : `no recommendation to select (outcome ${state?.result?.outcome ?? "unknown"})`;
+      if (state?.result?.outcome === "selected") return "ranked the recommendations";
+      if (state?.result?.outcome === "measured") return "read the existing endpoint's measurements";
+      return `no recommendation to select (outcome ${state?.result?.outcome ?? "unknown"})`;
     case "DiagnoseFailure":
       return "diagnosed the job's failure";
     case "StopJobAtDeadline":

@@ -3,8 +3,10 @@
 import type { Candidate } from "../selection.ts";
 import type { SpecIssue } from "../spec/rules.ts";
 
-export const OUTCOMES = ["selected", "failed", "timed-out", "rejected"] as const;
+export const OUTCOMES = ["selected", "measured", "failed", "timed-out", "rejected"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+/** Outcomes of a job that did what was asked: the others carry a failure. */
+export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(["selected", "measured"]);
 
 export interface Trigger {
   type: "manual" | "model-registry" | "schedule";
@@ -20,6 +22,13 @@ export interface ModelRef {
   packageVersion?: number;
   packageArn?: string;
   modelName?: string;
+}
+
+export interface EndpointPerformance {
+  endpointName: string;
+  /** Requests per minute the endpoint sustained. */
+  maxInvocations: number;
+  modelLatencyMs: number;
 }
 
 export interface StatusChange {
@@ -66,6 +75,8 @@ export interface JobRecord {
   /** Every recommendation, compact, best first; then the ineligible ones. */
   recommendations?: Candidate[];
   ineligible?: { recommendationId: string; reason: string }[];
+  /** For a job on an existing endpoint: what SageMaker measured on it. */
+  endpointPerformances?: EndpointPerformance[];
   outcome?: Outcome;
   publishedAt?: string;
   eventId?: string;

@@ -29,6 +29,7 @@ import {
   type JobRecord,
   type ModelRef,
   type Outcome,
+  SUCCESSFUL_OUTCOMES,
   TERMINAL_JOB_STATUSES,
   type Trigger,
 } from "./record.ts";
@@ -265,16 +266,27 @@ export async function selectStep(
   const job = await describe(input.jobName, context);
   const candidates = (job.InferenceRecommendations ?? []).map(toCandidate);
   const selection = selectRecommendation(candidates);
+  const endpointPerformances = (job.EndpointPerformances ?? []).map((performance) => ({
+    endpointName: performance.EndpointInfo?.EndpointName ?? "",
+    maxInvocations: performance.Metrics?.MaxInvocations ?? 0,
+    modelLatencyMs: performance.Metrics?.ModelLatency ?? 0,
+  }));
+  // A job on an existing endpoint measures it; it has no recommendations to choose from.
+  const outcome: Outcome = selection.selected
+    ? "selected"
+    : candidates.length === 0 && endpointPerformances.length > 0
+      ? "measured"
+      : "failed";
   const now = context.now().toISOString();
-  const outcome: Outcome = selection.selected ? "selected" : "failed";
   await storeOf(context).mutate(input.jobName, () => ({
     outcome,
     updatedAt: now,
     recommendations: selection.ranked,
     ineligible: selection.rejected,
-    ...(selection.selected
-      ? { selected: selection.selected }
-      : {
+    ...(endpointPerformances.length > 0 ? { endpointPerformances } : {}),
+    ...(selection.selected ? { selected: selection.selected } : {}),
+    ...(outcome === "failed"
+      ? {
           failure: {
             reason:
               candidates.length === 0
@@ -282,7 +294,8 @@ export async function selectStep(
                 : `none of the ${candidates.length} recommendations had complete metrics`,
             step: "SelectRecommendation",
           },
-        }),
+        }
+      : {}),
   }));
   return { outcome };
 }
@@ -415,7 +428,7 @@ export async function publishStep(
   });
   await store.mutate(record.jobName, (current) => ({
     outcome: detail.outcome,
-    ...(current.failure || detail.outcome === "selected"
+    ...(current.failure || SUCCESSFUL_OUTCOMES.has(detail.outcome)
       ? {}
       : { failure: { reason: "the workflow stopped without a reason" } }),
     publishedAt: nowDate.toISOString(),

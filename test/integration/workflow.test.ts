@@ -93,6 +93,33 @@ describe("workflow on the local stack", () => {
     expect(outcomeEvents(stack, jobName)).toHaveLength(1);
   });
 
+  it("reports what a job measured on an existing endpoint", async () => {
+    // Prepare
+    const spec = sample("existing-endpoint.json", "endpoint-benchmark");
+    const jobName = jobNameOf(spec);
+
+    // Act
+    const execution = await runWorkflow(stack, clients, spec, "endpoint-benchmark");
+
+    // Assess
+    expect(execution.status).toBe("SUCCEEDED");
+    const job = await record(clients, jobName);
+    expect(job.outcome).toBe("measured");
+    expect(job.endpointPerformances).toEqual([
+      {
+        endpointName: "fraud-xgboost-prod",
+        maxInvocations: expect.any(Number),
+        modelLatencyMs: expect.any(Number),
+      },
+    ]);
+    const [event] = outcomeEvents(stack, jobName);
+    expect(event?.["detail-type"]).toBe("Inference Endpoint Measured");
+    expect(event?.detail).toMatchObject({
+      outcome: "measured",
+      endpointPerformances: job.endpointPerformances,
+    });
+  });
+
   it("publishes a failed outcome with the reason when the job fails", async () => {
     // Prepare
     stack.sagemaker.service.faults.configure({
