@@ -186,13 +186,16 @@ module.exports = async ({ resolveVariable }) => {
       Type: "AWS::CloudWatch::Alarm",
       Properties: {
         AlarmName: `${service}-${key}-errors`,
-        AlarmDescription: `Lambda ${service}-${key} reported errors (after its own retries).`,
+        // Errors in three 5-minute periods in a row: a persistent fault. A single error that the
+        // state machine retries (throttling, waiting out the account's job limit) does not alarm.
+        AlarmDescription: `Lambda ${service}-${key} failed in three consecutive 5-minute periods.`,
         Namespace: "AWS/Lambda",
         MetricName: "Errors",
         Dimensions: [{ Name: "FunctionName", Value: { Ref: `${pascal(key)}LambdaFunction` } }],
         Statistic: "Sum",
         Period: 300,
-        EvaluationPeriods: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
         Threshold: 1,
         ComparisonOperator: "GreaterThanOrEqualToThreshold",
         TreatMissingData: "notBreaching",

@@ -1,4 +1,7 @@
+import { z } from "zod";
 import { jobInput, stepHandler } from "../src/handler.ts";
 import { describeJobStep } from "../src/workflow/steps.ts";
 
-export const handler = stepHandler("DescribeJob", jobInput, describeJobStep);
+const input = jobInput.extend({ pollsSeen: z.number().int().min(0).optional() });
+
+export const handler = stepHandler("DescribeJob", input, describeJobStep);

@@ -39,8 +39,13 @@ interface WorkflowState {
     deadlineSeconds?: number;
     errorCount?: number;
   };
-  created?: { jobArn?: string };
-  poll?: { status?: string; waitSeconds?: number; deadlinePassed?: boolean; pollCount?: number };
+  poll?: {
+    status?: string;
+    waitSeconds?: number;
+    deadlinePassed?: boolean;
+    pollCount?: number;
+    jobArn?: string;
+  };
   result?: { outcome?: string };
   published?: { outcome?: string; eventId?: string };
   error?: { Error?: string; Cause?: string };
@@ -116,7 +121,7 @@ function taskLine(name: string, state: WorkflowState | undefined): string | unde
       return `validated spec -> job ${job.jobName ?? "?"}${details ? ` (${details})` : ""}`;
     }
     case "CreateJob":
-      return `created job ${state?.created?.jobArn ?? ""}`.trimEnd();
+      return `created job ${state?.poll?.jobArn ?? ""}`.trimEnd();
     case "DescribeJob": {
       const poll = state?.poll;
       if (!poll) return undefined;

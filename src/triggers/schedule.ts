@@ -86,7 +86,7 @@ async function runTarget(
       const built = await specForPackage(packageArn, group, deps);
       input = executionInput({ ...built, spec: withRunKey(built.spec, window) }, trigger);
     } else {
-      input = { spec: withRunKey(target.spec, window), trigger };
+      input = { spec: withRole(withRunKey(target.spec, window), deps.config.roleArn), trigger };
     }
     const started = await startWorkflow(deps, executionName, input);
     return {
@@ -129,6 +129,18 @@ function withRunKey<T extends object>(spec: T, runKey: string): T {
   return {
     ...spec,
     irflow: { ...(typeof settings === "object" && settings !== null ? settings : {}), runKey },
+  };
+}
+
+/**
+ * Every triggered job runs with the deploy's SageMaker role, the only one the workflow may pass,
+ * whatever RoleArn an explicit spec names.
+ */
+function withRole<T extends object>(spec: T, roleArn: string): T {
+  const job = (spec as { job?: unknown }).job;
+  return {
+    ...spec,
+    job: { ...(typeof job === "object" && job !== null ? job : {}), RoleArn: roleArn },
   };
 }
 

@@ -65,6 +65,10 @@ export interface JobRecord {
   waitedSeconds: number;
   deadlineSeconds: number;
   createdAt: string;
+  /** When the SageMaker job was created: the deadline counts from here. */
+  jobStartedAt?: string;
+  /** The last poll's result, returned again to a retry of that poll. */
+  lastPoll?: { status: string; waitSeconds: number; deadlinePassed: boolean; pollCount: number };
   updatedAt: string;
   /** When the workflow saw the job finish (the workflow's clock, like createdAt). */
   completedAt?: string;

@@ -17,6 +17,7 @@ import {
   AccountJobLimitError,
   causeMessage,
   classifyAwsError,
+  JobNameTakenError,
   JobRejectedError,
 } from "../errors.ts";
 import { modelIdentity } from "../naming.ts";
@@ -138,10 +139,11 @@ export async function validateStep(
 export async function createJobStep(
   input: { jobName: string },
   context: StepContext,
-): Promise<{ jobArn: string }> {
+): Promise<{ jobArn: string; pollCount: 0 }> {
   const store = storeOf(context);
   const record = await store.require(input.jobName);
-  if (record.jobArn) return { jobArn: record.jobArn };
+  // pollCount starts the poll loop's count, which DescribeJob uses to recognise its own retries.
+  if (record.jobArn) return { jobArn: record.jobArn, pollCount: 0 };
   const request = (record.spec as { job: CreateInferenceRecommendationsJobCommandInput }).job;
   let jobArn: string;
   try {
@@ -155,16 +157,23 @@ export async function createJobStep(
   const now = context.now().toISOString();
   await store.mutate(record.jobName, (current) => ({
     jobArn,
+    // The deadline runs from here: waiting out the account's job limit does not use it up.
+    jobStartedAt: current.jobStartedAt ?? now,
     status: "PENDING",
     statusHistory: [...current.statusHistory, { status: "PENDING", at: now }],
     updatedAt: now,
   }));
-  return { jobArn };
+  return { jobArn, pollCount: 0 };
 }
 
+/** Clock skew allowed between this function and SageMaker when judging who created a job. */
+const OWNERSHIP_SKEW_MS = 5 * 60 * 1000;
+
 /**
- * A create that failed. ResourceInUse means the job exists: the record (guarded by its own
- * conditional write) proves it is this execution's, created by an earlier attempt of this step.
+ * A create that failed. ResourceInUse means a job of this name exists: it is this execution's
+ * (an earlier attempt of this step created it, then failed before the record was written) only if
+ * SageMaker created it after this record and with this request's role. Anything else is another
+ * job under the same name, which irflow must not adopt.
  */
 async function recoverCreate(
   error: unknown,
@@ -175,7 +184,16 @@ async function recoverCreate(
   const message = error instanceof Error ? error.message : String(error);
   if (name === "ResourceInUse") {
     const existing = await describe(record.jobName, context);
-    return existing.JobArn ?? "";
+    const request = (record.spec as { job: { RoleArn?: string } }).job;
+    const createdAfterRecord =
+      (existing.CreationTime?.getTime() ?? 0) >= Date.parse(record.createdAt) - OWNERSHIP_SKEW_MS;
+    if (createdAfterRecord && existing.RoleArn === request.RoleArn && existing.JobArn) {
+      return existing.JobArn;
+    }
+    throw new JobNameTakenError(
+      `an Inference Recommender job named ${record.jobName} already exists and was not created by this execution; set irflow.runKey (or another JobName) to run the spec again`,
+      { cause: error },
+    );
   }
   if (name === "ResourceLimitExceeded") {
     throw new AccountJobLimitError(`SageMaker refused job ${record.jobName}: ${message}`, {
@@ -212,8 +230,18 @@ export interface PollOutput {
   pollCount: number;
 }
 
+export interface DescribeInput {
+  jobName: string;
+  /**
+   * Polls the state machine has seen complete. When the record has counted more, this call is a
+   * retry of a poll that was recorded already: it returns that poll's result instead of counting
+   * the poll and its wait twice.
+   */
+  pollsSeen?: number;
+}
+
 export async function describeJobStep(
-  input: { jobName: string },
+  input: DescribeInput,
   context: StepContext,
 ): Promise<PollOutput> {
   const job = await describe(input.jobName, context);
@@ -222,11 +250,13 @@ export async function describeJobStep(
   const now = nowDate.toISOString();
   let output: PollOutput | undefined;
   await storeOf(context).mutate(input.jobName, (record) => {
+    if (input.pollsSeen !== undefined && record.lastPoll && record.pollCount > input.pollsSeen) {
+      output = record.lastPoll;
+      return undefined;
+    }
     const pollCount = record.pollCount + 1;
-    const elapsedSeconds = Math.max(
-      record.waitedSeconds,
-      (nowDate.getTime() - Date.parse(record.createdAt)) / 1000,
-    );
+    const startedAt = Date.parse(record.jobStartedAt ?? record.createdAt);
+    const elapsedSeconds = Math.max(record.waitedSeconds, (nowDate.getTime() - startedAt) / 1000);
     const state = {
       jobName: record.jobName,
       jobType: record.jobType ?? "Default",
@@ -238,13 +268,15 @@ export async function describeJobStep(
     const terminal = TERMINAL_JOB_STATUSES.has(status);
     const late = !terminal && deadlinePassed(state);
     const waitSeconds = terminal || late ? 0 : nextPollSeconds(state);
-    output = { status, waitSeconds, deadlinePassed: late, pollCount };
+    const result = { status, waitSeconds, deadlinePassed: late, pollCount };
+    output = result;
     const last = record.statusHistory.at(-1)?.status;
     return {
       status,
       pollCount,
       waitedSeconds: record.waitedSeconds + waitSeconds,
       updatedAt: now,
+      lastPoll: result,
       ...(last !== status ? { statusHistory: [...record.statusHistory, { status, at: now }] } : {}),
       // completedAt is the workflow's clock, like createdAt; SageMaker's own time is kept apart.
       ...(terminal ? { completedAt: now } : {}),
@@ -363,7 +395,13 @@ export async function stopJobStep(
   const store = storeOf(context);
   const record = await store.require(input.jobName);
   let stopped = false;
-  if (record.jobArn && !TERMINAL_JOB_STATUSES.has(record.status)) {
+  // Without a jobArn the job may still exist: CreateJob can have created it and then failed before
+  // writing the record. These errors, though, mean SageMaker created no job of ours to stop.
+  const createdNothing = [JobNameTakenError.name, JobRejectedError.name, AccountJobLimitError.name];
+  const mayRun =
+    !TERMINAL_JOB_STATUSES.has(record.status) &&
+    (record.jobArn !== undefined || !createdNothing.includes(input.error?.Error ?? ""));
+  if (mayRun) {
     try {
       await context.clients.sagemaker.send(
         new StopInferenceRecommendationsJobCommand({ JobName: record.jobName }),
@@ -396,6 +434,13 @@ export async function stopJobStep(
       reason,
       step: input.reason === "deadline" ? "StopJobAtDeadline" : "StopJobAfterError",
     },
+    // A spec SageMaker refused never became a job: record it as rejected, like an invalid spec.
+    ...(outcome === "rejected" && !current.jobArn
+      ? {
+          status: "REJECTED",
+          statusHistory: [...current.statusHistory, { status: "REJECTED", at: now }],
+        }
+      : {}),
     ...(stopped
       ? {
           status: "STOPPING",

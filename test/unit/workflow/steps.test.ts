@@ -1,0 +1,241 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import {
+  CreateInferenceRecommendationsJobCommand,
+  DescribeInferenceRecommendationsJobCommand,
+  SageMakerClient,
+  StopInferenceRecommendationsJobCommand,
+} from "@aws-sdk/client-sagemaker";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { JobNameTakenError } from "../../../src/errors.ts";
+import type { JobRecord } from "../../../src/workflow/record.ts";
+import {
+  createJobStep,
+  describeJobStep,
+  type StepContext,
+  stopJobStep,
+} from "../../../src/workflow/steps.ts";
+import { JobStore } from "../../../src/workflow/store.ts";
+
+const sagemaker = mockClient(SageMakerClient);
+const ROLE = "arn:aws:iam::111122223333:role/irflow-sagemaker";
+let dynamo: { endpoint: string; close: () => Promise<void> };
+let context: StepContext;
+let store: JobStore;
+let now: Date;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await createJobsTable(dynamo.endpoint);
+  const document = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "l", secretAccessKey: "l" },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  store = new JobStore(document, LOCAL_TABLE);
+  context = {
+    clients: {
+      sagemaker: new SageMakerClient({ region: "us-east-1" }),
+      dynamo: document,
+      events: new EventBridgeClient({ region: "us-east-1" }),
+    },
+    config: {
+      TABLE_NAME: LOCAL_TABLE,
+      EVENT_BUS_NAME: "bus",
+      EVENT_SOURCE: "irflow",
+      RECORD_RETENTION_DAYS: 30,
+    },
+    now: () => now,
+  };
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+beforeEach(() => {
+  sagemaker.reset();
+  now = new Date("2026-11-23T10:00:00.000Z");
+});
+
+async function validatedRecord(
+  jobName: string,
+  overrides: Partial<JobRecord> = {},
+): Promise<JobRecord> {
+  return store.create({
+    jobName,
+    version: 1,
+    executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:run",
+    trigger: { type: "manual" },
+    model: { key: "model/m", kind: "model", modelName: "m" },
+    modelKey: "model/m",
+    jobType: "Default",
+    spec: {
+      specVersion: 1,
+      job: { JobName: jobName, JobType: "Default", RoleArn: ROLE, InputConfig: { ModelName: "m" } },
+    },
+    status: "VALIDATED",
+    statusHistory: [{ status: "VALIDATED", at: now.toISOString() }],
+    pollCount: 0,
+    waitedSeconds: 0,
+    deadlineSeconds: 7200,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    ...overrides,
+  });
+}
+
+describe("createJobStep", () => {
+  it("adopts a job of its own name created by an earlier attempt of the step", async () => {
+    // Prepare
+    await validatedRecord("adopt-own");
+    sagemaker
+      .on(CreateInferenceRecommendationsJobCommand)
+      .rejects(Object.assign(new Error("exists"), { name: "ResourceInUse" }));
+    sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
+      JobArn: "arn:job/adopt-own",
+      RoleArn: ROLE,
+      CreationTime: new Date(now.getTime() + 1000),
+    } as never);
+
+    // Act
+    const output = await createJobStep({ jobName: "adopt-own" }, context);
+
+    // Assess
+    expect(output).toEqual({ jobArn: "arn:job/adopt-own", pollCount: 0 });
+  });
+
+  it("refuses a job of the same name that existed before this execution", async () => {
+    // Prepare
+    await validatedRecord("not-ours");
+    sagemaker
+      .on(CreateInferenceRecommendationsJobCommand)
+      .rejects(Object.assign(new Error("exists"), { name: "ResourceInUse" }));
+    sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
+      JobArn: "arn:job/not-ours",
+      RoleArn: ROLE,
+      CreationTime: new Date("2026-01-01T00:00:00Z"),
+    } as never);
+
+    // Act
+    const error = await createJobStep({ jobName: "not-ours" }, context).catch(
+      (caught: unknown) => caught,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(JobNameTakenError);
+    expect((await store.get("not-ours"))?.jobArn).toBeUndefined();
+  });
+});
+
+describe("describeJobStep", () => {
+  it("counts the deadline from the job's creation, not from validation", async () => {
+    // Prepare
+    await validatedRecord("late-start", {
+      jobArn: "arn:job/late-start",
+      jobStartedAt: "2026-11-23T13:00:00.000Z",
+      status: "PENDING",
+    });
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .resolves({ Status: "IN_PROGRESS" } as never);
+    now = new Date("2026-11-23T13:30:00.000Z");
+
+    // Act
+    const output = await describeJobStep({ jobName: "late-start", pollsSeen: 0 }, context);
+
+    // Assess
+    expect(output.deadlinePassed).toBe(false);
+    expect(output.waitSeconds).toBeGreaterThan(0);
+  });
+
+  it("returns a retried poll's recorded result instead of counting it twice", async () => {
+    // Prepare
+    await validatedRecord("retried-poll", {
+      jobArn: "arn:job/retried-poll",
+      jobStartedAt: now.toISOString(),
+      status: "PENDING",
+    });
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .resolves({ Status: "IN_PROGRESS" } as never);
+    const first = await describeJobStep({ jobName: "retried-poll", pollsSeen: 0 }, context);
+
+    // Act
+    const retry = await describeJobStep({ jobName: "retried-poll", pollsSeen: 0 }, context);
+
+    // Assess
+    expect(retry).toEqual(first);
+    expect(await store.get("retried-poll")).toMatchObject({
+      pollCount: 1,
+      waitedSeconds: first.waitSeconds,
+    });
+  });
+});
+
+describe("stopJobStep", () => {
+  it("stops a job by name when a step failed before its ARN was recorded", async () => {
+    // Prepare
+    await validatedRecord("orphan");
+    sagemaker.on(StopInferenceRecommendationsJobCommand).resolves({});
+
+    // Act
+    const output = await stopJobStep(
+      {
+        jobName: "orphan",
+        reason: "error",
+        error: { Error: "TransientAwsError", Cause: "timed out" },
+      },
+      context,
+    );
+
+    // Assess
+    expect(output.outcome).toBe("failed");
+    expect(sagemaker.commandCalls(StopInferenceRecommendationsJobCommand)).toHaveLength(1);
+    expect((await store.get("orphan"))?.status).toBe("STOPPING");
+  });
+
+  it("never stops a job of the same name that irflow did not create", async () => {
+    // Prepare
+    await validatedRecord("someone-elses");
+
+    // Act
+    const output = await stopJobStep(
+      {
+        jobName: "someone-elses",
+        reason: "error",
+        error: { Error: "JobNameTakenError", Cause: "exists" },
+      },
+      context,
+    );
+
+    // Assess
+    expect(output.outcome).toBe("failed");
+    expect(sagemaker.commandCalls(StopInferenceRecommendationsJobCommand)).toHaveLength(0);
+  });
+
+  it("records a spec SageMaker refused as rejected", async () => {
+    // Prepare
+    await validatedRecord("refused");
+
+    // Act
+    const output = await stopJobStep(
+      {
+        jobName: "refused",
+        reason: "error",
+        error: { Error: "JobRejectedError", Cause: "no such package" },
+      },
+      context,
+    );
+
+    // Assess
+    expect(output.outcome).toBe("rejected");
+    expect(await store.get("refused")).toMatchObject({ status: "REJECTED", outcome: "rejected" });
+  });
+});
