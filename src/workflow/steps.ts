@@ -19,6 +19,7 @@ import {
   classifyAwsError,
   JobNameTakenError,
   JobRejectedError,
+  TransientAwsError,
 } from "../errors.ts";
 import { modelIdentity } from "../naming.ts";
 import { buildOutcomeDetail, publishOutcome } from "../outcome.ts";
@@ -352,7 +353,10 @@ export async function diagnoseStep(
       .map((step) => step.InferenceBenchmark?.FailureReason)
       .filter((reason): reason is string => typeof reason === "string" && reason.length > 0);
   } catch (error) {
-    throw classifyAwsError(error, "list the job's failed benchmarks");
+    const classified = classifyAwsError(error, "list the job's failed benchmarks");
+    if (classified instanceof TransientAwsError) throw classified;
+    // Anything else (access denied, say) must not hide the job's own failure reason.
+    benchmarkReasons = [`benchmark details unavailable (${(error as Error).name})`];
   }
   const reasons = [
     ...new Set(

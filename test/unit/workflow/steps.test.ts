@@ -3,6 +3,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import {
   CreateInferenceRecommendationsJobCommand,
   DescribeInferenceRecommendationsJobCommand,
+  ListInferenceRecommendationsJobStepsCommand,
   SageMakerClient,
   StopInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
@@ -15,6 +16,7 @@ import type { JobRecord } from "../../../src/workflow/record.ts";
 import {
   createJobStep,
   describeJobStep,
+  diagnoseStep,
   type StepContext,
   stopJobStep,
 } from "../../../src/workflow/steps.ts";
@@ -237,5 +239,27 @@ describe("stopJobStep", () => {
     // Assess
     expect(output.outcome).toBe("rejected");
     expect(await store.get("refused")).toMatchObject({ status: "REJECTED", outcome: "rejected" });
+  });
+});
+
+describe("diagnoseStep", () => {
+  it("keeps the job's own failure reason when its benchmarks cannot be listed", async () => {
+    // Prepare
+    await validatedRecord("denied-steps", { jobArn: "arn:job/denied-steps", status: "FAILED" });
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .resolves({ Status: "FAILED", FailureReason: "the model did not start" } as never);
+    sagemaker
+      .on(ListInferenceRecommendationsJobStepsCommand)
+      .rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException" }));
+
+    // Act
+    const output = await diagnoseStep({ jobName: "denied-steps" }, context);
+
+    // Assess
+    expect(output.outcome).toBe("failed");
+    const reason = (await store.get("denied-steps"))?.failure?.reason;
+    expect(reason).toContain("the model did not start");
+    expect(reason).toContain("benchmark details unavailable (AccessDeniedException)");
   });
 });
