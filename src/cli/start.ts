@@ -203,21 +203,11 @@ export async function startSpec(
         : `already started as ${executionArn} (${start.status}); use --run-key to run it again\n`,
     );
   }
+  const summary = { started: start.started, jobName, specHash: result.specHash, executionArn };
   if (!options.wait) {
     if (options.json) {
-      io.stdout(
-        `${JSON.stringify(
-          {
-            started: start.started,
-            jobName,
-            specHash: result.specHash,
-            executionArn,
-            ...(start.started ? {} : { status: start.status }),
-          },
-          null,
-          2,
-        )}\n`,
-      );
+      const status = start.started ? {} : { status: start.status };
+      io.stdout(`${JSON.stringify({ ...summary, ...status }, null, 2)}\n`);
     }
     return { exitCode: EXIT.ok, jobName, executionArn };
   }
@@ -234,10 +224,7 @@ export async function startSpec(
     io.stdout(
       `${JSON.stringify(
         {
-          started: start.started,
-          jobName,
-          specHash: result.specHash,
-          executionArn,
+          ...summary,
           status: execution.status,
           ...(execution.error ? { error: execution.error } : {}),
           ...(execution.cause ? { cause: execution.cause } : {}),

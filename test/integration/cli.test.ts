@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
-import type { CliIo } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
 import { type LocalState, writeLocalState } from "../../src/cli/target.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
+import { type CapturedIo, captureIo as captureWith } from "../support/cli.ts";
 import { sampleSpec } from "../support/specs.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -36,18 +36,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: () => out.join(""),
-    err: () => err.join(""),
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readStdin: async () => "",
-    cwd: ROOT,
-    env: { ...process.env, IRFLOW_LOCAL_STATE: statePath, ...env },
-  };
+function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
+  return captureWith({ ...process.env, IRFLOW_LOCAL_STATE: statePath, ...env });
 }
 
 function executionCount(): number {

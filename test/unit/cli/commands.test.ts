@@ -2,13 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/io.ts";
 import { main } from "../../../src/cli/main.ts";
 import { executionNameFor, withRunKey } from "../../../src/cli/start.ts";
 import { validateSpec } from "../../../src/spec/validate.ts";
+import { type CapturedIo, captureIo as captureWith } from "../../support/cli.ts";
 import { sampleSpec } from "../../support/specs.ts";
 
-const ROOT = join(import.meta.dirname, "../../..");
 let emptyDir: string;
 
 beforeAll(async () => {
@@ -19,18 +18,8 @@ afterAll(async () => {
   await rm(emptyDir, { recursive: true, force: true });
 });
 
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: () => out.join(""),
-    err: () => err.join(""),
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readStdin: async () => "",
-    cwd: ROOT,
-    env: { IRFLOW_LOCAL_STATE: join(emptyDir, "local.json"), ...env },
-  };
+function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
+  return captureWith({ IRFLOW_LOCAL_STATE: join(emptyDir, "local.json"), ...env });
 }
 
 const COMMANDS = ["validate", "start", "status", "list", "local", "demo"];
