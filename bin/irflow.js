@@ -19,5 +19,5 @@ process.emitWarning = (warning, ...rest) => {
 };
 
 register();
-const { main } = await import("../src/cli/main.ts");
+const { main } = await import("../cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

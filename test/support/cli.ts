@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { CliIo } from "../../src/cli/io.ts";
+import type { CliIo } from "../../cli/io.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 

@@ -6,7 +6,7 @@ import type {
   SFNClient,
 } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
-import { followExecution, type ProgressEvent, progressLines } from "../../../src/cli/progress.ts";
+import { followExecution, type ProgressEvent, progressLines } from "../../../cli/progress.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/history");
 

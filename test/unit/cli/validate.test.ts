@@ -3,8 +3,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../../src/cli/io.ts";
-import { main } from "../../../src/cli/main.ts";
+import type { CliIo } from "../../../cli/io.ts";
+import { main } from "../../../cli/main.ts";
 import { SPECS_DIR } from "../../support/specs.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");

@@ -1,5 +1,5 @@
 /** Text formatting shared by the CLI commands: recommendations, tables, times. */
-import type { Candidate } from "../selection.ts";
+import type { Candidate } from "../src/selection.ts";
 
 /** `ml.c7g.xlarge x1` or `serverless 2048 MB x5`. */
 export function endpointText(candidate: Candidate): string {

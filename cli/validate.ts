@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import type { SpecIssue } from "../spec/rules.ts";
-import { validateSpec } from "../spec/validate.ts";
+import type { SpecIssue } from "../src/spec/rules.ts";
+import { validateSpec } from "../src/spec/validate.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 export const validateUsage = `Usage: irflow validate <spec.json | -> [--json]

@@ -1,12 +1,12 @@
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { LOCAL_BUS, startLocalStack } from "../../local/stack.ts";
+import { LOCAL_BUS, startLocalStack } from "../local/stack.ts";
 import { recommendationDetails, recommendationTable } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { startSpec } from "./start.ts";
 import { localTarget, type Target } from "./target.ts";
 
-const ROOT = join(import.meta.dirname, "../..");
+const ROOT = join(import.meta.dirname, "..");
 const DEFAULT_SPEC = join(ROOT, "events/specs/default-model-package.json");
 
 export const demoUsage = `Usage: irflow demo [spec.json] [--time-scale N]

@@ -8,7 +8,7 @@ import { dirname, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { JobStore } from "../workflow/store.ts";
+import { JobStore } from "../src/workflow/store.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 
 export const TARGETS = ["local", "aws"] as const;

@@ -10,7 +10,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from "@aws-sdk/client-sfn";
-import { causeMessage } from "../errors.ts";
+import { causeMessage } from "../src/errors.ts";
 
 interface ErrorDetails {
   error?: string | undefined;

@@ -6,9 +6,9 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { canonicalJson } from "../spec/canonical.ts";
-import { validateSpec } from "../spec/validate.ts";
-import type { JobRecord } from "../workflow/record.ts";
+import { canonicalJson } from "../src/spec/canonical.ts";
+import { validateSpec } from "../src/spec/validate.ts";
+import type { JobRecord } from "../src/workflow/record.ts";
 import { recommendationLine } from "./format.ts";
 import { CliError, type CliIo, EXIT, readJsonInput } from "./io.ts";
 import { followExecution } from "./progress.ts";

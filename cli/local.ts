@@ -2,9 +2,9 @@ import { readFileSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type FaultConfigInput, faultConfigSchema } from "../../local/sagemaker/faults.ts";
-import { startSageMakerServer } from "../../local/sagemaker/server.ts";
-import { startLocalStack } from "../../local/stack.ts";
+import { type FaultConfigInput, faultConfigSchema } from "../local/sagemaker/faults.ts";
+import { startSageMakerServer } from "../local/sagemaker/server.ts";
+import { startLocalStack } from "../local/stack.ts";
 import { CliError, type CliIo, EXIT, UnreadableInputError } from "./io.ts";
 import {
   type LocalState,

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
-import type { JobRecord } from "../workflow/record.ts";
+import type { JobRecord } from "../src/workflow/record.ts";
 import { endpointText, recommendationLine, recommendationTable, table } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
