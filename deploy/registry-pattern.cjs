@@ -1,16 +1,14 @@
 // The model-registry rule: approvals of a version in one of the configured package groups
-// (config/triggers.json). The same pattern is installed on the local stack's bus.
-const { readFileSync } = require("node:fs");
-const { join } = require("node:path");
+// (config/triggers.json). The pattern's fixed part is in src/infrastructure.json, from which
+// src/infrastructure.ts builds the same pattern for the local stack's bus.
+const { registryApprovalPattern } = require("../src/infrastructure.json");
+const { configuredGroups } = require("./trigger-groups.cjs");
 
-module.exports = () => {
-  const config = JSON.parse(readFileSync(join(__dirname, "..", "config", "triggers.json"), "utf8"));
-  return {
-    source: ["aws.sagemaker"],
-    "detail-type": ["SageMaker Model Package State Change"],
-    detail: {
-      ModelApprovalStatus: ["Approved"],
-      ModelPackageGroupName: Object.keys(config.groups ?? {}),
-    },
-  };
-};
+/** Approvals in `groups`: the same pattern as registryApprovalPattern in src/infrastructure.ts. */
+const patternFor = (groups) => ({
+  ...registryApprovalPattern,
+  detail: { ...registryApprovalPattern.detail, ModelPackageGroupName: [...groups] },
+});
+
+module.exports = () => patternFor(configuredGroups());
+module.exports.patternFor = patternFor;

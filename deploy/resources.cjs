@@ -1,7 +1,6 @@
 // CloudFormation resources generated from one table: a least-privilege role per Lambda, the state
 // machine's role, the Lambda error alarms and the notification rules. serverless.yml merges them.
-const { readFileSync } = require("node:fs");
-const { join } = require("node:path");
+const { configuredGroups } = require("./trigger-groups.cjs");
 
 const sub = (text) => ({ "Fn::Sub": text });
 const arnOf = (logicalId) => ({ "Fn::GetAtt": [logicalId, "Arn"] });
@@ -119,22 +118,11 @@ function lambdaRole(key, statements, service) {
   };
 }
 
-function readTriggerGroups() {
-  try {
-    const config = JSON.parse(
-      readFileSync(join(__dirname, "..", "config", "triggers.json"), "utf8"),
-    );
-    return Object.keys(config.groups ?? {});
-  } catch {
-    return [];
-  }
-}
-
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable("sls:stage");
   const sagemakerRoleArn = await resolveVariable("param:sagemakerRoleArn");
   const service = `irflow-${stage}`;
-  const groups = readTriggerGroups();
+  const groups = configuredGroups();
   const statements = statementsByFunction({ sagemakerRoleArn, groups });
 
   const Resources = {};

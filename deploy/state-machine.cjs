@@ -1,18 +1,31 @@
 // The state machine for serverless-step-functions, from statemachine/irflow.asl.json: the same
-// file the local stack and the tests run. Each `${<Name>FunctionArn}` placeholder becomes a
-// Fn::GetAtt of that function's Lambda, which the plugin turns into a Fn::Sub.
+// file the local stack and the tests run. Each `${<Name>FunctionArn}` placeholder (its pattern is
+// in src/infrastructure.json, shared with the local stack's binding) becomes a Fn::GetAtt of that
+// function's Lambda, which the plugin turns into a Fn::Sub.
 const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
+const { functionArnPlaceholder } = require("../src/infrastructure.json");
+const { WORKFLOW_FUNCTIONS } = require("./resources.cjs");
 
 const DEFINITION = join(__dirname, "..", "statemachine", "irflow.asl.json");
 
 /** ValidateSpec -> validateSpec: the function's key in serverless.yml. */
 const functionKey = (name) => name.charAt(0).toLowerCase() + name.slice(1);
 
+/** A whole string value that is a placeholder; the deploy binds only whole `Resource` values. */
+const PLACEHOLDER = new RegExp(`^(?:${functionArnPlaceholder})$`);
+
 function substitute(node) {
   if (typeof node === "string") {
-    const match = /^\$\{([A-Za-z]+)FunctionArn\}$/.exec(node);
-    return match ? { "Fn::GetAtt": [functionKey(match[1]), "Arn"] } : node;
+    const match = PLACEHOLDER.exec(node);
+    if (!match) return node;
+    const key = functionKey(match[1]);
+    if (!WORKFLOW_FUNCTIONS.includes(key)) {
+      throw new Error(
+        `unknown function placeholder ${node}: the functions are ${WORKFLOW_FUNCTIONS.join(", ")}`,
+      );
+    }
+    return { "Fn::GetAtt": [key, "Arn"] };
   }
   if (Array.isArray(node)) return node.map(substitute);
   if (node && typeof node === "object") {

@@ -16,6 +16,7 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import dynalite from "dynalite";
 import bundledTriggers from "../config/triggers.json" with { type: "json" };
+import { JOBS_TABLE, registryApprovalPattern } from "../src/infrastructure.ts";
 import { parseTriggerConfig, type TriggerConfig } from "../src/triggers/config.ts";
 import { registryTriggerHandler, scheduleTriggerHandler } from "../src/triggers/handler.ts";
 import type { ScheduleTickResult } from "../src/triggers/schedule.ts";
@@ -25,7 +26,6 @@ import {
   WORKFLOW_FUNCTIONS,
   type WorkflowFunction,
 } from "../src/workflow/functions.ts";
-import { BY_MODEL_INDEX } from "../src/workflow/store.ts";
 import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
 import type { FaultConfigInput } from "./sagemaker/faults.ts";
 import { type RunningSageMaker, startSageMakerServer } from "./sagemaker/server.ts";
@@ -166,16 +166,9 @@ export function functionArn(name: WorkflowFunction | TriggerFunction): string {
 export const REGISTRY_RULE = "irflow-local-registry-approvals";
 export const SCHEDULE_RULE = "irflow-local-schedule";
 
-/** The model-registry rule's pattern, as deploy/registry-pattern.cjs builds it for AWS. */
+/** The model-registry rule's pattern, as deployed (src/infrastructure.json). */
 export function registryPattern(triggers: TriggerConfig): Record<string, unknown> {
-  return {
-    source: ["aws.sagemaker"],
-    "detail-type": ["SageMaker Model Package State Change"],
-    detail: {
-      ModelApprovalStatus: ["Approved"],
-      ModelPackageGroupName: Object.keys(triggers.groups),
-    },
-  };
+  return registryApprovalPattern(Object.keys(triggers.groups));
 }
 
 /**
@@ -283,7 +276,7 @@ export async function startDynalite(): Promise<{ endpoint: string; close: () => 
   };
 }
 
-/** The table as serverless.yml declares it: one item per job, and the by-model index. */
+/** The table as deployed (src/infrastructure.json): one item per job, and the by-model index. */
 export async function createJobsTable(endpoint: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
@@ -293,23 +286,7 @@ export async function createJobsTable(endpoint: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: LOCAL_TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: "jobName", AttributeType: "S" },
-        { AttributeName: "modelKey", AttributeType: "S" },
-        { AttributeName: "createdAt", AttributeType: "S" },
-      ],
-      KeySchema: [{ AttributeName: "jobName", KeyType: "HASH" }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BY_MODEL_INDEX,
-          KeySchema: [
-            { AttributeName: "modelKey", KeyType: "HASH" },
-            { AttributeName: "createdAt", KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-      ],
+      ...structuredClone(JOBS_TABLE),
     }),
   );
   client.destroy();
