@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as errors from "../../../src/errors.ts";
+import { functionPlaceholders } from "../../../src/infrastructure.ts";
 import {
   bindDefinition,
   DEFINITION_PATH,
@@ -24,8 +25,11 @@ const validateAsl = createRequire(import.meta.url)("asl-validator") as (
 interface Rule {
   ErrorEquals: string[];
   Next?: string;
-  JitterStrategy?: string;
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
   BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
 }
 interface State {
   Type: string;
@@ -43,6 +47,26 @@ const tasks = Object.entries(definition.States).filter(([, state]) => state.Type
 const ERROR_CLASSES = new Set(
   Object.values(errors).flatMap((value) => (typeof value === "function" ? [value.name] : [])),
 );
+/**
+ * The Retry policies the Tasks share, each known by the error it is for. Every Task's Retry list
+ * is built from these, and each policy is written the same wherever it appears.
+ */
+const RETRY_POLICIES = {
+  transient: errors.TransientAwsError.name,
+  recordConflict: errors.RecordConflictError.name,
+  accountJobLimit: errors.AccountJobLimitError.name,
+  eventPublish: errors.EventPublishError.name,
+} as const;
+type RetryPolicy = keyof typeof RETRY_POLICIES;
+
+/** The one named policy a Retry rule is for, or undefined when it is for none or several. */
+function policyOf(rule: Rule): RetryPolicy | undefined {
+  const named = (Object.keys(RETRY_POLICIES) as RetryPolicy[]).filter((policy) =>
+    rule.ErrorEquals.includes(RETRY_POLICIES[policy]),
+  );
+  return named.length === 1 ? named[0] : undefined;
+}
+
 const LAMBDA_ERRORS = [
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
@@ -62,9 +86,7 @@ describe("statemachine/irflow.asl.json", () => {
 
   it("has a placeholder for every workflow function and no other", () => {
     // Act
-    const placeholders = new Set(
-      [...text.matchAll(/\$\{([A-Za-z]+)FunctionArn\}/g)].map((match) => match[1]),
-    );
+    const placeholders = new Set(functionPlaceholders(text));
 
     // Assess
     expect(placeholders).toEqual(new Set(Object.keys(WORKFLOW_FUNCTIONS)));
@@ -82,6 +104,45 @@ describe("statemachine/irflow.asl.json", () => {
       expect(transient?.BackoffRate).toBeGreaterThan(1);
     },
   );
+
+  it("writes each Retry policy identically in every Task that uses it", () => {
+    // Prepare
+    const rules = tasks.flatMap(([name, state]) =>
+      (state.Retry ?? []).map((rule, index) => ({ at: `${name}.Retry[${index}]`, rule })),
+    );
+
+    // Act
+    const unnamed = rules.filter(({ rule }) => !policyOf(rule)).map(({ at }) => at);
+    const copiesOf = (policy: RetryPolicy) => rules.filter(({ rule }) => policyOf(rule) === policy);
+
+    // Assess
+    expect(unnamed).toEqual([]);
+    for (const policy of Object.keys(RETRY_POLICIES) as RetryPolicy[]) {
+      const [first, ...others] = copiesOf(policy);
+      expect(first, `${policy} is used by no Task`).toBeDefined();
+      expect(others).toEqual(others.map(({ at }) => ({ at, rule: first?.rule })));
+    }
+  });
+
+  it("gives each Task the Retry policies its errors need", () => {
+    // Act
+    const policies = Object.fromEntries(
+      tasks.map(([name, state]) => [name, (state.Retry ?? []).map(policyOf)]),
+    );
+
+    // Assess
+    const shared: RetryPolicy[] = ["transient", "recordConflict"];
+    expect(policies).toEqual({
+      ValidateSpec: shared,
+      CreateJob: ["accountJobLimit", ...shared],
+      DescribeJob: shared,
+      SelectRecommendation: shared,
+      DiagnoseFailure: shared,
+      StopJobAtDeadline: shared,
+      StopJobAfterError: shared,
+      PublishOutcome: ["eventPublish", ...shared],
+    });
+  });
 
   it.each(tasks)("catches every error of %s into a failure path", (_name, state) => {
     // Act
