@@ -4,10 +4,10 @@
 // function's Lambda, which the plugin turns into a Fn::Sub.
 const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
-const { functionArnPlaceholder } = require("../src/infrastructure.json");
+const { functionArnPlaceholder, stateMachineDefinition } = require("../src/infrastructure.json");
 const { WORKFLOW_FUNCTIONS } = require("./resources.cjs");
 
-const DEFINITION = join(__dirname, "..", "statemachine", "irflow.asl.json");
+const DEFINITION = join(__dirname, "..", stateMachineDefinition);
 
 /** ValidateSpec -> validateSpec: the function's key in serverless.yml. */
 const functionKey = (name) => name.charAt(0).toLowerCase() + name.slice(1);

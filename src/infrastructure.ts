@@ -1,9 +1,9 @@
 /**
  * The infrastructure facts that the deploy, the local stack and the code share, read from
  * infrastructure.json beside this file: the jobs table's keys and index, the model-registry
- * rule's fixed event pattern, and the placeholder by which statemachine/irflow.asl.json names a
- * function. serverless.yml and deploy/*.cjs read the same JSON at package time, since they cannot
- * import TypeScript; here it is validated once, at import.
+ * rule's fixed event pattern, where the state machine's definition lives and the placeholder by
+ * which it names a function. serverless.yml and deploy/*.cjs read the same JSON at package time,
+ * since they cannot import TypeScript; here it is validated once, at import.
  *
  * The table is kept in the shape that both CloudFormation's AWS::DynamoDB::Table and DynamoDB's
  * CreateTable take, so each side uses it as it is.
@@ -84,6 +84,9 @@ const infrastructureSchema = z.strictObject({
   jobsTable: jobsTableSchema,
   jobsTableTimeToLive: z.strictObject({ AttributeName: attributeName, Enabled: z.literal(true) }),
   registryApprovalPattern: registryApprovalPatternSchema,
+  stateMachineDefinition: z
+    .string()
+    .regex(/^[\w./-]+\.asl\.json$/, "must be a path to an .asl.json file"),
   functionArnPlaceholder: placeholderSchema,
 });
 
@@ -132,6 +135,9 @@ export function registryApprovalPattern(groups: readonly string[]): RegistryAppr
   const fixed = infrastructure.registryApprovalPattern;
   return { ...fixed, detail: { ...fixed.detail, ModelPackageGroupName: [...groups] } };
 }
+
+/** The state machine's definition (plain ASL), relative to the project root. */
+export const STATE_MACHINE_DEFINITION_PATH = infrastructure.stateMachineDefinition;
 
 const placeholders = () => new RegExp(infrastructure.functionArnPlaceholder, "g");
 

@@ -18,9 +18,10 @@ import {
   JOBS_TABLE,
   parseInfrastructure,
   registryApprovalPattern,
+  STATE_MACHINE_DEFINITION_PATH,
 } from "../../src/infrastructure.ts";
 import { PACKAGE_GROUP_NAME, parseTriggerConfig } from "../../src/triggers/config.ts";
-import { DEFINITION_PATH, WORKFLOW_FUNCTIONS } from "../../src/workflow/functions.ts";
+import { WORKFLOW_FUNCTIONS } from "../../src/workflow/functions.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const require = createRequire(import.meta.url);
@@ -152,7 +153,7 @@ describe("the model-registry rule's pattern", () => {
 });
 
 describe("the function ARN binding", () => {
-  const definition = readFileSync(join(ROOT, DEFINITION_PATH), "utf8");
+  const definition = readFileSync(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8");
   const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
   it("binds each placeholder to the same function locally and in the deploy", () => {

@@ -12,6 +12,7 @@ import {
   JOBS_TABLE,
   JOBS_TABLE_TIME_TO_LIVE,
   registryApprovalPattern,
+  STATE_MACHINE_DEFINITION_PATH,
 } from "../../src/infrastructure.ts";
 import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../src/workflow/functions.ts";
 
@@ -105,7 +106,7 @@ describe("the packaged CloudFormation template", () => {
 
     // Act
     const source = bindDefinition(
-      readFileSync(join(ROOT, "statemachine/irflow.asl.json"), "utf8"),
+      readFileSync(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8"),
       (name) => `function:${name}LambdaFunction`,
     );
 

@@ -3,15 +3,14 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as errors from "../../../src/errors.ts";
-import { functionPlaceholders } from "../../../src/infrastructure.ts";
 import {
-  bindDefinition,
-  DEFINITION_PATH,
-  WORKFLOW_FUNCTIONS,
-} from "../../../src/workflow/functions.ts";
+  functionPlaceholders,
+  STATE_MACHINE_DEFINITION_PATH,
+} from "../../../src/infrastructure.ts";
+import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../../src/workflow/functions.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
-const text = readFileSync(join(ROOT, DEFINITION_PATH), "utf8");
+const text = readFileSync(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8");
 const bound = bindDefinition(
   text,
   (name) => `arn:aws:lambda:us-east-1:111122223333:function:irflow-${name}`,
