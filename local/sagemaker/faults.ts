@@ -1,12 +1,14 @@
 /**
  * Faults the emulator can inject, configured per run: API throttling and server errors, jobs that
- * fail or never finish, single benchmarks that fail, and the account's limit on jobs in flight.
- * Every decision is a pure function of the seed and the job name or call number, so a run with
- * the same configuration fails the same way.
+ * fail or never finish, jobs with a set run time or with steps that show no progress, single
+ * benchmarks that fail, and the account's limit on jobs in flight. Every decision is a pure
+ * function of the seed and the job name or call number, so a run with the same configuration
+ * fails the same way.
  */
 import { z } from "zod";
 import { AwsServiceError } from "../aws-json.ts";
 import { seededUnit } from "./performance-random.ts";
+import type { PlanOverrides } from "./plan.ts";
 
 export const FAILURE_KINDS = ["model-error", "payload-error", "capacity"] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -19,15 +21,32 @@ export const faultConfigSchema = z.strictObject({
   throttleRate: rate.default(0),
   /** Fraction of API calls answered with a 500 or 503. */
   serverErrorRate: rate.default(0),
-  /** Jobs whose name matches `match` (a regular expression) or that fall within `rate`. */
+  /**
+   * Jobs whose name matches `match` (a regular expression) or that fall within `rate`. Each
+   * setting of a job (fate, run time, progress) comes from the first matching entry that has it.
+   */
   jobs: z
     .array(
-      z.strictObject({
-        match: z.string().optional(),
-        rate: rate.optional(),
-        fate: z.enum(["fail", "stuck"]),
-        reason: z.enum(FAILURE_KINDS).default("model-error"),
-      }),
+      z
+        .strictObject({
+          match: z.string().optional(),
+          rate: rate.optional(),
+          fate: z.enum(["fail", "stuck"]).optional(),
+          reason: z.enum(FAILURE_KINDS).default("model-error"),
+          /** Seconds the job spends IN_PROGRESS, instead of its drawn duration. */
+          runSeconds: z
+            .number()
+            .positive()
+            .max(10 * 24 * 3600)
+            .optional(),
+          /** false: every step stays IN_PROGRESS until the job ends, then all flip at once. */
+          progress: z.boolean().optional(),
+        })
+        .refine(
+          (rule) =>
+            rule.fate !== undefined || rule.runSeconds !== undefined || rule.progress !== undefined,
+          { message: "a jobs entry must set fate, runSeconds or progress" },
+        ),
     )
     .default([]),
   /** Benchmarks on these instance types fail; the job completes if any benchmark succeeds. */
@@ -82,15 +101,29 @@ export class FaultInjector {
   }
 
   fateOf(jobName: string): JobFate {
-    for (const rule of this.config.jobs) {
-      const matches =
-        (rule.match !== undefined && new RegExp(rule.match).test(jobName)) ||
-        (rule.rate !== undefined && seededUnit(this.config.seed, "job", jobName) < rule.rate);
-      if (matches) {
-        return rule.fate === "stuck" ? { kind: "stuck" } : { kind: "fail", reason: rule.reason };
-      }
-    }
+    const rule = this.matchingJobRules(jobName).find((candidate) => candidate.fate !== undefined);
+    if (rule?.fate === "stuck") return { kind: "stuck" };
+    if (rule?.fate === "fail") return { kind: "fail", reason: rule.reason };
     return { kind: "complete" };
+  }
+
+  /** The run time and progress the faults file sets for this job, if any. */
+  planOverridesOf(jobName: string): PlanOverrides {
+    const rules = this.matchingJobRules(jobName);
+    const runSeconds = rules.find((rule) => rule.runSeconds !== undefined)?.runSeconds;
+    const progress = rules.find((rule) => rule.progress !== undefined)?.progress;
+    return {
+      ...(runSeconds !== undefined ? { runSeconds } : {}),
+      ...(progress !== undefined ? { progress } : {}),
+    };
+  }
+
+  private matchingJobRules(jobName: string): FaultConfig["jobs"] {
+    return this.config.jobs.filter(
+      (rule) =>
+        (rule.match !== undefined && new RegExp(rule.match).test(jobName)) ||
+        (rule.rate !== undefined && seededUnit(this.config.seed, "job", jobName) < rule.rate),
+    );
   }
 
   benchmarkFailure(instanceType: string | undefined): FailureKind | undefined {

@@ -20,6 +20,7 @@ import {
   type ModelProfile,
 } from "./performance.ts";
 import {
+  adjustPlan,
   ENDPOINT_SETUP_SECONDS,
   type JobPlan,
   type PlannedBenchmark,
@@ -153,7 +154,7 @@ export class InferenceRecommenderService {
     }
     const modelPackage = this.modelPackageOf(request);
     const profile = profileOf(name, request, modelPackage);
-    const plan = planJob(request, profile);
+    const plan = adjustPlan(planJob(request, profile, name), this.faults.planOverridesOf(name));
     const job: EmulatedJob = {
       name,
       arn: `arn:aws:sagemaker:${this.region}:${this.accountId}:inference-recommendations-job/${name.toLowerCase()}`,
