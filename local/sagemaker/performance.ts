@@ -28,7 +28,11 @@
  *   and heavier models; cpuUtilization is always NaN (serverless exposes no CPU metric).
  */
 
-import { INSTANCE_TYPES, type InstanceType } from "../../src/spec/instance-types.ts";
+import {
+  INSTANCE_TYPES,
+  type InstanceType,
+  type ListedInstanceType,
+} from "../../src/spec/instance-types.ts";
 import { type InstanceSpec, instanceSpec } from "./catalog.ts";
 import { acceleratorSpeedup, cpuSpeed, effectiveCores } from "./performance-hardware.ts";
 import { fnv1a32, seededFactor, seededUnit } from "./performance-random.ts";
@@ -410,7 +414,7 @@ export function benchmarkServerless(
 
 // Hand-picked spreads, in the order a Default job benchmarks them: common general-purpose and
 // compute types first, then newer and arm64 ones, then larger sizes.
-const TABULAR_CANDIDATES: readonly InstanceType[] = [
+const TABULAR_CANDIDATES: readonly ListedInstanceType[] = [
   "ml.c5.xlarge",
   "ml.m5.xlarge",
   "ml.c6i.xlarge",
@@ -428,7 +432,7 @@ const TABULAR_CANDIDATES: readonly InstanceType[] = [
   "ml.c6i.2xlarge",
   "ml.m5.2xlarge",
 ];
-const LIGHT_DEEP_CANDIDATES: readonly InstanceType[] = [
+const LIGHT_DEEP_CANDIDATES: readonly ListedInstanceType[] = [
   "ml.c5.2xlarge",
   "ml.g4dn.xlarge",
   "ml.inf1.xlarge",
@@ -442,7 +446,7 @@ const LIGHT_DEEP_CANDIDATES: readonly InstanceType[] = [
   "ml.c7i.2xlarge",
   "ml.m6i.2xlarge",
 ];
-const HEAVY_DEEP_CANDIDATES: readonly InstanceType[] = [
+const HEAVY_DEEP_CANDIDATES: readonly ListedInstanceType[] = [
   "ml.g4dn.xlarge",
   "ml.g5.xlarge",
   "ml.inf2.xlarge",
@@ -456,7 +460,7 @@ const HEAVY_DEEP_CANDIDATES: readonly InstanceType[] = [
   "ml.c7i.4xlarge",
   "ml.m5.4xlarge",
 ];
-const LARGE_MODEL_CANDIDATES: readonly InstanceType[] = [
+const LARGE_MODEL_CANDIDATES: readonly ListedInstanceType[] = [
   "ml.g5.2xlarge",
   "ml.g6.2xlarge",
   "ml.g5.12xlarge",
@@ -472,7 +476,7 @@ const LARGE_MODEL_CANDIDATES: readonly InstanceType[] = [
 const HEAVY_COMPUTE_MS = 60;
 const LARGE_MODEL_GIB = 4;
 
-function preferredCandidates(workload: Workload): readonly InstanceType[] {
+function preferredCandidates(workload: Workload): readonly ListedInstanceType[] {
   if (workload.kind === "tabular") return TABULAR_CANDIDATES;
   if (workload.modelMemoryGiB >= LARGE_MODEL_GIB) return LARGE_MODEL_CANDIDATES;
   return workload.computeMs >= HEAVY_COMPUTE_MS ? HEAVY_DEEP_CANDIDATES : LIGHT_DEEP_CANDIDATES;
@@ -483,11 +487,11 @@ function preferredCandidates(workload: Workload): readonly InstanceType[] {
  * kind of model, then, when more are asked for, the remaining types from the cheapest per
  * inference. At most every catalog type; a count below 1 gives none.
  */
-export function defaultCandidateTypes(profile: ModelProfile, count: number): InstanceType[] {
+export function defaultCandidateTypes(profile: ModelProfile, count: number): ListedInstanceType[] {
   const wanted = Math.min(Math.max(0, Math.floor(count)), INSTANCE_TYPES.length);
   const preferred = preferredCandidates(workloadFor(profile));
   if (wanted <= preferred.length) return preferred.slice(0, wanted);
-  const chosen = new Set<InstanceType>(preferred);
+  const chosen = new Set<ListedInstanceType>(preferred);
   const rest = INSTANCE_TYPES.filter((type) => !chosen.has(type))
     .map((type) => ({ type, cost: benchmarkRealTime(profile, type).costPerInference }))
     .sort((a, b) => a.cost - b.cost || (a.type < b.type ? -1 : 1))

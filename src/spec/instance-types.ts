@@ -1,5 +1,14 @@
-// Every ProductionVariantInstanceType that CreateInferenceRecommendationsJob accepts, in the order
-// of the newest DescribeInferenceRecommendationsJob reference (boto3, 264 types).
+/**
+ * Instance types. The SageMaker service model declares ProductionVariantInstanceType as an enum
+ * with no pattern, and AWS adds types to it over time (botocore 1.43.11's model lists ml.g7e.*
+ * and ml.p6-b300.48xlarge, which the reference below does not). irflow therefore accepts
+ * any name of an instance type's form, and warns when the name is not in its list.
+ */
+
+/**
+ * irflow's list: every ProductionVariantInstanceType of the newest DescribeInferenceRecommendationsJob
+ * reference (boto3, 264 types), in its order.
+ */
 export const INSTANCE_TYPES = [
   "ml.t2.medium",
   "ml.t2.large",
@@ -267,4 +276,49 @@ export const INSTANCE_TYPES = [
   "ml.p5.4xlarge",
 ] as const;
 
-export type InstanceType = (typeof INSTANCE_TYPES)[number];
+/** A type of irflow's list. */
+export type ListedInstanceType = (typeof INSTANCE_TYPES)[number];
+
+/** A name of an instance type's form (INSTANCE_TYPE_PATTERN), listed or not. */
+export type InstanceType = string;
+
+/**
+ * The form every type of the service model's enum has: `ml.`, a family (letters, a generation
+ * number, then optional letters and `-suffix` parts: c5, g4dn, p6-b200, p6e-gb200) and a size
+ * (medium, large, xlarge, 2xlarge...). The groups are the family's class letters, generation,
+ * variant, and the size.
+ */
+export const INSTANCE_TYPE_PATTERN =
+  /^ml\.([a-z]+)([1-9][0-9]*)([a-z]*(?:-[a-z0-9]+)*)\.(nano|micro|small|medium|large|(?:[1-9][0-9]*)?xlarge)$/;
+
+const listed: ReadonlySet<string> = new Set(INSTANCE_TYPES);
+
+export function isListedInstanceType(type: string): type is ListedInstanceType {
+  return listed.has(type);
+}
+
+export interface InstanceTypeName {
+  /** e.g. "g", "p", "inf", "c". */
+  familyClass: string;
+  generation: number;
+  /** What follows the generation in the family, e.g. "dn", "e", "-b200", "e-gb200", or "". */
+  variant: string;
+  /** The part between `ml.` and the size, e.g. "g4dn". */
+  family: string;
+  /** e.g. "xlarge", "48xlarge". */
+  size: string;
+}
+
+/** The parts of an instance type name, or undefined when it does not have the form. */
+export function parseInstanceType(type: string): InstanceTypeName | undefined {
+  const match = INSTANCE_TYPE_PATTERN.exec(type);
+  if (!match) return undefined;
+  const [, familyClass = "", generation = "", variant = "", size = ""] = match;
+  return {
+    familyClass,
+    generation: Number(generation),
+    variant,
+    family: `${familyClass}${generation}${variant}`,
+    size,
+  };
+}

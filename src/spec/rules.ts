@@ -2,12 +2,13 @@
  * Rules that span several fields. They read the raw input defensively, so they run even when the
  * structural schema has already found errors, and every mistake is reported in one pass.
  */
+import { INSTANCE_TYPE_PATTERN, isListedInstanceType } from "./instance-types.ts";
 
 export interface SpecIssue {
   /** Where the problem is, e.g. `job.InputConfig.TrafficPattern.Phases[1].SpawnRate`. */
   path: string;
   /** A stable rule name (see RULES). */
-  rule: string;
+  rule: RuleId;
   message: string;
 }
 
@@ -16,6 +17,8 @@ export const RULES = {
   required: "A required field is missing (service model).",
   type: "A value has the wrong JSON type (service model).",
   enum: "A value is not one of the documented values (API reference).",
+  "instance-type":
+    "An instance type is not of the form ml.<family>.<size>, the form of every type the service model lists.",
   pattern: "A string does not match the documented pattern (service model).",
   length: "A string is shorter or longer than documented (service model).",
   range: "A number is outside the documented range (API reference, service model).",
@@ -39,6 +42,8 @@ export const RULES = {
   // Warnings: the documentation is silent, but the setting is probably a mistake.
   "advanced-only": "A load-test setting on a Default job, which does not run a load test.",
   "stairs-duration-total": "The stairs together may last longer than JobDurationInSeconds.",
+  "unlisted-instance-type":
+    "An instance type of the right form that irflow does not list: SageMaker may know it, so it is passed on.",
 } as const;
 
 export type RuleId = keyof typeof RULES;
@@ -64,6 +69,16 @@ export function crossFieldRules(input: unknown): RuleFindings {
     findings.errors.push({ path, rule, message });
   const warn = (path: string, rule: RuleId, message: string) =>
     findings.warnings.push({ path, rule, message });
+  // A malformed name is the schema's error (instance-type); only well-formed ones are checked here.
+  const warnIfUnlisted = (path: string, type: unknown) => {
+    if (typeof type !== "string" || !INSTANCE_TYPE_PATTERN.test(type)) return;
+    if (isListedInstanceType(type)) return;
+    warn(
+      path,
+      "unlisted-instance-type",
+      `${type} is not in irflow's list of instance types; it is passed on, and SageMaker decides whether it knows the type`,
+    );
+  };
 
   const job = field(input, "job");
   if (!isObject(job)) return findings;
@@ -160,6 +175,7 @@ export function crossFieldRules(input: unknown): RuleFindings {
   if (Array.isArray(endpointConfigs)) {
     endpointConfigs.forEach((endpointConfig, index) => {
       const instanceType = field(endpointConfig, "InstanceType");
+      warnIfUnlisted(`job.InputConfig.EndpointConfigurations[${index}].InstanceType`, instanceType);
       if (
         jobType === "Advanced" &&
         typeof instanceType === "string" &&
@@ -180,6 +196,13 @@ export function crossFieldRules(input: unknown): RuleFindings {
           "is not supported for serverless recommendations of Inference Recommender jobs",
         );
       }
+    });
+  }
+
+  const supported = field(config.ContainerConfig, "SupportedInstanceTypes");
+  if (Array.isArray(supported)) {
+    supported.forEach((type, index) => {
+      warnIfUnlisted(`job.InputConfig.ContainerConfig.SupportedInstanceTypes[${index}]`, type);
     });
   }
 

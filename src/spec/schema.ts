@@ -3,37 +3,49 @@
  * settings (`irflow`). Field limits are those of the SageMaker API reference in
  * shared/reference and its service model; cross-field rules live in rules.ts.
  *
- * Every constraint attaches a rule name through its error message prefix (`rule:message`), which
- * validate.ts turns into `{ path, rule, message }`.
+ * Messages are plain text. The rule an issue breaks follows from its zod code (see validate.ts),
+ * except for irflow's own rules, which a custom check names in the issue's `params`.
  */
 import { z } from "zod";
-import { INSTANCE_TYPES } from "./instance-types.ts";
+import { INSTANCE_TYPE_PATTERN, INSTANCE_TYPES } from "./instance-types.ts";
+import type { RuleId } from "./rules.ts";
 
-/** Joins a rule name and its message so the issue mapper can split them again. */
-export const RULE_SEPARATOR = "::";
-const fail = (rule: string, message: string) => `${rule}${RULE_SEPARATOR}${message}`;
+/** The params of a custom check: the rule it reports. */
+export interface RuleParams {
+  rule: RuleId;
+}
 
 interface TextLimits {
   min?: number;
   max: number;
   pattern?: RegExp;
   /** The rule a pattern mismatch reports, when it is more specific than `pattern`. */
-  patternRule?: string;
+  patternRule?: RuleId;
   /** What the pattern means, in words, for the error message. */
   patternLabel?: string;
 }
 
 function text({ min = 0, max, pattern, patternRule = "pattern", patternLabel }: TextLimits) {
-  let schema = z
+  const schema = z
     .string({ error: (issue) => typeError(issue.input, "a string") })
-    .min(min, { error: fail("length", lengthMessage(min, max)) })
-    .max(max, { error: fail("length", lengthMessage(min, max)) });
-  if (pattern) {
-    schema = schema.regex(pattern, {
-      error: fail(patternRule, `must match ${patternLabel ?? pattern.source}`),
-    });
-  }
-  return schema;
+    .min(min, { error: lengthMessage(min, max) })
+    .max(max, { error: lengthMessage(min, max) });
+  if (!pattern) return schema;
+  const message = `must match ${patternLabel ?? pattern.source}`;
+  return patternRule === "pattern"
+    ? schema.regex(pattern, { error: message })
+    : matching(schema, pattern, patternRule, message);
+}
+
+/**
+ * A pattern check that reports its own rule. The pattern is kept in the JSON Schema, as `regex`
+ * would put it there.
+ */
+function matching(schema: z.ZodString, pattern: RegExp, rule: RuleId, message: string) {
+  const params: RuleParams = { rule };
+  return schema
+    .refine((value) => pattern.test(value), { error: message, params })
+    .meta({ pattern: pattern.source });
 }
 
 function lengthMessage(min: number, max: number): string {
@@ -45,12 +57,12 @@ function lengthMessage(min: number, max: number): string {
 function integer(min?: number, max?: number) {
   let schema = z
     .number({ error: (issue) => typeError(issue.input, "an integer") })
-    .int({ error: fail("type", "must be an integer") });
+    .int({ error: "must be an integer" });
   if (min === undefined) return schema;
   const range = max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
-  schema = schema.min(min, { error: fail("range", `must be an integer ${range}`) });
+  schema = schema.min(min, { error: `must be an integer ${range}` });
   if (max !== undefined) {
-    schema = schema.max(max, { error: fail("range", `must be an integer ${range}`) });
+    schema = schema.max(max, { error: `must be an integer ${range}` });
   }
   return schema;
 }
@@ -59,9 +71,9 @@ function list<T extends z.ZodType>(item: T, min: number, max?: number) {
   const count = max === undefined ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
   let schema = z
     .array(item, { error: (issue) => typeError(issue.input, "an array") })
-    .min(min, { error: fail("items", `must have ${count} item${max === 1 ? "" : "s"}`) });
+    .min(min, { error: `must have ${count} item${max === 1 ? "" : "s"}` });
   if (max !== undefined) {
-    schema = schema.max(max, { error: fail("items", `must have ${count} items`) });
+    schema = schema.max(max, { error: `must have ${count} items` });
   }
   return schema;
 }
@@ -71,8 +83,8 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, label?
   return z.enum(values, {
     error: (issue) =>
       issue.input === undefined
-        ? fail("required", "is required")
-        : fail("enum", `must be ${shown}; got ${JSON.stringify(issue.input)}`),
+        ? "is required"
+        : `must be ${shown}; got ${JSON.stringify(issue.input)}`,
   });
 }
 
@@ -80,15 +92,15 @@ function struct<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
-        ? fail("unknown-field", "is not a field of this object")
+        ? "is not a field of this object"
         : typeError(issue.input, "an object"),
   });
 }
 
 function typeError(input: unknown, expected: string): string {
-  if (input === undefined) return fail("required", "is required");
+  if (input === undefined) return "is required";
   const got = input === null ? "null" : Array.isArray(input) ? "an array" : typeof input;
-  return fail("type", `must be ${expected}; got ${got}`);
+  return `must be ${expected}; got ${got}`;
 }
 
 // Identifier formats ---------------------------------------------------------------------------
@@ -209,17 +221,32 @@ const trafficPattern = struct({
 
 const serverlessConfig = struct({
   MemorySizeInMB: integer(1024, 6144).multipleOf(1024, {
-    error: fail("step", "must be 1024, 2048, 3072, 4096, 5120 or 6144 (1 GB steps)"),
+    error: "must be 1024, 2048, 3072, 4096, 5120 or 6144 (1 GB steps)",
   }),
   MaxConcurrency: integer(1, 200),
   ProvisionedConcurrency: integer(1, 200).optional(),
 });
 
+/**
+ * Any name of an instance type's form: AWS adds types faster than irflow's list follows, so a type
+ * outside the list is a warning (rules.ts), not an error.
+ */
+const instanceType = z
+  .string({ error: (issue) => typeError(issue.input, "a string") })
+  .refine((value) => INSTANCE_TYPE_PATTERN.test(value), {
+    error: (issue) =>
+      `must be an ML instance type (ml.<family>.<size>, such as ml.m5.large); got ${JSON.stringify(issue.input)}`,
+    params: { rule: "instance-type" } satisfies RuleParams,
+  })
+  .meta({
+    pattern: INSTANCE_TYPE_PATTERN.source,
+    description:
+      "An ML instance type. A type of this form that irflow does not list is passed on to SageMaker with a warning.",
+    examples: [...INSTANCE_TYPES],
+  });
+
 const endpointConfiguration = struct({
-  InstanceType: oneOf(
-    INSTANCE_TYPES,
-    "a documented ML instance type such as ml.m5.large",
-  ).optional(),
+  InstanceType: instanceType.optional(),
   ServerlessConfig: serverlessConfig.optional(),
   InferenceSpecificationName: resourceName(63).optional(),
   EnvironmentParameterRanges: struct({
@@ -251,9 +278,7 @@ const containerConfig = struct({
     SupportedContentTypes: z.array(text({ max: 256 })).optional(),
   }).optional(),
   NearestModelName: oneOf(NEAREST_MODEL_NAMES).optional(),
-  SupportedInstanceTypes: z
-    .array(oneOf(INSTANCE_TYPES, "a documented ML instance type such as ml.m5.large"))
-    .optional(),
+  SupportedInstanceTypes: z.array(instanceType).optional(),
   SupportedEndpointType: oneOf(ENDPOINT_TYPES).optional(),
   DataInputConfig: text({ min: 1, max: 1024 }).optional(),
   SupportedResponseMIMETypes: z
@@ -357,10 +382,7 @@ export const SPEC_VERSION = 1;
 export const jobSpecSchema = struct({
   $schema: z.string().optional(),
   specVersion: z.literal(SPEC_VERSION, {
-    error: (issue) =>
-      issue.input === undefined
-        ? fail("required", "is required")
-        : fail("enum", `must be ${SPEC_VERSION}`),
+    error: (issue) => (issue.input === undefined ? "is required" : `must be ${SPEC_VERSION}`),
   }),
   job: jobRequestSchema,
   irflow: irflowSettingsSchema.optional(),

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { jobNameFor, specFingerprint } from "../naming.ts";
-import { crossFieldRules, type SpecIssue } from "./rules.ts";
-import { type JobSpec, jobSpecSchema, RULE_SEPARATOR } from "./schema.ts";
+import { crossFieldRules, RULES, type RuleId, type SpecIssue } from "./rules.ts";
+import { type JobSpec, jobSpecSchema } from "./schema.ts";
 
 export type SpecValidation =
   | {
@@ -20,7 +20,8 @@ export type SpecValidation =
  * structured result.
  */
 export function validateSpec(input: unknown): SpecValidation {
-  const parsed = jobSpecSchema.safeParse(input);
+  // The input in each issue tells a missing value (`required`) from a wrong one.
+  const parsed = jobSpecSchema.safeParse(input, { reportInput: true });
   const findings = crossFieldRules(input);
   const errors = [
     ...(parsed.success ? [] : parsed.error.issues.flatMap(toSpecIssues)),
@@ -45,17 +46,40 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function toSpecIssues(issue: z.core.$ZodIssue): SpecIssue[] {
-  const [rule, message] = splitRule(issue.message);
+  const rule = ruleOf(issue);
+  const { message } = issue;
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), rule, message }));
   }
   return [{ path: formatPath(issue.path), rule, message }];
 }
 
-function splitRule(message: string): [string, string] {
-  const at = message.indexOf(RULE_SEPARATOR);
-  if (at < 0) return ["type", message];
-  return [message.slice(0, at), message.slice(at + RULE_SEPARATOR.length)];
+/** The rule an issue breaks: named by a custom check's params, otherwise implied by its code. */
+export function ruleOf(issue: z.core.$ZodIssue): RuleId {
+  switch (issue.code) {
+    case "custom":
+      return ruleParam(issue.params) ?? "type";
+    case "invalid_type":
+      return issue.input === undefined ? "required" : "type";
+    case "invalid_value":
+      return issue.input === undefined ? "required" : "enum";
+    case "too_small":
+    case "too_big":
+      return issue.origin === "string" ? "length" : issue.origin === "array" ? "items" : "range";
+    case "not_multiple_of":
+      return "step";
+    case "invalid_format":
+      return "pattern";
+    case "unrecognized_keys":
+      return "unknown-field";
+    default:
+      return "type";
+  }
+}
+
+function ruleParam(params: Record<string, unknown> | undefined): RuleId | undefined {
+  const rule = params?.rule;
+  return typeof rule === "string" && Object.hasOwn(RULES, rule) ? (rule as RuleId) : undefined;
 }
 
 /** One error per field: the first rule a value breaks is the one worth fixing first. */

@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { INSTANCE_TYPES } from "../../src/spec/instance-types.ts";
+import {
+  INSTANCE_TYPE_PATTERN,
+  INSTANCE_TYPES,
+  isListedInstanceType,
+} from "../../src/spec/instance-types.ts";
 import { RULES } from "../../src/spec/rules.ts";
 import { JOB_NAME_PATTERN } from "../../src/spec/schema.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
@@ -148,6 +152,32 @@ describe("spec properties", () => {
           expect(result.valid ? [] : result.errors.map((error) => error.path)).toEqual([path]);
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("accepts any instance type of the API's form, warning exactly when irflow does not list it", () => {
+    const instanceType = fc.oneof(
+      fc.stringMatching(INSTANCE_TYPE_PATTERN).filter((type) => !type.startsWith("ml.t2.")),
+      fc.constantFrom(...INSTANCE_TYPES.filter((type) => !type.startsWith("ml.t2."))),
+    );
+
+    fc.assert(
+      fc.property(validAdvancedSpec, instanceType, (spec, type) => {
+        // Prepare
+        const path = "job.InputConfig.EndpointConfigurations[0].InstanceType";
+        setPath(spec, "job.InputConfig.EndpointConfigurations", [{ InstanceType: type }]);
+
+        // Act
+        const result = validateSpec(spec);
+
+        // Assess
+        expect(result.valid ? [] : result.errors).toEqual([]);
+        const warned = result.warnings.filter((warning) => warning.path === path);
+        expect(warned.map((warning) => warning.rule)).toEqual(
+          isListedInstanceType(type) ? [] : ["unlisted-instance-type"],
+        );
+      }),
       { numRuns: 300 },
     );
   });

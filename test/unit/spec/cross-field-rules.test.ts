@@ -189,6 +189,61 @@ describe("warnings", () => {
     expect(result.warnings.map((warning) => warning.rule)).toEqual(["stairs-duration-total"]);
   });
 
+  it("accepts an instance type of the right form that irflow does not list, with a warning naming it", () => {
+    // Prepare
+    const spec = edited("advanced-phases.json", {
+      [`${IC}.EndpointConfigurations[1].InstanceType`]: "ml.g7e.2xlarge",
+    });
+
+    // Act
+    const result = validateSpec(spec);
+
+    // Assess
+    expect(result.valid ? [] : result.errors).toEqual([]);
+    expect(result.warnings).toEqual([
+      {
+        path: `${IC}.EndpointConfigurations[1].InstanceType`,
+        rule: "unlisted-instance-type",
+        message: expect.stringContaining("ml.g7e.2xlarge"),
+      },
+    ]);
+  });
+
+  it("warns about each unlisted type of SupportedInstanceTypes, and not about listed ones", () => {
+    // Prepare
+    const spec = edited("default-model-name.json", {
+      [`${IC}.ContainerConfig.SupportedInstanceTypes`]: [
+        "ml.p6-b300.48xlarge",
+        "ml.m5.xlarge",
+        "ml.g7e.48xlarge",
+      ],
+    });
+
+    // Act
+    const result = validateSpec(spec);
+
+    // Assess
+    expect(result.valid).toBe(true);
+    expect(result.warnings.map((warning) => [warning.path, warning.rule])).toEqual([
+      [`${IC}.ContainerConfig.SupportedInstanceTypes[0]`, "unlisted-instance-type"],
+      [`${IC}.ContainerConfig.SupportedInstanceTypes[2]`, "unlisted-instance-type"],
+    ]);
+  });
+
+  it("rejects a malformed instance type without also warning about it", () => {
+    // Prepare
+    const spec = edited("advanced-phases.json", {
+      [`${IC}.EndpointConfigurations[0].InstanceType`]: "ml.g7e.huge",
+    });
+
+    // Act
+    const result = validateSpec(spec);
+
+    // Assess
+    expect(result.valid ? [] : result.errors.map((error) => error.rule)).toEqual(["instance-type"]);
+    expect(result.warnings).toEqual([]);
+  });
+
   it("gives no warnings for the valid samples", () => {
     // Prepare
     const samples = ["advanced-stairs.json", "advanced-phases.json", "default-model-name.json"];

@@ -265,13 +265,22 @@ const FIELD_RULES: FieldRule[] = [
     source: LIMITS,
   },
   {
-    name: "InstanceType from the documented list",
+    name: "InstanceType of a listed type",
     sample: ADV,
     path: `${IC}.EndpointConfigurations[0].InstanceType`,
     valid: "ml.p6-b200.48xlarge",
     invalid: "ml.m5.huge",
-    rule: "enum",
+    rule: "instance-type",
     source: DESCRIBE,
+  },
+  {
+    name: "InstanceType of an instance type's form",
+    sample: ADV,
+    path: `${IC}.EndpointConfigurations[0].InstanceType`,
+    valid: "ml.g7e.2xlarge",
+    invalid: "g7e.2xlarge",
+    rule: "instance-type",
+    source: MODEL,
   },
   {
     name: "InferenceSpecificationName pattern",
@@ -454,12 +463,12 @@ const FIELD_RULES: FieldRule[] = [
     source: CREATE,
   },
   {
-    name: "SupportedInstanceTypes documented types",
+    name: "SupportedInstanceTypes of an instance type's form",
     sample: DEF,
     path: `${CONTAINER}.SupportedInstanceTypes[0]`,
     valid: "ml.inf2.xlarge",
     invalid: "m5.xlarge",
-    rule: "enum",
+    rule: "instance-type",
     source: CREATE,
   },
   {
@@ -645,5 +654,6 @@ describe("field rules", () => {
     expect(errors[0]?.rule).toBe(rule);
     expect(errors[0]?.path.startsWith(path.replace(/\[\d+\]$/, ""))).toBe(true);
     expect(errors[0]?.message.length).toBeGreaterThan(5);
+    expect(errors[0]?.message.startsWith(`${rule}:`)).toBe(false);
   });
 });
