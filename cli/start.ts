@@ -1,12 +1,8 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import {
-  DescribeExecutionCommand,
-  type DescribeExecutionCommandOutput,
-  type SFNClient,
-  StartExecutionCommand,
-} from "@aws-sdk/client-sfn";
-import { canonicalJson } from "../src/spec/canonical.ts";
+import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
+import { jobExecutionName, withRunKey } from "../src/execution/names.ts";
+import { startExecutionOnce } from "../src/execution/start.ts";
 import { validateSpec } from "../src/spec/validate.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import { recommendationLine } from "./format.ts";
@@ -19,34 +15,17 @@ export const startUsage = `Usage: irflow start <spec.json | -> [--target local|a
 
 Validates the spec, then starts the irflow state machine with it. The execution is named after
 the spec's job name, so starting the same spec twice starts nothing new; set a run key to run it
-again.
+again. While that execution runs, Step Functions answers a second start exactly as the first, so
+both report it as running.
 
   --run-key KEY              a name for this run (sets irflow.runKey, which changes the job name)
   --wait                     follow the execution step by step until it ends
   --json                     print one JSON object (with --wait, progress goes to stderr)
 ${TARGET_HELP}
 
-Exit status: 0 started (or already started with the same input; with --wait: SUCCEEDED),
+Exit status: 0 running, or already started with the same input (with --wait: SUCCEEDED),
 1 invalid spec, execution failed or already started with another input, 2 unreadable input,
 64 usage error, 69 no local stack running.`;
-
-const MAX_EXECUTION_NAME = 80;
-
-/** Step Functions execution names: 1 to 80 characters, no whitespace or special characters. */
-export function executionNameFor(jobName: string): string {
-  const name = jobName.replace(/[^A-Za-z0-9_-]+/g, "-").slice(0, MAX_EXECUTION_NAME);
-  return name.length > 0 ? name : "irflow-job";
-}
-
-/** The spec with `irflow.runKey` set; anything but an object is left for validation to reject. */
-export function withRunKey(spec: unknown, runKey: string | undefined): unknown {
-  if (runKey === undefined || typeof spec !== "object" || spec === null || Array.isArray(spec)) {
-    return spec;
-  }
-  const current = (spec as { irflow?: unknown }).irflow;
-  const irflow = typeof current === "object" && current !== null ? current : {};
-  return { ...spec, irflow: { ...irflow, runKey } };
-}
 
 /** Who started it, for the trigger's detail. */
 export function userName(env: NodeJS.ProcessEnv = process.env): string {
@@ -76,75 +55,6 @@ export interface StartReport {
   record?: JobRecord;
 }
 
-export type ExecutionStart =
-  | { started: true; executionArn: string }
-  | { started: false; executionArn: string; sameInput: boolean; status: string };
-
-/**
- * Starts the execution unless one of that name exists. StartExecution alone cannot tell: for a
- * running execution with the same input it returns that execution, as if it had started it.
- */
-export async function startExecution(
-  sfn: SFNClient,
-  stateMachineArn: string,
-  name: string,
-  input: string,
-): Promise<ExecutionStart> {
-  const executionArn = executionArnFor(stateMachineArn, name);
-  const existing = await describeIfExists(sfn, executionArn);
-  if (existing) return alreadyStarted(existing, executionArn, input);
-  try {
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
-    return { started: true, executionArn: started.executionArn ?? executionArn };
-  } catch (error) {
-    if ((error as Error).name !== "ExecutionAlreadyExists") throw error;
-    const raced = await describeIfExists(sfn, executionArn);
-    if (!raced) throw error;
-    return alreadyStarted(raced, executionArn, input);
-  }
-}
-
-function executionArnFor(stateMachineArn: string, name: string): string {
-  const arn = stateMachineArn.replace(":stateMachine:", ":execution:");
-  if (arn === stateMachineArn) {
-    throw new CliError(`'${stateMachineArn}' is not a state machine ARN`, EXIT.usage);
-  }
-  return `${arn}:${name}`;
-}
-
-async function describeIfExists(
-  sfn: SFNClient,
-  executionArn: string,
-): Promise<DescribeExecutionCommandOutput | undefined> {
-  try {
-    return await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  } catch (error) {
-    if ((error as Error).name === "ExecutionDoesNotExist") return undefined;
-    throw error;
-  }
-}
-
-function alreadyStarted(
-  existing: DescribeExecutionCommandOutput,
-  executionArn: string,
-  input: string,
-): ExecutionStart {
-  return {
-    started: false,
-    executionArn: existing.executionArn ?? executionArn,
-    sameInput: existing.input !== undefined && sameJson(existing.input, input),
-    status: existing.status ?? "UNKNOWN",
-  };
-}
-
-function sameJson(a: string, b: string): boolean {
-  try {
-    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The start code path shared by `irflow start` and `irflow demo`: validate locally, connect (only
  * for a valid spec), start or find the execution, and with `wait` follow it to its end.
@@ -161,7 +71,7 @@ export async function startSpec(
     const count = result.errors.length;
     if (options.json) {
       io.stdout(
-        `${JSON.stringify({ started: false, valid: false, errors: result.errors, warnings: result.warnings }, null, 2)}\n`,
+        `${JSON.stringify({ outcome: "invalid", valid: false, errors: result.errors, warnings: result.warnings }, null, 2)}\n`,
       );
     } else {
       io.stderr(`invalid: ${label} (${count} error${count === 1 ? "" : "s"}); nothing started\n`);
@@ -175,40 +85,42 @@ export async function startSpec(
   const target = await connect();
   const stateMachineArn = target.stateMachineArn();
   const jobName = result.jobName;
-  const name = executionNameFor(jobName);
-  const input = JSON.stringify({
-    spec,
-    trigger: { type: "manual", detail: userName(io.env ?? process.env) },
+  const name = jobExecutionName(jobName);
+  const start = await startExecutionOnce(target.sfn, {
+    stateMachineArn,
+    name,
+    input: { spec, trigger: { type: "manual", detail: userName(io.env ?? process.env) } },
   });
-  const start = await startExecution(target.sfn, stateMachineArn, name, input);
   const { executionArn } = start;
   const progress = (line: string) =>
     options.json ? io.stderr(`${line}\n`) : io.stdout(`  ${line}\n`);
+  const summary = {
+    outcome: start.outcome,
+    jobName,
+    specHash: result.specHash,
+    executionArn,
+    ...(start.outcome === "accepted" ? {} : { status: start.status }),
+  };
 
-  if (!start.started && !start.sameInput) {
-    const message = `already started as ${executionArn} (${start.status}) with a different input; use --run-key to run it again`;
+  if (start.outcome === "conflict") {
     if (options.json) {
-      io.stdout(
-        `${JSON.stringify({ started: false, sameInput: false, jobName, executionArn, status: start.status }, null, 2)}\n`,
-      );
+      io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     } else {
-      io.stderr(`${message}\n`);
+      io.stderr(
+        `already started as ${executionArn} (${start.status}) with a different input; use --run-key to run it again\n`,
+      );
     }
     return { exitCode: EXIT.invalid, jobName, executionArn };
   }
   if (!options.json) {
     io.stdout(
-      start.started
-        ? `started ${name} on ${target.name}\n  execution ${executionArn}\n`
+      start.outcome === "accepted"
+        ? `running ${name} on ${target.name} (started now, or already running with this input)\n  execution ${executionArn}\n`
         : `already started as ${executionArn} (${start.status}); use --run-key to run it again\n`,
     );
   }
-  const summary = { started: start.started, jobName, specHash: result.specHash, executionArn };
   if (!options.wait) {
-    if (options.json) {
-      const status = start.started ? {} : { status: start.status };
-      io.stdout(`${JSON.stringify({ ...summary, ...status }, null, 2)}\n`);
-    }
+    if (options.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     return { exitCode: EXIT.ok, jobName, executionArn };
   }
 

@@ -8,10 +8,10 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
-import { irflowSettingsSchema, jobRequestSchema, RULE_SEPARATOR } from "../spec/schema.ts";
+import { scheduleExecutionName } from "../execution/names.ts";
+import { jobRequestSchema } from "../spec/schema.ts";
 import { formatPath, validateSpec } from "../spec/validate.ts";
-import { buildPackageSpec } from "./package-spec.ts";
-import { scheduleExecutionName } from "./start.ts";
+import { buildPackageSpec, groupSchema } from "./package-spec.ts";
 
 const request = jobRequestSchema.shape;
 
@@ -20,31 +20,6 @@ export const PACKAGE_GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const groupName = z
   .string()
   .regex(PACKAGE_GROUP_NAME, "must be a model package group name (letters, digits, hyphens)");
-
-/**
- * A group's CreateInferenceRecommendationsJob defaults: the request without JobName (derived),
- * RoleArn (the configuration's roleArn) and the model (the approved package version).
- */
-export const jobDefaultsSchema = z.strictObject({
-  JobType: request.JobType.optional(),
-  JobDescription: request.JobDescription,
-  InputConfig: request.InputConfig.omit({
-    ModelPackageVersionArn: true,
-    ModelName: true,
-  }).optional(),
-  StoppingConditions: request.StoppingConditions,
-  OutputConfig: request.OutputConfig,
-  Tags: request.Tags,
-});
-
-export type JobDefaults = z.output<typeof jobDefaultsSchema>;
-
-const groupSchema = z.strictObject({
-  job: jobDefaultsSchema.default({}),
-  irflow: irflowSettingsSchema.pick({ deadlineSeconds: true }).optional(),
-});
-
-export type GroupConfig = z.output<typeof groupSchema>;
 
 const targetSchema = z
   .strictObject({
@@ -106,7 +81,8 @@ export const triggerConfigSchema = z
         context.addIssue({
           code: "custom",
           path: ["groups", name, ...issue.path.split(".")],
-          message: `${issue.rule}${RULE_SEPARATOR}${issue.message}`,
+          message: issue.message,
+          params: { rule: issue.rule },
         });
       }
     }
@@ -128,7 +104,8 @@ export const triggerConfigSchema = z
           context.addIssue({
             code: "custom",
             path: [...path, "spec", ...issue.path.split(".")],
-            message: `${issue.rule}${RULE_SEPARATOR}${issue.message}`,
+            message: issue.message,
+            params: { rule: issue.rule },
           });
         }
       }
@@ -160,10 +137,8 @@ export function parseTriggerConfig(raw: unknown): TriggerConfig {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const at = issue.message.indexOf(RULE_SEPARATOR);
-  const message = at < 0 ? issue.message : issue.message.slice(at + RULE_SEPARATOR.length);
   const keys = issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : "";
-  return `${formatPath(issue.path)}${keys}: ${message}`;
+  return `${formatPath(issue.path)}${keys}: ${issue.message}`;
 }
 
 // The triggers' environment --------------------------------------------------------------------
@@ -171,7 +146,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 const STATE_MACHINE_ARN =
   /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
-const triggerEnvironmentSchema = z.object({
+export const triggerEnvironmentSchema = z.object({
   STATE_MACHINE_ARN: z
     .string({ error: "STATE_MACHINE_ARN must name the irflow state machine" })
     .regex(STATE_MACHINE_ARN, "STATE_MACHINE_ARN must be a state machine ARN"),

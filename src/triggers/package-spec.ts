@@ -1,12 +1,40 @@
 /**
  * The spec a trigger runs for an approved model package version: the group's job defaults, the
  * configured role and the package version, plus a check that the package carries what Inference
- * Recommender needs to benchmark it. Both triggers build their specs here.
+ * Recommender needs to benchmark it. Both triggers build their specs here, from a group of the
+ * trigger configuration as declared below.
  */
-
+import { z } from "zod";
 import type { SpecIssue } from "../spec/rules.ts";
-import type { JobSpec } from "../spec/schema.ts";
-import type { GroupConfig } from "./config.ts";
+import { irflowSettingsSchema, type JobSpec, jobRequestSchema } from "../spec/schema.ts";
+
+const request = jobRequestSchema.shape;
+
+/**
+ * A group's CreateInferenceRecommendationsJob defaults: the request without JobName (derived),
+ * RoleArn (the configuration's roleArn) and the model (the approved package version).
+ */
+export const jobDefaultsSchema = z.strictObject({
+  JobType: request.JobType.optional(),
+  JobDescription: request.JobDescription,
+  InputConfig: request.InputConfig.omit({
+    ModelPackageVersionArn: true,
+    ModelName: true,
+  }).optional(),
+  StoppingConditions: request.StoppingConditions,
+  OutputConfig: request.OutputConfig,
+  Tags: request.Tags,
+});
+
+export type JobDefaults = z.output<typeof jobDefaultsSchema>;
+
+/** One entry of the configuration's "groups": its job defaults and irflow settings. */
+export const groupSchema = z.strictObject({
+  job: jobDefaultsSchema.default({}),
+  irflow: irflowSettingsSchema.pick({ deadlineSeconds: true }).optional(),
+});
+
+export type GroupConfig = z.output<typeof groupSchema>;
 
 /** The parts of DescribeModelPackage's answer the spec and the check use. */
 export interface PackageDescription {

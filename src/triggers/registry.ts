@@ -2,7 +2,7 @@
  * The model-registry trigger: a model package version approved in a configured group starts one
  * execution for it. EventBridge delivers "SageMaker Model Package State Change" events at least
  * once; the execution name, derived from the package version and the spec, makes a repeat start
- * nothing new.
+ * nothing new: it reports the execution as `accepted` while it runs, `already-started` after.
  */
 import {
   DescribeModelPackageCommand,
@@ -10,17 +10,11 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
 import { classifyAwsError } from "../errors.ts";
+import { registryExecutionName } from "../execution/names.ts";
 import type { SpecIssue } from "../spec/rules.ts";
 import type { JobSpec } from "../spec/schema.ts";
-import type { GroupConfig } from "./config.ts";
-import { buildPackageSpec } from "./package-spec.ts";
-import {
-  type ExecutionInput,
-  registryExecutionName,
-  type StartResult,
-  startWorkflow,
-  type TriggerDeps,
-} from "./start.ts";
+import { buildPackageSpec, type GroupConfig } from "./package-spec.ts";
+import { type ExecutionInput, type StartResult, startWorkflow, type TriggerDeps } from "./start.ts";
 
 /** The fields of the registry's event that the trigger reads. */
 export const modelPackageStateChangeSchema = z.object({
@@ -38,7 +32,7 @@ export type ModelPackageStateChange = z.output<typeof modelPackageStateChangeSch
 
 export type RegistryTriggerResult = (
   | StartResult
-  | { started: false; reason: "not-approved" | "group-not-configured"; executionName?: undefined }
+  | { outcome: "not-approved" | "group-not-configured"; executionName?: undefined }
 ) & { packageArn?: string };
 
 export async function onModelPackageStateChange(
@@ -48,20 +42,16 @@ export async function onModelPackageStateChange(
   const { detail } = event;
   const packageArn = detail.ModelPackageArn ?? event.resources?.[0];
   if (detail.ModelApprovalStatus !== "Approved") {
-    return { started: false, reason: "not-approved", ...(packageArn ? { packageArn } : {}) };
+    return { outcome: "not-approved", ...(packageArn ? { packageArn } : {}) };
   }
   const group = groupOf(deps, detail.ModelPackageGroupName);
   if (!group || !packageArn) {
-    return {
-      started: false,
-      reason: "group-not-configured",
-      ...(packageArn ? { packageArn } : {}),
-    };
+    return { outcome: "group-not-configured", ...(packageArn ? { packageArn } : {}) };
   }
   const built = await specForPackage(packageArn, group, deps);
   if (built.described.ModelApprovalStatus !== "Approved") {
     // Approved, then rejected again before this delivery: the current state wins.
-    return { started: false, reason: "not-approved", packageArn };
+    return { outcome: "not-approved", packageArn };
   }
   const version = built.described.ModelPackageVersion ?? detail.ModelPackageVersion ?? 0;
   const name = registryExecutionName(detail.ModelPackageGroupName, version, built.spec);

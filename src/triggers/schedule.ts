@@ -7,14 +7,10 @@
 import { ListModelPackagesCommand } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
 import { classifyAwsError, ScheduleTargetError } from "../errors.ts";
+import { scheduleExecutionName, withRunKey } from "../execution/names.ts";
 import type { ScheduleTarget, ScheduleWindow } from "./config.ts";
 import { executionInput, groupOf, specForPackage } from "./registry.ts";
-import {
-  type ExecutionInput,
-  scheduleExecutionName,
-  startWorkflow,
-  type TriggerDeps,
-} from "./start.ts";
+import { type ExecutionInput, startWorkflow, type TriggerDeps } from "./start.ts";
 
 /** The fields of EventBridge's scheduled event that the trigger reads. */
 export const scheduledEventSchema = z.object({
@@ -27,9 +23,16 @@ export type ScheduledEvent = z.output<typeof scheduledEventSchema>;
 export interface ScheduleTargetResult {
   target: string;
   kind: ScheduleTarget["kind"];
-  status: "started" | "duplicate" | "skipped" | "failed";
+  /**
+   * accepted: the window's execution runs (started now, or a repeated tick while it runs);
+   * already-started: it exists with this input; conflict: it exists with another input, such as a
+   * group's newer version approved within the window. See src/execution/start.ts.
+   */
+  status: "accepted" | "already-started" | "conflict" | "skipped" | "failed";
   executionName?: string;
   executionArn?: string;
+  /** The existing execution's status, for already-started and conflict. */
+  executionStatus?: string;
   /** The package version a group target ran. */
   packageArn?: string;
   /** Why a target was skipped or failed. */
@@ -88,17 +91,14 @@ async function runTarget(
     } else {
       input = { spec: withRole(withRunKey(target.spec, window), deps.config.roleArn), trigger };
     }
-    const started = await startWorkflow(deps, executionName, input);
+    const start = await startWorkflow(deps, executionName, input);
     return {
       ...summary,
+      status: start.outcome,
       ...(packageArn ? { packageArn } : {}),
-      ...(started.started
-        ? { status: "started", executionName, executionArn: started.executionArn }
-        : {
-            status: "duplicate",
-            executionName,
-            ...(started.executionArn ? { executionArn: started.executionArn } : {}),
-          }),
+      executionName,
+      executionArn: start.executionArn,
+      ...(start.outcome === "accepted" ? {} : { executionStatus: start.status }),
     };
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -122,14 +122,6 @@ async function latestApproved(group: string, deps: TriggerDeps): Promise<string 
   } catch (error) {
     throw classifyAwsError(error, `list the approved versions of ${group}`);
   }
-}
-
-function withRunKey<T extends object>(spec: T, runKey: string): T {
-  const settings = (spec as { irflow?: unknown }).irflow;
-  return {
-    ...spec,
-    irflow: { ...(typeof settings === "object" && settings !== null ? settings : {}), runKey },
-  };
 }
 
 /**

@@ -95,7 +95,9 @@ describe("irflow CLI on the local stack", () => {
     const out = io.out();
     expect(code).toBe(0);
     expect(executionCount()).toBe(before + 1);
-    expect(out).toContain(`started ${jobName} on local`);
+    expect(out).toContain(
+      `running ${jobName} on local (started now, or already running with this input)`,
+    );
     expect(out).toContain(`validated spec -> job ${jobName} (Default, deadline 2 h)`);
     expect(out).toMatch(/created job arn:aws:sagemaker:.*inference-recommendations-job\//);
     expect(out).toMatch(/polling \(1\): (PENDING|IN_PROGRESS), next poll in \d+ s/);
@@ -119,6 +121,43 @@ describe("irflow CLI on the local stack", () => {
     expect(io.out()).toContain(
       `already started as ${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${jobName} (SUCCEEDED); use --run-key to run it again`,
     );
+  });
+
+  it("names the existing execution in --json, with its status", async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(["start", SPEC, "--run-key", "cli-wait", "--json"], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({
+      outcome: "already-started",
+      jobName,
+      executionArn: `${stack.stateMachineArn.replace(":stateMachine:", ":execution:")}:${jobName}`,
+      status: "SUCCEEDED",
+    });
+  });
+
+  it("starts one execution when the same spec is started twice at once", async () => {
+    // Prepare
+    const before = executionCount();
+    const ios = [captureIo(), captureIo()];
+
+    // Act
+    const codes = await Promise.all(
+      ios.map((io) => main(["start", SPEC, "--run-key", "cli-twice", "--json"], io)),
+    );
+
+    // Assess
+    expect(codes).toEqual([0, 0]);
+    expect(executionCount()).toBe(before + 1);
+    const [first, second] = ios.map((io) => JSON.parse(io.out()));
+    expect(second.executionArn).toBe(first.executionArn);
+    for (const body of [first, second]) {
+      expect(["accepted", "already-started"]).toContain(body.outcome);
+    }
   });
 
   it("refuses a different spec under a job name that is already running, with exit 1", async () => {

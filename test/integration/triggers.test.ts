@@ -213,9 +213,10 @@ describe("model-registry trigger on the local stack", () => {
       Array(7).fill("delivered"),
     );
     expect(direct).toEqual({
-      started: false,
-      reason: "duplicate",
+      outcome: "already-started",
       executionName: first?.name,
+      executionArn: first?.executionArn,
+      status: "SUCCEEDED",
       packageArn: arn,
     });
   });
@@ -295,7 +296,7 @@ describe("schedule trigger on the local stack", () => {
       {
         target: "fraud-xgboost",
         kind: "group",
-        status: "started",
+        status: "accepted",
         packageArn: fraud,
         executionName: "schedule-fraud-xgboost-2026-W48",
         executionArn: expect.any(String),
@@ -303,7 +304,7 @@ describe("schedule trigger on the local stack", () => {
       {
         target: "churn-xgboost",
         kind: "group",
-        status: "started",
+        status: "accepted",
         packageArn: churn,
         executionName: "schedule-churn-xgboost-2026-W48",
         executionArn: expect.any(String),
@@ -317,24 +318,29 @@ describe("schedule trigger on the local stack", () => {
       {
         target: "sentiment",
         kind: "spec",
-        status: "started",
+        status: "accepted",
         executionName: "schedule-sentiment-2026-W48",
         executionArn: expect.any(String),
       },
     ]);
     expect(repeated.window).toBe("2026-W48");
-    expect(repeated.targets.map((target) => target.status)).toEqual([
-      "duplicate",
-      "duplicate",
-      "skipped",
-      "duplicate",
-    ]);
+    // A window's execution still running is accepted again, a finished one adopted: the same one.
+    expect(
+      repeated.targets.map((target) =>
+        target.status === "accepted" || target.status === "already-started"
+          ? "same"
+          : target.status,
+      ),
+    ).toEqual(["same", "same", "skipped", "same"]);
+    expect(repeated.targets.map((target) => target.executionArn)).toEqual(
+      first.targets.map((target) => target.executionArn),
+    );
     expect(next.window).toBe("2026-W49");
     expect(next.targets.map((target) => target.status)).toEqual([
-      "started",
-      "started",
+      "accepted",
+      "accepted",
       "skipped",
-      "started",
+      "accepted",
     ]);
     const scheduled = await executions("schedule-");
     expect(scheduled.map((execution) => execution.name).sort()).toEqual([

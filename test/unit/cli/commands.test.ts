@@ -3,10 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
-import { executionNameFor, withRunKey } from "../../../cli/start.ts";
-import { validateSpec } from "../../../src/spec/validate.ts";
 import { type CapturedIo, captureIo as captureWith } from "../../support/cli.ts";
-import { sampleSpec } from "../../support/specs.ts";
 
 let emptyDir: string;
 
@@ -101,43 +98,4 @@ describe("irflow commands", () => {
       expect(io.err()).toContain("irflow local stack");
     },
   );
-});
-
-describe("execution names", () => {
-  it("uses the job name, which already fits Step Functions' rules", () => {
-    // Prepare
-    const result = validateSpec(sampleSpec("default-model-package.json"));
-    if (!result.valid) throw new Error("the sample is invalid");
-
-    // Act
-    const name = executionNameFor(result.jobName);
-
-    // Assess
-    expect(name).toBe(result.jobName);
-    expect(name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-  });
-
-  it("replaces characters Step Functions rejects and keeps at most 80", () => {
-    // Act
-    const name = executionNameFor(`my job:${"x".repeat(100)}`);
-
-    // Assess
-    expect(name).toMatch(/^my-job-x+$/);
-    expect(name).toHaveLength(80);
-  });
-
-  it("gives a run key its own job name and so its own execution name", () => {
-    // Prepare
-    const spec = sampleSpec("default-model-package.json");
-
-    // Act
-    const plain = validateSpec(spec);
-    const keyed = validateSpec(withRunKey(spec, "2026-w47"));
-
-    // Assess
-    if (!plain.valid || !keyed.valid) throw new Error("the sample is invalid");
-    expect(keyed.spec.irflow?.runKey).toBe("2026-w47");
-    expect(executionNameFor(keyed.jobName)).not.toBe(executionNameFor(plain.jobName));
-    expect(executionNameFor(keyed.jobName)).toMatch(/-2026-w47$/);
-  });
 });

@@ -3,7 +3,12 @@ import {
   ListModelPackagesCommand,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  SFNClient,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ScheduleTargetError, TransientAwsError } from "../../../src/errors.ts";
@@ -89,10 +94,10 @@ describe("onModelPackageStateChange", () => {
     ];
 
     // Assess
-    expect(results.map((result) => [result.started, "reason" in result && result.reason])).toEqual([
-      [false, "not-approved"],
-      [false, "not-approved"],
-      [false, "group-not-configured"],
+    expect(results.map((result) => result.outcome)).toEqual([
+      "not-approved",
+      "not-approved",
+      "group-not-configured",
     ]);
     expect(sagemaker.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
@@ -110,7 +115,7 @@ describe("onModelPackageStateChange", () => {
 
     // Assess
     expect(result).toMatchObject({
-      started: true,
+      outcome: "accepted",
       executionArn: "arn:execution",
       packageArn: PACKAGE,
     });
@@ -153,25 +158,56 @@ describe("onModelPackageStateChange", () => {
     ]);
   });
 
-  it("reports a name already used as a duplicate, finished or still running", async () => {
+  it("adopts the execution of the same name and input once it has finished, with its ARN", async () => {
+    // Prepare
+    sagemaker.on(DescribeModelPackageCommand).resolves(described());
+    sfn.on(StartExecutionCommand).callsFake(() => ({ executionArn: "arn:first" }));
+    const first = await onModelPackageStateChange(approval(), deps);
+    const input = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input;
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: "arn:first", status: "SUCCEEDED", input });
+
+    // Act
+    const repeated = await onModelPackageStateChange(approval(), deps);
+
+    // Assess
+    expect(first).toMatchObject({ outcome: "accepted", executionArn: "arn:first" });
+    expect(repeated).toEqual({
+      outcome: "already-started",
+      executionName: first.executionName,
+      executionArn: "arn:first",
+      status: "SUCCEEDED",
+      packageArn: PACKAGE,
+    });
+    expect(repeated.executionName).toMatch(/^registry-churn-xgboost-v4-/);
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input.executionArn).toBe(
+      `${STATE_MACHINE.replace(":stateMachine:", ":execution:")}:${first.executionName}`,
+    );
+  });
+
+  it("reports a conflict when the execution of that name ran with another input", async () => {
     // Prepare
     sagemaker.on(DescribeModelPackageCommand).resolves(described());
     sfn
       .on(StartExecutionCommand)
-      .rejectsOnce(awsError("ExecutionAlreadyExists", 400))
-      .resolvesOnce({ executionArn: "arn:running", startDate: new Date(Date.now() - 60_000) });
+      .rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} }));
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: "arn:other", status: "FAILED", input: '{"spec":{}}' });
 
     // Act
-    const finished = await onModelPackageStateChange(approval(), deps);
-    const running = await onModelPackageStateChange(approval(), deps);
+    const result = await onModelPackageStateChange(approval(), deps);
 
     // Assess
-    expect(finished).toMatchObject({ started: false, reason: "duplicate" });
-    expect(finished.executionName).toMatch(/^registry-churn-xgboost-v4-/);
-    expect(running).toMatchObject({
-      started: false,
-      reason: "duplicate",
-      executionArn: "arn:running",
+    expect(result).toMatchObject({
+      outcome: "conflict",
+      executionArn: "arn:other",
+      status: "FAILED",
+      packageArn: PACKAGE,
     });
   });
 
@@ -185,7 +221,7 @@ describe("onModelPackageStateChange", () => {
     const result = await onModelPackageStateChange(approval(), deps);
 
     // Assess
-    expect(result).toMatchObject({ started: false, reason: "not-approved" });
+    expect(result).toMatchObject({ outcome: "not-approved" });
     expect(sfn.calls()).toHaveLength(0);
   });
 
@@ -231,8 +267,8 @@ describe("onScheduleTick", () => {
     expect(
       result.targets.map((target) => [target.target, target.status, target.executionName]),
     ).toEqual([
-      ["churn-xgboost", "started", "schedule-churn-xgboost-2026-11-23"],
-      ["bert", "started", "schedule-bert-2026-11-23"],
+      ["churn-xgboost", "accepted", "schedule-churn-xgboost-2026-11-23"],
+      ["bert", "accepted", "schedule-bert-2026-11-23"],
     ]);
     expect(sagemaker.commandCalls(ListModelPackagesCommand)[0]?.args[0].input).toEqual({
       ModelPackageGroupName: "churn-xgboost",
@@ -251,6 +287,42 @@ describe("onScheduleTick", () => {
     expect(inputs[0].spec.job.InputConfig.ModelPackageVersionArn).toBe(PACKAGE);
   });
 
+  it("reports a target whose window already ran with its input, and one that ran with another", async () => {
+    // Prepare
+    sagemaker
+      .on(ListModelPackagesCommand)
+      .resolves({ ModelPackageSummaryList: [{ ModelPackageArn: PACKAGE }] } as never);
+    sagemaker.on(DescribeModelPackageCommand).resolves(described());
+    const requested = new Map<string, string | undefined>();
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string; input?: string }) => {
+      requested.set(input.name, input.input);
+      throw new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: {} });
+    });
+    sfn.on(DescribeExecutionCommand).callsFake(({ executionArn }: { executionArn: string }) => {
+      const name = executionArn.split(":").at(-1) ?? "";
+      const sameInput = name.startsWith("schedule-bert-");
+      return {
+        executionArn,
+        status: "SUCCEEDED",
+        input: sameInput ? requested.get(name) : '{"spec":{"specVersion":1}}',
+      };
+    });
+
+    // Act
+    const result = await onScheduleTick({ time: "2026-11-23T06:00:00Z" }, deps);
+
+    // Assess
+    expect(
+      result.targets.map((target) => [target.target, target.status, target.executionStatus]),
+    ).toEqual([
+      ["churn-xgboost", "conflict", "SUCCEEDED"],
+      ["bert", "already-started", "SUCCEEDED"],
+    ]);
+    expect(result.targets[1]?.executionArn).toBe(
+      `${STATE_MACHINE.replace(":stateMachine:", ":execution:")}:schedule-bert-2026-11-23`,
+    );
+  });
+
   it("skips a group without an approved version", async () => {
     // Prepare
     sagemaker.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [] });
@@ -262,7 +334,7 @@ describe("onScheduleTick", () => {
     const result = await onScheduleTick({ time: "2026-11-23T06:00:00Z" }, deps);
 
     // Assess
-    expect(result.targets.map((target) => target.status)).toEqual(["skipped", "started"]);
+    expect(result.targets.map((target) => target.status)).toEqual(["skipped", "accepted"]);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
@@ -281,7 +353,7 @@ describe("onScheduleTick", () => {
     expect(error).toBeInstanceOf(ScheduleTargetError);
     expect((error as ScheduleTargetError).message).toContain("churn-xgboost: TransientAwsError");
     expect((error as ScheduleTargetError).summary).toMatchObject({
-      targets: [{ status: "failed" }, { status: "started" }],
+      targets: [{ status: "failed" }, { status: "accepted" }],
     });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { validateSpec } from "../../../src/spec/validate.ts";
-import { type GroupConfig, parseTriggerConfig } from "../../../src/triggers/config.ts";
-import { buildPackageSpec, type PackageDescription } from "../../../src/triggers/package-spec.ts";
+import { parseTriggerConfig } from "../../../src/triggers/config.ts";
+import {
+  buildPackageSpec,
+  type GroupConfig,
+  type PackageDescription,
+} from "../../../src/triggers/package-spec.ts";
 
 const ROLE = "arn:aws:iam::111122223333:role/irflow-sagemaker";
 const ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/churn-xgboost/4";

@@ -1,12 +1,15 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, sha256Hex } from "../../../src/spec/canonical.ts";
-import { validateSpec } from "../../../src/spec/validate.ts";
 import {
   EXECUTION_NAME_MAX,
+  jobExecutionName,
   registryExecutionName,
   scheduleExecutionName,
   specHashPrefix,
-} from "../../../src/triggers/start.ts";
+  withRunKey,
+} from "../../../src/execution/names.ts";
+import { canonicalJson, sha256Hex } from "../../../src/spec/canonical.ts";
+import { validateSpec } from "../../../src/spec/validate.ts";
 import { sampleSpec, setPath } from "../../support/specs.ts";
 
 const ALLOWED = /^[A-Za-z0-9_-]+$/;
@@ -105,5 +108,97 @@ describe("scheduleExecutionName", () => {
     expect(name.startsWith("schedule-Sentiment-model-BERT-base-xxx")).toBe(true);
     expect(name.endsWith("-2026-11-23")).toBe(true);
     expect(scheduleExecutionName(label, "2026-11-23")).toBe(name);
+  });
+});
+
+describe("jobExecutionName", () => {
+  it("uses the job name, which already fits Step Functions' rules", () => {
+    // Prepare
+    const result = validateSpec(sampleSpec("default-model-package.json"));
+    if (!result.valid) throw new Error("the sample is invalid");
+
+    // Act
+    const name = jobExecutionName(result.jobName);
+
+    // Assess
+    expect(name).toBe(result.jobName);
+    expect(name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+  });
+
+  it("replaces characters Step Functions rejects and keeps at most 80", () => {
+    // Act
+    const name = jobExecutionName(`my job:${"x".repeat(100)}`);
+
+    // Assess
+    expect(name).toMatch(/^my-job-x+$/);
+    expect(name).toHaveLength(80);
+  });
+
+  it("gives a run key its own job name and so its own execution name", () => {
+    // Prepare
+    const spec = sampleSpec("default-model-package.json");
+
+    // Act
+    const plain = validateSpec(spec);
+    const keyed = validateSpec(withRunKey(spec, "2026-w47"));
+
+    // Assess
+    if (!plain.valid || !keyed.valid) throw new Error("the sample is invalid");
+    expect(keyed.spec.irflow?.runKey).toBe("2026-w47");
+    expect(jobExecutionName(keyed.jobName)).not.toBe(jobExecutionName(plain.jobName));
+    expect(jobExecutionName(keyed.jobName)).toMatch(/-2026-w47$/);
+  });
+
+  it("makes a valid name of any text", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        expect(jobExecutionName(text)).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+      }),
+    );
+  });
+});
+
+describe("bounded names", () => {
+  it("keep the prefix and the window whole within 80 allowed characters, whatever the label", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (label) => {
+        // Act
+        const name = scheduleExecutionName(label, "2026-W48");
+
+        // Assess
+        expect(name.length).toBeLessThanOrEqual(EXECUTION_NAME_MAX);
+        expect(name).toMatch(/^schedule-[A-Za-z0-9_-]+-2026-W48$/);
+      }),
+    );
+  });
+});
+
+describe("withRunKey", () => {
+  it("sets irflow.runKey and keeps the other irflow settings", () => {
+    // Prepare
+    const spec = { specVersion: 1, irflow: { deadlineSeconds: 600, runKey: "old" } };
+
+    // Act
+    const keyed = withRunKey(spec, "2026-11-23");
+
+    // Assess
+    expect(keyed).toEqual({
+      specVersion: 1,
+      irflow: { deadlineSeconds: 600, runKey: "2026-11-23" },
+    });
+    expect(spec.irflow.runKey).toBe("old");
+  });
+
+  it.each([
+    ["no run key", { specVersion: 1 }, undefined],
+    ["an array", [1, 2], "key"],
+    ["a string", "spec", "key"],
+    ["null", null, "key"],
+  ])("returns %s as it is", (_label, spec, runKey) => {
+    // Act
+    const result = withRunKey(spec, runKey);
+
+    // Assess
+    expect(result).toBe(spec);
   });
 });
