@@ -1,4 +1,4 @@
-import { jobInput, stepHandler } from "../src/handler.ts";
-import { createJobStep } from "../src/workflow/steps.ts";
+import { lambdaHandler } from "../src/handler.ts";
+import { createJobStep } from "../src/workflow/steps/create-job.ts";
 
-export const handler = stepHandler("CreateJob", jobInput, createJobStep);
+export const handler = lambdaHandler(createJobStep);

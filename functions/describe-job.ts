@@ -1,7 +1,4 @@
-import { z } from "zod";
-import { jobInput, stepHandler } from "../src/handler.ts";
-import { describeJobStep } from "../src/workflow/steps.ts";
+import { lambdaHandler } from "../src/handler.ts";
+import { describeJobStep } from "../src/workflow/steps/describe-job.ts";
 
-const input = jobInput.extend({ pollsSeen: z.number().int().min(0).optional() });
-
-export const handler = stepHandler("DescribeJob", input, describeJobStep);
+export const handler = lambdaHandler(describeJobStep);

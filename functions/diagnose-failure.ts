@@ -1,4 +1,4 @@
-import { jobInput, stepHandler } from "../src/handler.ts";
-import { diagnoseStep } from "../src/workflow/steps.ts";
+import { lambdaHandler } from "../src/handler.ts";
+import { diagnoseFailureStep } from "../src/workflow/steps/diagnose-failure.ts";
 
-export const handler = stepHandler("DiagnoseFailure", jobInput, diagnoseStep);
+export const handler = lambdaHandler(diagnoseFailureStep);

@@ -1,6 +1,4 @@
-import { jobInput, stepHandler } from "../src/handler.ts";
-import { publishStep } from "../src/workflow/steps.ts";
+import { lambdaHandler } from "../src/handler.ts";
+import { publishOutcomeStep } from "../src/workflow/steps/publish-outcome.ts";
 
-export const handler = stepHandler("PublishOutcome", jobInput, (input, context) =>
-  publishStep(input, context),
-);
+export const handler = lambdaHandler(publishOutcomeStep);

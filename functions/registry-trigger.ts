@@ -1,5 +1,5 @@
 import triggers from "../config/triggers.json" with { type: "json" };
-import { registryTriggerHandler } from "../src/triggers/handler.ts";
+import { lambdaHandler } from "../src/handler.ts";
+import { registryTrigger } from "../src/triggers/handler.ts";
 
-/** Starts one execution per approved model package version of a configured group. */
-export const handler = registryTriggerHandler(triggers);
+export const handler = lambdaHandler(registryTrigger(triggers));

@@ -1,5 +1,5 @@
 import triggers from "../config/triggers.json" with { type: "json" };
-import { scheduleTriggerHandler } from "../src/triggers/handler.ts";
+import { lambdaHandler } from "../src/handler.ts";
+import { scheduleTrigger } from "../src/triggers/handler.ts";
 
-/** Starts one execution per schedule target and window. */
-export const handler = scheduleTriggerHandler(triggers);
+export const handler = lambdaHandler(scheduleTrigger(triggers));

@@ -1,4 +1,4 @@
-import { jobInput, stepHandler } from "../src/handler.ts";
-import { selectStep } from "../src/workflow/steps.ts";
+import { lambdaHandler } from "../src/handler.ts";
+import { selectRecommendationStep } from "../src/workflow/steps/select-recommendation.ts";
 
-export const handler = stepHandler("SelectRecommendation", jobInput, selectStep);
+export const handler = lambdaHandler(selectRecommendationStep);

@@ -16,16 +16,18 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import dynalite from "dynalite";
 import bundledTriggers from "../config/triggers.json" with { type: "json" };
-import { JOBS_TABLE, registryApprovalPattern } from "../src/infrastructure.ts";
-import { parseTriggerConfig, type TriggerConfig } from "../src/triggers/config.ts";
-import { registryTriggerHandler, scheduleTriggerHandler } from "../src/triggers/handler.ts";
-import type { ScheduleTickResult } from "../src/triggers/schedule.ts";
+import { type FunctionDefinition, lambdaHandler } from "../src/handler.ts";
 import {
-  bindDefinition,
-  DEFINITION_PATH,
-  WORKFLOW_FUNCTIONS,
-  type WorkflowFunction,
-} from "../src/workflow/functions.ts";
+  JOBS_TABLE,
+  registryApprovalPattern,
+  STATE_MACHINE_DEFINITION_PATH,
+} from "../src/infrastructure.ts";
+import { createRuntime, type Runtime } from "../src/runtime.ts";
+import { parseTriggerConfig, type TriggerConfig } from "../src/triggers/config.ts";
+import { registryTrigger, scheduleTrigger } from "../src/triggers/handler.ts";
+import type { ScheduleTickResult } from "../src/triggers/schedule.ts";
+import { bindDefinition, type WorkflowFunction } from "../src/workflow/functions.ts";
+import { WORKFLOW_STEPS } from "../src/workflow/steps/index.ts";
 import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
 import type { FaultConfigInput } from "./sagemaker/faults.ts";
 import { type RunningSageMaker, startSageMakerServer } from "./sagemaker/server.ts";
@@ -39,6 +41,7 @@ export const LOCAL_ACCOUNT = "111122223333";
 export const LOCAL_TABLE = "irflow-local-jobs";
 export const LOCAL_BUS = "irflow-local";
 export const STATE_MACHINE_NAME = "irflow";
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 const ROOT = join(import.meta.dirname, "..");
 
 export interface LocalStackOptions {
@@ -92,19 +95,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(() => eventbridge.close());
     eventbridge.bus.createEventBus({ Name: LOCAL_BUS });
 
-    const environment: Record<string, string> = {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge.endpoint,
-      TABLE_NAME: LOCAL_TABLE,
-      EVENT_BUS_NAME: LOCAL_BUS,
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? "WARN",
-    };
-    // The handlers read these at import, as a Lambda reads its environment at cold start.
-    Object.assign(process.env, environment);
     await createJobsTable(dynamodb.endpoint);
 
     const stepFunctions = new LocalStepFunctions({
@@ -113,11 +103,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       accountId: LOCAL_ACCOUNT,
     });
     closers.push(async () => stepFunctions.close());
-    for (const name of Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunction[]) {
-      stepFunctions.bindHandler(functionArn(name), await loadHandler(name));
-    }
     const definition = bindDefinition(
-      await readFile(join(ROOT, DEFINITION_PATH), "utf8"),
+      await readFile(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8"),
       functionArn,
     );
     const { stateMachineArn } = stepFunctions.createStateMachine({
@@ -126,21 +113,51 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const sfnServer = await startStepFunctionsServer({ service: stepFunctions });
     closers.push(() => sfnServer.close());
-    environment.AWS_ENDPOINT_URL_SFN = sfnServer.endpoint;
-    process.env.AWS_ENDPOINT_URL_SFN = sfnServer.endpoint;
-    environment.STATE_MACHINE_ARN = stateMachineArn;
-    process.env.STATE_MACHINE_ARN = stateMachineArn;
+
+    const endpoints = {
+      sagemaker: sagemaker.endpoint,
+      dynamodb: dynamodb.endpoint,
+      eventbridge: eventbridge.endpoint,
+      sfn: sfnServer.endpoint,
+    };
+    // What the handlers of this stack, and only they, run with: nothing goes through process.env.
+    const environment: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SAGEMAKER: endpoints.sagemaker,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+      AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+      TABLE_NAME: LOCAL_TABLE,
+      EVENT_BUS_NAME: LOCAL_BUS,
+      STATE_MACHINE_ARN: stateMachineArn,
+    };
+    const runtime = createRuntime({
+      env: environment,
+      aws: { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints },
+      logLevel: options.logLevel ?? "WARN",
+    });
+    for (const [name, step] of Object.entries(WORKFLOW_STEPS)) {
+      const handler = lambdaHandler(
+        step as FunctionDefinition<unknown, unknown, unknown, unknown>,
+        runtime,
+      );
+      stepFunctions.bindHandler(functionArn(name as WorkflowFunction), (input, invocation) =>
+        handler(input, lambdaContext(name as WorkflowFunction, invocation)),
+      );
+    }
 
     const rawTriggers = options.triggers ?? bundledTriggers;
     const triggers = parseTriggerConfig(rawTriggers);
-    const tickSchedule = wireTriggers(eventbridge, sagemaker, triggers, rawTriggers);
+    const tickSchedule = wireTriggers(eventbridge, sagemaker, triggers, rawTriggers, runtime);
 
     return {
       endpoints: {
         sagemaker: sagemaker.endpoint,
         dynamodb: dynamodb.endpoint,
         eventbridge: eventbridge.endpoint,
-        stepfunctions: sfnServer.endpoint,
+        stepfunctions: endpoints.sfn,
       },
       stateMachineArn,
       sagemaker,
@@ -181,10 +198,11 @@ function wireTriggers(
   sagemaker: RunningSageMaker,
   triggers: TriggerConfig,
   rawTriggers: unknown,
+  runtime: Runtime,
 ): (time: Date) => Promise<ScheduleTickResult> {
   const { bus } = eventbridge;
   const registryArn = functionArn("RegistryTrigger");
-  const registryHandler = registryTriggerHandler(rawTriggers);
+  const registryHandler = lambdaHandler(registryTrigger(rawTriggers), runtime);
   bus.registerTargetHandler(registryArn, (input) =>
     registryHandler(input, lambdaContext("RegistryTrigger")),
   );
@@ -206,7 +224,7 @@ function wireTriggers(
   };
 
   const scheduleArn = functionArn("ScheduleTrigger");
-  const scheduleHandler = scheduleTriggerHandler(rawTriggers);
+  const scheduleHandler = lambdaHandler(scheduleTrigger(rawTriggers), runtime);
   const { RuleArn } = bus.putRule({
     Name: SCHEDULE_RULE,
     ScheduleExpression:
@@ -228,14 +246,6 @@ function wireTriggers(
       },
       lambdaContext("ScheduleTrigger"),
     )) as ScheduleTickResult;
-}
-
-type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-async function loadHandler(name: WorkflowFunction) {
-  const module = (await import(join(ROOT, WORKFLOW_FUNCTIONS[name]))) as { handler: LambdaHandler };
-  return (input: unknown, context: LocalLambdaContext) =>
-    module.handler(input, lambdaContext(name, context));
 }
 
 /** The Lambda context a local invocation gets. */

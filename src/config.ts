@@ -1,11 +1,12 @@
 /**
- * Configuration, read once per process from the environment and validated, so a bad setting
- * fails the cold start with a clear message instead of a later call.
+ * Configuration, read once per function instance from its environment and validated all at once,
+ * so a bad setting fails the cold start with every problem named instead of a later call.
  */
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
 
-const configSchema = z.object({
+/** The workflow steps' settings. */
+export const workflowConfigSchema = z.object({
   TABLE_NAME: z.string().min(3, "TABLE_NAME must name the jobs table"),
   EVENT_BUS_NAME: z.string().min(1, "EVENT_BUS_NAME must name the outcome event bus"),
   EVENT_SOURCE: z.string().min(1).default("irflow"),
@@ -13,23 +14,24 @@ const configSchema = z.object({
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
 });
 
-export type Config = z.output<typeof configSchema>;
+export type Config = z.output<typeof workflowConfigSchema>;
 
-let cached: Config | undefined;
+export type Environment = Readonly<Record<string, string | undefined>>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+/** The settings `schema` describes, read from `env`; ConfigError names every problem. */
+export function loadSettings<Schema extends z.ZodType>(
+  schema: Schema,
+  env: Environment,
+): z.output<Schema> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join(".")}: ${issue.message}`,
-    );
-    throw new ConfigError(`invalid irflow configuration: ${problems.join("; ")}`);
+    throw new ConfigError(`invalid irflow configuration: ${z.prettifyError(parsed.error)}`, {
+      cause: parsed.error,
+    });
   }
   return parsed.data;
 }
 
-/** The process's configuration, read on first use. */
-export function config(): Config {
-  cached ??= loadConfig();
-  return cached;
+export function loadConfig(env: Environment = process.env): Config {
+  return loadSettings(workflowConfigSchema, env);
 }

@@ -33,6 +33,26 @@ export class EventPublishError extends Error {
   override readonly name = "EventPublishError";
 }
 
+/** A job record read from the table does not fit the record schema. */
+export class InvalidRecordError extends Error {
+  override readonly name = "InvalidRecordError";
+}
+
+/** A step expected a job record that does not exist. */
+export class RecordNotFoundError extends Error {
+  override readonly name = "RecordNotFoundError";
+}
+
+/** A step's input did not come from the state machine as designed. */
+export class InvalidStepInputError extends Error {
+  override readonly name = "InvalidStepInputError";
+}
+
+/** A trigger's event is not the one its rule delivers. */
+export class InvalidTriggerEventError extends Error {
+  override readonly name = "InvalidTriggerEventError";
+}
+
 /** The configuration read at cold start is missing or malformed. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -51,8 +71,7 @@ export class ScheduleTargetError extends Error {
   }
 }
 
-export const RETRYABLE_ERRORS = [TransientAwsError.name, RecordConflictError.name] as const;
-
+/** Throttling and server error codes that AWS returns without a modeled exception class. */
 const THROTTLING = new Set([
   "ThrottlingException",
   "Throttling",
@@ -71,9 +90,16 @@ const THROTTLING = new Set([
  */
 export function classifyAwsError(error: unknown, action: string): unknown {
   if (!(error instanceof Error)) return error;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const sdk = error as {
+    $metadata?: { httpStatusCode?: number };
+    $fault?: "client" | "server";
+    $retryable?: { throttling?: boolean };
+  };
+  const status = sdk.$metadata?.httpStatusCode;
   const transient =
     THROTTLING.has(error.name) ||
+    sdk.$fault === "server" ||
+    sdk.$retryable !== undefined ||
     (status !== undefined && status >= 500) ||
     ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "TimeoutError"].includes(
       (error as { code?: string }).code ?? error.name,

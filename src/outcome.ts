@@ -9,7 +9,16 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import { z } from "zod";
 import { classifyAwsError, EventPublishError } from "./errors.ts";
-import type { JobRecord, Outcome } from "./workflow/record.ts";
+import { candidateSchema, rejectionSchema } from "./selection.ts";
+import { JOB_TYPES } from "./spec/schema.ts";
+import {
+  endpointPerformanceSchema,
+  failureSchema,
+  type JobRecord,
+  modelRefSchema,
+  type Outcome,
+  triggerSchema,
+} from "./workflow/record.ts";
 
 export const OUTCOME_SCHEMA_VERSION = "1.0";
 
@@ -21,52 +30,18 @@ export const DETAIL_TYPES: Record<Outcome, string> = {
   rejected: "Inference Recommendation Rejected",
 };
 
-const metricsSchema = z
-  .strictObject({
-    costPerHour: z.number().nonnegative().optional(),
-    costPerInference: z.number().nonnegative().optional(),
-    maxInvocations: z.number().nonnegative().optional().describe("requests per minute"),
-    modelLatencyMs: z.number().nonnegative().optional(),
-    cpuUtilization: z.number().nonnegative().optional(),
-    memoryUtilization: z.number().nonnegative().optional(),
-    modelSetupTimeMs: z.number().nonnegative().optional(),
-  })
-  .describe("Metrics as SageMaker reported them; a metric it reported as NaN is absent.");
-
-const recommendationSchema = z.strictObject({
-  recommendationId: z.string(),
-  endpointType: z.enum(["RealTime", "Serverless"]),
-  instanceType: z.string().optional(),
-  instanceCount: z.number().int().min(1),
-  serverless: z
-    .strictObject({ memorySizeInMB: z.number().int(), maxConcurrency: z.number().int() })
-    .optional(),
-  environment: z.record(z.string(), z.string()).optional(),
-  metrics: metricsSchema,
-});
-
 const baseDetail = {
   schemaVersion: z.literal(OUTCOME_SCHEMA_VERSION),
   jobName: z.string(),
   jobArn: z.string().optional(),
-  jobType: z.enum(["Default", "Advanced"]).optional(),
+  jobType: z.enum(JOB_TYPES).optional(),
   status: z
     .string()
     .describe("The last SageMaker job status (or REJECTED when no job was created)."),
   specHash: z.string().optional(),
   executionArn: z.string(),
-  trigger: z.strictObject({
-    type: z.enum(["manual", "model-registry", "schedule"]),
-    detail: z.string().optional(),
-  }),
-  model: z.strictObject({
-    key: z.string(),
-    kind: z.enum(["model-package", "model", "unknown"]),
-    packageGroup: z.string().optional(),
-    packageVersion: z.number().int().optional(),
-    packageArn: z.string().optional(),
-    modelName: z.string().optional(),
-  }),
+  trigger: triggerSchema,
+  model: modelRefSchema,
   timings: z.strictObject({
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),
@@ -76,32 +51,18 @@ const baseDetail = {
 };
 
 const endpointPerformancesSchema = z
-  .array(
-    z.strictObject({
-      endpointName: z.string(),
-      maxInvocations: z.number().nonnegative().describe("requests per minute"),
-      modelLatencyMs: z.number().nonnegative(),
-    }),
-  )
+  .array(endpointPerformanceSchema)
   .describe("What the job measured on the existing endpoints it benchmarked.");
-
-const failureSchema = z.strictObject({
-  reason: z.string(),
-  step: z.string().optional(),
-  errors: z
-    .array(z.strictObject({ path: z.string(), rule: z.string(), message: z.string() }))
-    .optional(),
-});
 
 export const outcomeDetailSchemas = {
   selected: z.strictObject({
     ...baseDetail,
     outcome: z.literal("selected"),
-    selected: recommendationSchema,
+    selected: candidateSchema,
     alternatives: z
-      .array(recommendationSchema)
+      .array(candidateSchema)
       .describe("The other eligible recommendations, best first."),
-    ineligible: z.array(z.strictObject({ recommendationId: z.string(), reason: z.string() })),
+    ineligible: z.array(rejectionSchema),
     endpointPerformances: endpointPerformancesSchema.optional(),
   }),
   measured: z.strictObject({
@@ -136,9 +97,10 @@ export function outcomeJsonSchemas(): Record<Outcome, Record<string, unknown>> {
   return Object.fromEntries(entries) as Record<Outcome, Record<string, unknown>>;
 }
 
-/** The event detail for a finished record; throws if the record does not fit the schema. */
+/** The event detail for a decided record; throws if the record does not fit the schema. */
 export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail {
-  const outcome = record.outcome ?? "failed";
+  const { outcome } = record;
+  if (!outcome) throw new Error(`job ${record.jobName} has no outcome to publish yet`);
   const finishedAt = record.completedAt ?? now.toISOString();
   const common = {
     schemaVersion: OUTCOME_SCHEMA_VERSION,
@@ -175,7 +137,7 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
         ? { ...common, endpointPerformances: record.endpointPerformances ?? [] }
         : {
             ...common,
-            failure: record.failure ?? { reason: "the workflow stopped without a reason" },
+            failure: record.failure,
           };
   return outcomeDetailSchemas[outcome].parse(detail);
 }

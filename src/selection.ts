@@ -5,33 +5,47 @@
  * same whatever order SageMaker returns them in (that order is not documented).
  */
 import type { InferenceRecommendation } from "@aws-sdk/client-sagemaker";
+import { z } from "zod";
 
-export interface CandidateMetrics {
-  costPerHour?: number;
-  costPerInference?: number;
-  /** Requests per minute one instance (or the serverless endpoint) sustains. */
-  maxInvocations?: number;
-  modelLatencyMs?: number;
-  cpuUtilization?: number;
-  memoryUtilization?: number;
-  modelSetupTimeMs?: number;
-}
+export const candidateMetricsSchema = z
+  .strictObject({
+    costPerHour: z.number().nonnegative().optional(),
+    costPerInference: z.number().nonnegative().optional(),
+    maxInvocations: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe("requests per minute one instance (or the serverless endpoint) sustains"),
+    modelLatencyMs: z.number().nonnegative().optional(),
+    cpuUtilization: z.number().nonnegative().optional(),
+    memoryUtilization: z.number().nonnegative().optional(),
+    modelSetupTimeMs: z.number().nonnegative().optional(),
+  })
+  .describe("Metrics as SageMaker reported them; a metric it reported as NaN is absent.");
+export type CandidateMetrics = z.output<typeof candidateMetricsSchema>;
 
-export interface Candidate {
-  recommendationId: string;
-  endpointType: "RealTime" | "Serverless";
-  instanceType?: string;
-  instanceCount: number;
-  serverless?: { memorySizeInMB: number; maxConcurrency: number };
-  environment?: Record<string, string>;
-  metrics: CandidateMetrics;
-}
+export const candidateSchema = z.strictObject({
+  recommendationId: z.string(),
+  endpointType: z.enum(["RealTime", "Serverless"]),
+  instanceType: z.string().optional(),
+  instanceCount: z.number().int().min(1),
+  serverless: z
+    .strictObject({ memorySizeInMB: z.number().int(), maxConcurrency: z.number().int() })
+    .optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+  metrics: candidateMetricsSchema,
+});
+export type Candidate = z.output<typeof candidateSchema>;
+
+/** A recommendation that could not be chosen, and why. */
+export const rejectionSchema = z.strictObject({ recommendationId: z.string(), reason: z.string() });
+export type Rejection = z.output<typeof rejectionSchema>;
 
 export interface Selection {
   selected?: Candidate;
   /** Every eligible candidate, best first (the selected one included). */
   ranked: Candidate[];
-  rejected: { recommendationId: string; reason: string }[];
+  rejected: Rejection[];
 }
 
 const REQUIRED_METRICS = [

@@ -1,71 +1,53 @@
 /**
- * Builds the triggers' Lambda handlers: middy with a Powertools logger of their own (structured
- * JSON, the trigger's name on every line), the trigger
- * configuration and the environment validated once, at cold start, and the event checked before
- * the trigger core runs. functions/ passes the bundled config/triggers.json; the local stack may
- * pass its own.
+ * The triggers as functions: the model-registry trigger and the schedule trigger, each with the
+ * trigger configuration parsed and the deploy's role applied once, at cold start. functions/ passes
+ * the bundled config/triggers.json; the local stack may pass its own.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
-import type { Context } from "aws-lambda";
-import type { z } from "zod";
-import { createTriggerClients } from "../clients.ts";
-import { loadTriggerEnvironment, parseTriggerConfig, withEnvironmentRole } from "./config.ts";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { defineFunction } from "../handler.ts";
+import { awsClient, type Runtime } from "../runtime.ts";
+import {
+  parseTriggerConfig,
+  type TriggerEnvironment,
+  triggerEnvironmentSchema,
+  withEnvironmentRole,
+} from "./config.ts";
 import { modelPackageStateChangeSchema, onModelPackageStateChange } from "./registry.ts";
 import { onScheduleTick, scheduledEventSchema } from "./schedule.ts";
 import type { TriggerDeps } from "./start.ts";
 
-/** The event is not the one the trigger's rule delivers. */
-export class InvalidTriggerEventError extends Error {
-  override readonly name = "InvalidTriggerEventError";
-}
-
-function triggerHandler<Event, Output>(
-  triggerName: string,
-  eventSchema: z.ZodType<Event>,
+function connectTrigger(
   rawConfig: unknown,
-  run: (event: Event, deps: TriggerDeps) => Promise<Output>,
-  env: NodeJS.ProcessEnv,
-) {
-  // Read at cold start, so a misconfigured trigger fails before its first event.
-  const environment = loadTriggerEnvironment(env);
-  const config = withEnvironmentRole(parseTriggerConfig(rawConfig), environment);
-  const logger = new Logger({ serviceName: "irflow", persistentKeys: { trigger: triggerName } });
-  const deps: TriggerDeps = {
-    ...createTriggerClients(),
+): (runtime: Runtime, environment: TriggerEnvironment) => TriggerDeps {
+  return (runtime, environment) => ({
+    sagemaker: awsClient(runtime, "sagemaker", (settings) => new SageMakerClient(settings)),
+    sfn: awsClient(runtime, "sfn", (settings) => new SFNClient(settings)),
     stateMachineArn: environment.STATE_MACHINE_ARN,
-    config,
-  };
-  return middy(async (event: unknown, _context: Context): Promise<Output> => {
-    const parsed = eventSchema.safeParse(event);
-    if (!parsed.success) {
-      throw new InvalidTriggerEventError(
-        `${triggerName} got an unexpected event: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
-      );
-    }
-    logger.info("trigger started", { event: event as Record<string, unknown> });
-    try {
-      const output = await run(parsed.data, deps);
-      logger.info("trigger finished", { output: output as Record<string, unknown> });
-      return output;
-    } catch (error) {
-      logger.warn("trigger failed", { error: error as Error });
-      throw error;
-    }
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+    config: withEnvironmentRole(parseTriggerConfig(rawConfig), environment),
+  });
 }
 
-export function registryTriggerHandler(rawConfig: unknown, env: NodeJS.ProcessEnv = process.env) {
-  return triggerHandler(
-    "model-registry",
-    modelPackageStateChangeSchema,
-    rawConfig,
-    onModelPackageStateChange,
-    env,
-  );
+/** Starts one execution per approved model package version of a configured group. */
+export function registryTrigger(rawConfig: unknown) {
+  return defineFunction({
+    name: "model-registry",
+    kind: "trigger",
+    input: modelPackageStateChangeSchema,
+    settings: triggerEnvironmentSchema,
+    connect: connectTrigger(rawConfig),
+    run: onModelPackageStateChange,
+  });
 }
 
-export function scheduleTriggerHandler(rawConfig: unknown, env: NodeJS.ProcessEnv = process.env) {
-  return triggerHandler("schedule", scheduledEventSchema, rawConfig, onScheduleTick, env);
+/** Starts one execution per schedule target and window. */
+export function scheduleTrigger(rawConfig: unknown) {
+  return defineFunction({
+    name: "schedule",
+    kind: "trigger",
+    input: scheduledEventSchema,
+    settings: triggerEnvironmentSchema,
+    connect: connectTrigger(rawConfig),
+    run: onScheduleTick,
+  });
 }

@@ -1,3 +1,5 @@
+import { bindFunctionArns } from "../infrastructure.ts";
+
 /**
  * The workflow's Lambda functions: the placeholder each fills in statemachine/irflow.asl.json
  * (`${<Name>FunctionArn}`) and the module that holds its handler. The deploy and the local stack
@@ -15,16 +17,10 @@ export const WORKFLOW_FUNCTIONS = {
 
 export type WorkflowFunction = keyof typeof WORKFLOW_FUNCTIONS;
 
-export const DEFINITION_PATH = "statemachine/irflow.asl.json";
-
 /** The definition with every `${<Name>FunctionArn}` replaced by `arnOf(name)`. */
 export function bindDefinition(
   definition: string,
   arnOf: (name: WorkflowFunction) => string,
 ): string {
-  return definition.replace(/\$\{([A-Za-z]+)FunctionArn\}/g, (placeholder, name: string) => {
-    if (!(name in WORKFLOW_FUNCTIONS))
-      throw new Error(`unknown function placeholder ${placeholder}`);
-    return arnOf(name as WorkflowFunction);
-  });
+  return bindFunctionArns(definition, Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunction[], arnOf);
 }

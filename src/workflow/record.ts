@@ -1,98 +1,199 @@
-/** The job record: one DynamoDB item per job, the workflow's memory between steps. */
-
-import type { Candidate } from "../selection.ts";
-import type { SpecIssue } from "../spec/rules.ts";
+/**
+ * The job record: one DynamoDB item per job, the workflow's memory between steps. Declared once as
+ * a zod schema; every read from the table is parsed with it, so a record that does not fit is a
+ * named error naming the field, never a cast.
+ *
+ * A record moves through four phases, each with its own invariants:
+ * - `validated`: the spec passed; no SageMaker job exists yet.
+ * - `running`: SageMaker accepted the job (jobArn, jobStartedAt).
+ * - `decided`: the outcome is known (the reason for a failure, the choice for a success).
+ * - `published`: the outcome event is on the bus.
+ */
+import { z } from "zod";
+import { candidateSchema, rejectionSchema } from "../selection.ts";
+import { JOB_TYPES, jobSpecSchema } from "../spec/schema.ts";
 
 export const OUTCOMES = ["selected", "measured", "failed", "timed-out", "rejected"] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export const outcomeSchema = z.enum(OUTCOMES);
+export type Outcome = z.output<typeof outcomeSchema>;
 /** Outcomes of a job that did what was asked: the others carry a failure. */
 export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(["selected", "measured"]);
 
-export interface Trigger {
-  type: "manual" | "model-registry" | "schedule";
+export const PHASES = ["validated", "running", "decided", "published"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const TRIGGER_TYPES = ["manual", "model-registry", "schedule"] as const;
+export const triggerSchema = z.strictObject({
+  type: z.enum(TRIGGER_TYPES),
   /** Who or what started it: a user, a package ARN, a schedule window. */
-  detail?: string;
-}
+  detail: z.string().optional(),
+});
+export type Trigger = z.output<typeof triggerSchema>;
 
-export interface ModelRef {
+export const modelRefSchema = z.strictObject({
   /** `model-package/<group>` or `model/<name>`: the partition of the by-model index. */
-  key: string;
-  kind: "model-package" | "model" | "unknown";
-  packageGroup?: string;
-  packageVersion?: number;
-  packageArn?: string;
-  modelName?: string;
-}
+  key: z.string(),
+  kind: z.enum(["model-package", "model", "unknown"]),
+  packageGroup: z.string().optional(),
+  packageVersion: z.number().int().optional(),
+  packageArn: z.string().optional(),
+  modelName: z.string().optional(),
+});
+export type ModelRef = z.output<typeof modelRefSchema>;
 
-export interface EndpointPerformance {
-  endpointName: string;
-  /** Requests per minute the endpoint sustained. */
-  maxInvocations: number;
-  modelLatencyMs: number;
-}
+export const endpointPerformanceSchema = z.strictObject({
+  endpointName: z.string(),
+  maxInvocations: z.number().nonnegative().describe("requests per minute"),
+  modelLatencyMs: z.number().nonnegative(),
+});
+export type EndpointPerformance = z.output<typeof endpointPerformanceSchema>;
 
-export interface StatusChange {
-  status: string;
-  at: string;
-}
+/** A rule a spec breaks: the validator's rules, or a trigger's own precheck. */
+export const specIssueSchema = z.strictObject({
+  path: z.string(),
+  rule: z.string(),
+  message: z.string(),
+});
+export type RecordedIssue = z.output<typeof specIssueSchema>;
 
-export interface Failure {
-  reason: string;
+export const failureSchema = z.strictObject({
+  reason: z.string(),
   /** The workflow step that saw the failure. */
-  step?: string;
+  step: z.string().optional(),
   /** For a rejected spec: every rule it breaks. */
-  errors?: SpecIssue[];
-}
+  errors: z.array(specIssueSchema).optional(),
+});
+export type Failure = z.output<typeof failureSchema>;
 
-export interface JobRecord {
-  jobName: string;
+const statusChangeSchema = z.strictObject({ status: z.string(), at: z.iso.datetime() });
+export type StatusChange = z.output<typeof statusChangeSchema>;
+
+/** What a poll told the state machine: returned again, unchanged, to a retry of that poll. */
+export const pollStateSchema = z.strictObject({
+  status: z.string(),
+  waitSeconds: z.number().int().nonnegative(),
+  deadlinePassed: z.boolean(),
+  /** Polls recorded so far; the state machine passes it back as its poll ticket. */
+  pollCount: z.number().int().nonnegative(),
+});
+export type PollState = z.output<typeof pollStateSchema>;
+
+const timestamp = z.iso.datetime();
+
+const recordFields = z.object({
+  jobName: z.string().min(1),
   /** Incremented by every write; each write is conditional on the version it read. */
-  version: number;
-  executionArn: string;
-  trigger: Trigger;
-  model: ModelRef;
+  version: z.number().int().min(1),
+  phase: z.enum(PHASES),
+  executionArn: z.string().min(1),
+  trigger: triggerSchema,
+  model: modelRefSchema,
   /** Top-level copy of model.key: the partition key of the by-model index. */
-  modelKey: string;
-  jobType?: "Default" | "Advanced";
-  spec?: Record<string, unknown>;
-  specHash?: string;
-  jobArn?: string;
-  /** The SageMaker status, or VALIDATED / REJECTED before a job exists. */
-  status: string;
-  statusHistory: StatusChange[];
-  pollCount: number;
+  modelKey: z.string(),
+  jobType: z.enum(JOB_TYPES).optional(),
+  /** The spec as validated, JobName filled in; absent for a rejected spec. */
+  spec: jobSpecSchema.optional(),
+  specHash: z.string().optional(),
+  jobArn: z.string().optional(),
+  /** The SageMaker status, or VALIDATED / REJECTED / STOPPING as irflow saw it. */
+  status: z.string(),
+  statusHistory: z.array(statusChangeSchema).min(1),
+  pollCount: z.number().int().nonnegative(),
   /** Seconds the workflow has waited on the job. */
-  waitedSeconds: number;
-  deadlineSeconds: number;
-  createdAt: string;
+  waitedSeconds: z.number().nonnegative(),
+  deadlineSeconds: z.number().nonnegative(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
   /** When the SageMaker job was created: the deadline counts from here. */
-  jobStartedAt?: string;
-  /** The last poll's result, returned again to a retry of that poll. */
-  lastPoll?: { status: string; waitSeconds: number; deadlinePassed: boolean; pollCount: number };
-  updatedAt: string;
+  jobStartedAt: timestamp.optional(),
+  lastPoll: pollStateSchema.optional(),
   /** When the workflow saw the job finish (the workflow's clock, like createdAt). */
-  completedAt?: string;
+  completedAt: timestamp.optional(),
   /** SageMaker's CompletionTime of the job. */
-  jobCompletedAt?: string;
-  failure?: Failure;
-  selected?: Candidate;
-  /** Every recommendation, compact, best first; then the ineligible ones. */
-  recommendations?: Candidate[];
-  ineligible?: { recommendationId: string; reason: string }[];
+  jobCompletedAt: timestamp.optional(),
+  outcome: outcomeSchema.optional(),
+  failure: failureSchema.optional(),
+  selected: candidateSchema.optional(),
+  /** Every eligible recommendation, compact, best first. */
+  recommendations: z.array(candidateSchema).optional(),
+  ineligible: z.array(rejectionSchema).optional(),
   /** For a job on an existing endpoint: what SageMaker measured on it. */
-  endpointPerformances?: EndpointPerformance[];
-  outcome?: Outcome;
-  publishedAt?: string;
-  eventId?: string;
+  endpointPerformances: z.array(endpointPerformanceSchema).optional(),
+  publishedAt: timestamp.optional(),
+  eventId: z.string().optional(),
   /** Epoch seconds after which DynamoDB's TTL may remove a finished record. */
-  expiresAt?: number;
-}
+  expiresAt: z.number().int().optional(),
+});
 
-export const TERMINAL_JOB_STATUSES = new Set([
+type RecordFields = z.output<typeof recordFields>;
+type FieldName = keyof RecordFields;
+
+/** What each phase requires, and what it must not have yet. */
+const PHASE_RULES: Record<Phase, { requires: FieldName[]; forbids: FieldName[] }> = {
+  validated: { requires: ["spec", "specHash", "jobType"], forbids: ["jobArn", "outcome"] },
+  running: { requires: ["spec", "jobArn", "jobStartedAt"], forbids: ["outcome", "publishedAt"] },
+  decided: { requires: ["outcome", "completedAt"], forbids: ["publishedAt", "eventId"] },
+  published: { requires: ["outcome", "completedAt", "publishedAt", "eventId"], forbids: [] },
+};
+
+/** What each outcome carries. */
+const OUTCOME_RULES: Record<Outcome, FieldName[]> = {
+  selected: ["selected"],
+  measured: ["endpointPerformances"],
+  failed: ["failure"],
+  "timed-out": ["failure"],
+  rejected: ["failure"],
+};
+
+export const jobRecordSchema = recordFields.superRefine((record, context) => {
+  const rules = PHASE_RULES[record.phase];
+  for (const field of rules.requires) {
+    if (record[field] === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: [field],
+        message: `a ${record.phase} record must have ${field}`,
+      });
+    }
+  }
+  for (const field of rules.forbids) {
+    if (record[field] !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: [field],
+        message: `a ${record.phase} record must not have ${field} yet`,
+      });
+    }
+  }
+  if (record.outcome) {
+    for (const field of OUTCOME_RULES[record.outcome]) {
+      if (record[field] === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: [field],
+          message: `a ${record.outcome} record must have ${field}`,
+        });
+      }
+    }
+  }
+  if (record.modelKey !== record.model.key) {
+    context.addIssue({
+      code: "custom",
+      path: ["modelKey"],
+      message: `must equal model.key (${record.model.key})`,
+    });
+  }
+});
+
+export type JobRecord = z.output<typeof jobRecordSchema>;
+
+/** The attributes a transition may write: anything but the key and the version. */
+export type RecordChange = Partial<Omit<JobRecord, "jobName" | "version">>;
+
+export const TERMINAL_JOB_STATUSES: ReadonlySet<string> = new Set([
   "COMPLETED",
   "FAILED",
   "STOPPED",
   "DELETING",
   "DELETED",
 ]);
-export const FAILED_JOB_STATUSES = new Set(["FAILED", "STOPPED", "DELETING", "DELETED"]);

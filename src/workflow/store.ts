@@ -1,21 +1,50 @@
 /**
  * Reads and writes job records with conditional single-item writes (no transactions): a record is
  * created once per job name, and every update is conditional on the version it read, so a retried
- * step can never overwrite newer state.
+ * step can never overwrite newer state. Every record read is parsed with the record schema, and
+ * every record written is checked against it first.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { classifyAwsError, JobNameTakenError, RecordConflictError } from "../errors.ts";
-import type { JobRecord } from "./record.ts";
+import { z } from "zod";
+import {
+  classifyAwsError,
+  InvalidRecordError,
+  JobNameTakenError,
+  RecordConflictError,
+  RecordNotFoundError,
+} from "../errors.ts";
+import { BY_MODEL_INDEX } from "../infrastructure.ts";
+import { awsClient, type Runtime } from "../runtime.ts";
+import { type JobRecord, jobRecordSchema, type RecordChange } from "./record.ts";
 
-export const BY_MODEL_INDEX = "byModel";
 const MAX_MUTATE_ATTEMPTS = 3;
+
+/** The record, or InvalidRecordError naming every field that does not fit. */
+export function parseRecord(item: unknown): JobRecord {
+  const parsed = jobRecordSchema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  const name = (item as { jobName?: unknown } | undefined)?.jobName;
+  throw new InvalidRecordError(
+    `job record ${typeof name === "string" ? name : "(no jobName)"} does not fit the record schema: ${z.prettifyError(parsed.error)}`,
+    { cause: parsed.error },
+  );
+}
+
+/** The jobs table's store, reached with the runtime's DynamoDB settings. */
+export function jobStore(runtime: Runtime, tableName: string): JobStore {
+  const client = awsClient(runtime, "dynamodb", (settings) => new DynamoDBClient(settings));
+  return new JobStore(
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  );
+}
 
 export class JobStore {
   constructor(
@@ -28,20 +57,21 @@ export class JobStore {
    * step). A record of another execution means the job name is taken.
    */
   async create(record: JobRecord): Promise<JobRecord> {
+    const item = parseRecord(record);
     try {
       await this.dynamo.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: record,
+          Item: item,
           ConditionExpression: "attribute_not_exists(jobName) OR executionArn = :execution",
-          ExpressionAttributeValues: { ":execution": record.executionArn },
+          ExpressionAttributeValues: { ":execution": item.executionArn },
         }),
       );
-      return record;
+      return item;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new JobNameTakenError(
-          `job ${record.jobName} already has a record from another execution`,
+          `job ${item.jobName} already has a record from another execution`,
           { cause: error },
         );
       }
@@ -50,27 +80,30 @@ export class JobStore {
   }
 
   async get(jobName: string): Promise<JobRecord | undefined> {
+    let item: Record<string, unknown> | undefined;
     try {
-      const { Item } = await this.dynamo.send(
+      ({ Item: item } = await this.dynamo.send(
         new GetCommand({ TableName: this.tableName, Key: { jobName }, ConsistentRead: true }),
-      );
-      return Item as JobRecord | undefined;
+      ));
     } catch (error) {
       throw classifyAwsError(error, "read the job record");
     }
+    return item === undefined ? undefined : parseRecord(item);
   }
 
   async require(jobName: string): Promise<JobRecord> {
     const record = await this.get(jobName);
-    if (!record) throw new Error(`no job record for ${jobName}`);
+    if (!record) throw new RecordNotFoundError(`no job record for ${jobName}`);
     return record;
   }
 
-  /** Writes `changes` if the record is still at `expectedVersion`; returns the new record. */
-  async update(record: JobRecord, changes: Partial<JobRecord>): Promise<JobRecord> {
+  /** Writes `changes` if the record is still at its version; returns the new record. */
+  async update(record: JobRecord, changes: RecordChange): Promise<JobRecord> {
     const entries = Object.entries(changes).filter(
       ([key, value]) => value !== undefined && key !== "jobName" && key !== "version",
     );
+    // The record as it will be: a change that breaks a phase invariant is never written.
+    parseRecord({ ...record, ...Object.fromEntries(entries), version: record.version + 1 });
     const names: Record<string, string> = { "#version": "version" };
     const values: Record<string, unknown> = { ":expected": record.version, ":one": 1 };
     const sets = entries.map(([key, value], index) => {
@@ -78,8 +111,9 @@ export class JobStore {
       values[`:v${index}`] = value;
       return `#f${index} = :v${index}`;
     });
+    let attributes: Record<string, unknown> | undefined;
     try {
-      const { Attributes } = await this.dynamo.send(
+      ({ Attributes: attributes } = await this.dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { jobName: record.jobName },
@@ -89,8 +123,7 @@ export class JobStore {
           ExpressionAttributeValues: values,
           ReturnValues: "ALL_NEW",
         }),
-      );
-      return Attributes as JobRecord;
+      ));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new RecordConflictError(
@@ -100,6 +133,7 @@ export class JobStore {
       }
       throw classifyAwsError(error, "update the job record");
     }
+    return parseRecord(attributes);
   }
 
   /**
@@ -108,7 +142,7 @@ export class JobStore {
    */
   async mutate(
     jobName: string,
-    change: (record: JobRecord) => Partial<JobRecord> | undefined,
+    change: (record: JobRecord) => RecordChange | undefined,
   ): Promise<JobRecord> {
     for (let attempt = 1; ; attempt += 1) {
       const record = await this.require(jobName);
@@ -124,8 +158,9 @@ export class JobStore {
 
   /** A model's jobs, newest first. */
   async listByModel(modelKey: string, limit = 20): Promise<JobRecord[]> {
+    let items: Record<string, unknown>[];
     try {
-      const { Items = [] } = await this.dynamo.send(
+      ({ Items: items = [] } = await this.dynamo.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: BY_MODEL_INDEX,
@@ -134,10 +169,10 @@ export class JobStore {
           ScanIndexForward: false,
           Limit: limit,
         }),
-      );
-      return Items as JobRecord[];
+      ));
     } catch (error) {
       throw classifyAwsError(error, "list the model's jobs");
     }
+    return items.map(parseRecord);
   }
 }

@@ -8,6 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { ConfigError } from "../../src/errors.ts";
+import { runningRecord } from "../support/records.ts";
 
 const sagemaker = mockClient(SageMakerClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -52,18 +53,11 @@ function captureLogs(): Record<string, unknown>[] {
 describe("a step handler", () => {
   it("logs structured JSON with the job name and execution on every line", async () => {
     // Prepare
-    const record = {
-      jobName: "job-7",
-      version: 3,
-      executionArn: EXECUTION,
-      jobType: "Default",
-      status: "PENDING",
-      statusHistory: [{ status: "PENDING", at: "2026-11-23T10:00:00.000Z" }],
-      pollCount: 1,
-      waitedSeconds: 30,
-      deadlineSeconds: 7200,
-      createdAt: new Date().toISOString(),
-    };
+    const record = runningRecord(
+      "job-7",
+      { version: 3, executionArn: EXECUTION, pollCount: 1, waitedSeconds: 30 },
+      new Date(),
+    );
     sagemaker
       .on(DescribeInferenceRecommendationsJobCommand)
       .resolves({ Status: "IN_PROGRESS" } as never);

@@ -12,6 +12,7 @@ function finishedRecord(overrides: Partial<JobRecord> = {}): JobRecord {
   return {
     jobName: "fraud-xgboost-v7-0123456789",
     version: 5,
+    phase: "decided",
     executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:run-1",
     trigger: { type: "manual" },
     model: {
@@ -23,7 +24,7 @@ function finishedRecord(overrides: Partial<JobRecord> = {}): JobRecord {
     modelKey: "model-package/fraud-xgboost",
     jobType: "Default",
     status: "FAILED",
-    statusHistory: [],
+    statusHistory: [{ status: "FAILED", at: "2026-11-23T10:45:00.000Z" }],
     pollCount: 4,
     waitedSeconds: 900,
     deadlineSeconds: 7200,

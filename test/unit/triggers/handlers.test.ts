@@ -2,12 +2,11 @@ import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ConfigError } from "../../../src/errors.ts";
-import {
-  InvalidTriggerEventError,
-  registryTriggerHandler,
-  scheduleTriggerHandler,
-} from "../../../src/triggers/handler.ts";
+import type { Environment } from "../../../src/config.ts";
+import { ConfigError, InvalidTriggerEventError } from "../../../src/errors.ts";
+import { lambdaHandler } from "../../../src/handler.ts";
+import { createRuntime } from "../../../src/runtime.ts";
+import { registryTrigger, scheduleTrigger } from "../../../src/triggers/handler.ts";
 
 const sfn = mockClient(SFNClient);
 const ENV = {
@@ -40,6 +39,12 @@ const config = {
     ],
   },
 };
+
+const runtime = (env: Environment) => createRuntime({ env, aws: { region: "us-east-1" } });
+const registryTriggerHandler = (raw: unknown, env: Environment) =>
+  lambdaHandler(registryTrigger(raw), runtime(env));
+const scheduleTriggerHandler = (raw: unknown, env: Environment) =>
+  lambdaHandler(scheduleTrigger(raw), runtime(env));
 
 afterEach(() => {
   sfn.reset();
@@ -109,7 +114,7 @@ describe("the trigger handlers", () => {
         {
           target: "bert",
           kind: "spec",
-          status: "started",
+          status: "accepted",
           executionName: "schedule-bert-2026-W48",
           executionArn: "arn:execution",
         },

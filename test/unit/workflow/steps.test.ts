@@ -1,9 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import {
   CreateInferenceRecommendationsJobCommand,
   DescribeInferenceRecommendationsJobCommand,
   ListInferenceRecommendationsJobStepsCommand,
+  ResourceInUse,
   SageMakerClient,
   StopInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
@@ -11,21 +11,19 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { SageMakerGateway } from "../../../src/aws/sagemaker-gateway.ts";
 import { JobNameTakenError } from "../../../src/errors.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
-import {
-  createJobStep,
-  describeJobStep,
-  diagnoseStep,
-  type StepContext,
-  stopJobStep,
-} from "../../../src/workflow/steps.ts";
+import { createJob } from "../../../src/workflow/steps/create-job.ts";
+import { describeJob } from "../../../src/workflow/steps/describe-job.ts";
+import { diagnoseFailure } from "../../../src/workflow/steps/diagnose-failure.ts";
+import { stopJob } from "../../../src/workflow/steps/stop-job.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
+import { validatedRecord as fixture, TEST_ROLE as ROLE } from "../../support/records.ts";
 
 const sagemaker = mockClient(SageMakerClient);
-const ROLE = "arn:aws:iam::111122223333:role/irflow-sagemaker";
 let dynamo: { endpoint: string; close: () => Promise<void> };
-let context: StepContext;
+let context: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date };
 let store: JobStore;
 let now: Date;
 
@@ -42,17 +40,8 @@ beforeAll(async () => {
   );
   store = new JobStore(document, LOCAL_TABLE);
   context = {
-    clients: {
-      sagemaker: new SageMakerClient({ region: "us-east-1" }),
-      dynamo: document,
-      events: new EventBridgeClient({ region: "us-east-1" }),
-    },
-    config: {
-      TABLE_NAME: LOCAL_TABLE,
-      EVENT_BUS_NAME: "bus",
-      EVENT_SOURCE: "irflow",
-      RECORD_RETENTION_DAYS: 30,
-    },
+    store,
+    sagemaker: new SageMakerGateway(new SageMakerClient({ region: "us-east-1" })),
     now: () => now,
   };
 });
@@ -66,40 +55,17 @@ beforeEach(() => {
   now = new Date("2026-11-23T10:00:00.000Z");
 });
 
-async function validatedRecord(
-  jobName: string,
-  overrides: Partial<JobRecord> = {},
-): Promise<JobRecord> {
-  return store.create({
-    jobName,
-    version: 1,
-    executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:run",
-    trigger: { type: "manual" },
-    model: { key: "model/m", kind: "model", modelName: "m" },
-    modelKey: "model/m",
-    jobType: "Default",
-    spec: {
-      specVersion: 1,
-      job: { JobName: jobName, JobType: "Default", RoleArn: ROLE, InputConfig: { ModelName: "m" } },
-    },
-    status: "VALIDATED",
-    statusHistory: [{ status: "VALIDATED", at: now.toISOString() }],
-    pollCount: 0,
-    waitedSeconds: 0,
-    deadlineSeconds: 7200,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    ...overrides,
-  });
+function validatedRecord(jobName: string, overrides: Partial<JobRecord> = {}): Promise<JobRecord> {
+  return store.create(fixture(jobName, overrides, now));
 }
 
-describe("createJobStep", () => {
+describe("createJob", () => {
   it("adopts a job of its own name created by an earlier attempt of the step", async () => {
     // Prepare
     await validatedRecord("adopt-own");
     sagemaker
       .on(CreateInferenceRecommendationsJobCommand)
-      .rejects(Object.assign(new Error("exists"), { name: "ResourceInUse" }));
+      .rejects(new ResourceInUse({ message: "exists", $metadata: {} }));
     sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
       JobArn: "arn:job/adopt-own",
       RoleArn: ROLE,
@@ -107,10 +73,19 @@ describe("createJobStep", () => {
     } as never);
 
     // Act
-    const output = await createJobStep({ jobName: "adopt-own" }, context);
+    const output = await createJob({ jobName: "adopt-own" }, context);
 
     // Assess
-    expect(output).toEqual({ jobArn: "arn:job/adopt-own", pollCount: 0 });
+    expect(output).toEqual({
+      status: "PENDING",
+      waitSeconds: 0,
+      deadlinePassed: false,
+      pollCount: 0,
+    });
+    expect(await store.get("adopt-own")).toMatchObject({
+      phase: "running",
+      jobArn: "arn:job/adopt-own",
+    });
   });
 
   it("refuses a job of the same name that existed before this execution", async () => {
@@ -118,7 +93,7 @@ describe("createJobStep", () => {
     await validatedRecord("not-ours");
     sagemaker
       .on(CreateInferenceRecommendationsJobCommand)
-      .rejects(Object.assign(new Error("exists"), { name: "ResourceInUse" }));
+      .rejects(new ResourceInUse({ message: "exists", $metadata: {} }));
     sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
       JobArn: "arn:job/not-ours",
       RoleArn: ROLE,
@@ -126,7 +101,7 @@ describe("createJobStep", () => {
     } as never);
 
     // Act
-    const error = await createJobStep({ jobName: "not-ours" }, context).catch(
+    const error = await createJob({ jobName: "not-ours" }, context).catch(
       (caught: unknown) => caught,
     );
 
@@ -136,10 +111,11 @@ describe("createJobStep", () => {
   });
 });
 
-describe("describeJobStep", () => {
+describe("describeJob", () => {
   it("counts the deadline from the job's creation, not from validation", async () => {
     // Prepare
     await validatedRecord("late-start", {
+      phase: "running",
       jobArn: "arn:job/late-start",
       jobStartedAt: "2026-11-23T13:00:00.000Z",
       status: "PENDING",
@@ -150,7 +126,7 @@ describe("describeJobStep", () => {
     now = new Date("2026-11-23T13:30:00.000Z");
 
     // Act
-    const output = await describeJobStep({ jobName: "late-start", pollsSeen: 0 }, context);
+    const output = await describeJob({ jobName: "late-start", pollsSeen: 0 }, context);
 
     // Assess
     expect(output.deadlinePassed).toBe(false);
@@ -160,6 +136,7 @@ describe("describeJobStep", () => {
   it("returns a retried poll's recorded result instead of counting it twice", async () => {
     // Prepare
     await validatedRecord("retried-poll", {
+      phase: "running",
       jobArn: "arn:job/retried-poll",
       jobStartedAt: now.toISOString(),
       status: "PENDING",
@@ -167,10 +144,10 @@ describe("describeJobStep", () => {
     sagemaker
       .on(DescribeInferenceRecommendationsJobCommand)
       .resolves({ Status: "IN_PROGRESS" } as never);
-    const first = await describeJobStep({ jobName: "retried-poll", pollsSeen: 0 }, context);
+    const first = await describeJob({ jobName: "retried-poll", pollsSeen: 0 }, context);
 
     // Act
-    const retry = await describeJobStep({ jobName: "retried-poll", pollsSeen: 0 }, context);
+    const retry = await describeJob({ jobName: "retried-poll", pollsSeen: 0 }, context);
 
     // Assess
     expect(retry).toEqual(first);
@@ -181,14 +158,14 @@ describe("describeJobStep", () => {
   });
 });
 
-describe("stopJobStep", () => {
+describe("stopJob", () => {
   it("stops a job by name when a step failed before its ARN was recorded", async () => {
     // Prepare
     await validatedRecord("orphan");
     sagemaker.on(StopInferenceRecommendationsJobCommand).resolves({});
 
     // Act
-    const output = await stopJobStep(
+    const output = await stopJob(
       {
         jobName: "orphan",
         reason: "error",
@@ -208,7 +185,7 @@ describe("stopJobStep", () => {
     await validatedRecord("someone-elses");
 
     // Act
-    const output = await stopJobStep(
+    const output = await stopJob(
       {
         jobName: "someone-elses",
         reason: "error",
@@ -227,7 +204,7 @@ describe("stopJobStep", () => {
     await validatedRecord("refused");
 
     // Act
-    const output = await stopJobStep(
+    const output = await stopJob(
       {
         jobName: "refused",
         reason: "error",
@@ -242,10 +219,15 @@ describe("stopJobStep", () => {
   });
 });
 
-describe("diagnoseStep", () => {
+describe("diagnoseFailure", () => {
   it("keeps the job's own failure reason when its benchmarks cannot be listed", async () => {
     // Prepare
-    await validatedRecord("denied-steps", { jobArn: "arn:job/denied-steps", status: "FAILED" });
+    await validatedRecord("denied-steps", {
+      phase: "running",
+      jobArn: "arn:job/denied-steps",
+      jobStartedAt: now.toISOString(),
+      status: "FAILED",
+    });
     sagemaker
       .on(DescribeInferenceRecommendationsJobCommand)
       .resolves({ Status: "FAILED", FailureReason: "the model did not start" } as never);
@@ -254,7 +236,7 @@ describe("diagnoseStep", () => {
       .rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException" }));
 
     // Act
-    const output = await diagnoseStep({ jobName: "denied-steps" }, context);
+    const output = await diagnoseFailure({ jobName: "denied-steps" }, context);
 
     // Assess
     expect(output.outcome).toBe("failed");

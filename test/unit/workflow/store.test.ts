@@ -1,10 +1,11 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
-import { JobNameTakenError, RecordConflictError } from "../../../src/errors.ts";
+import { InvalidRecordError, JobNameTakenError, RecordConflictError } from "../../../src/errors.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
+import { validatedRecord } from "../../support/records.ts";
 
 let dynamo: { endpoint: string; close: () => Promise<void> };
 let client: DynamoDBClient;
@@ -42,22 +43,11 @@ class StaleOnceStore extends JobStore {
 }
 
 function newRecord(jobName: string, overrides: Partial<JobRecord> = {}): JobRecord {
-  return {
-    jobName,
-    version: 1,
-    executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:first",
-    trigger: { type: "manual" },
-    model: { key: "model/m", kind: "model", modelName: "m" },
-    modelKey: "model/m",
-    status: "VALIDATED",
-    statusHistory: [{ status: "VALIDATED", at: "2026-11-23T10:00:00.000Z" }],
-    pollCount: 0,
-    waitedSeconds: 0,
-    deadlineSeconds: 7200,
-    createdAt: "2026-11-23T10:00:00.000Z",
-    updatedAt: "2026-11-23T10:00:00.000Z",
+  const modelKey = overrides.modelKey ?? "model/m";
+  return validatedRecord(jobName, {
+    model: { key: modelKey, kind: "model", modelName: "m" },
     ...overrides,
-  };
+  });
 }
 
 describe("JobStore", () => {
@@ -142,5 +132,41 @@ describe("JobStore", () => {
 
     // Assess
     expect(names).toEqual(["new", "old"]);
+  });
+
+  it("names the field of a stored record that does not fit the schema", async () => {
+    // Prepare
+    await store.create(newRecord("corrupt"));
+    const document = DynamoDBDocumentClient.from(client);
+    await document.send(
+      new UpdateCommand({
+        TableName: LOCAL_TABLE,
+        Key: { jobName: "corrupt" },
+        UpdateExpression: "SET pollCount = :text",
+        ExpressionAttributeValues: { ":text": "three" },
+      }),
+    );
+
+    // Act
+    const error = await store.get("corrupt").catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidRecordError);
+    expect((error as Error).message).toContain("pollCount");
+  });
+
+  it("never writes a change that breaks the record's phase invariants", async () => {
+    // Prepare
+    const original = await store.create(newRecord("invariant"));
+
+    // Act
+    const error = await store
+      .update(original, { phase: "running" })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidRecordError);
+    expect((error as Error).message).toContain("jobArn");
+    expect((await store.get("invariant"))?.version).toBe(1);
   });
 });

@@ -1,27 +1,16 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { JobRecord } from "../../../src/workflow/record.ts";
-import { type StepContext, validateStep } from "../../../src/workflow/steps.ts";
+import { type ValidateInput, validateJobSpec } from "../../../src/workflow/steps/validate-spec.ts";
+import { JobStore } from "../../../src/workflow/store.ts";
 import { sampleSpec } from "../../support/specs.ts";
 
 const document = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
 const dynamo = mockClient(document);
-const context: StepContext = {
-  clients: {
-    sagemaker: new SageMakerClient({ region: "us-east-1" }),
-    dynamo: document,
-    events: new EventBridgeClient({ region: "us-east-1" }),
-  },
-  config: {
-    TABLE_NAME: "irflow-jobs",
-    EVENT_BUS_NAME: "irflow",
-    EVENT_SOURCE: "irflow",
-    RECORD_RETENTION_DAYS: 400,
-  },
+const deps = {
+  store: new JobStore(document, "irflow-jobs"),
   now: () => new Date("2026-11-23T06:00:00Z"),
 };
 const EXECUTION = "arn:aws:states:us-east-1:111122223333:execution:irflow:registry-x-v7-abc";
@@ -40,22 +29,31 @@ beforeEach(() => {
   dynamo.on(PutCommand).resolves({});
 });
 
-describe("validateStep with precheck errors", () => {
+/** The step's input as the state machine builds it from the execution input. */
+function validateStep(input: {
+  spec: unknown;
+  executionArn: string;
+  executionName: string;
+  trigger?: ValidateInput["request"]["trigger"];
+  precheckErrors?: ValidateInput["request"]["precheckErrors"];
+}) {
+  const { executionArn, executionName, ...request } = input;
+  return validateJobSpec({ request, executionArn, executionName }, deps);
+}
+
+describe("validateJobSpec with precheck errors", () => {
   it("rejects an otherwise valid spec, listing the precheck errors", async () => {
     // Prepare
     const spec = sampleSpec("default-model-package.json");
 
     // Act
-    const output = await validateStep(
-      {
-        spec,
-        executionArn: EXECUTION,
-        executionName: "registry-x-v7-abc",
-        trigger: { type: "model-registry", detail: "arn:package" },
-        precheckErrors: [DOMAIN_MISSING],
-      },
-      context,
-    );
+    const output = await validateStep({
+      spec,
+      executionArn: EXECUTION,
+      executionName: "registry-x-v7-abc",
+      trigger: { type: "model-registry", detail: "arn:package" },
+      precheckErrors: [DOMAIN_MISSING],
+    });
 
     // Assess
     expect(output).toEqual({ valid: false, jobName: "rejected-registry-x-v7-abc", errorCount: 1 });
@@ -74,15 +72,12 @@ describe("validateStep with precheck errors", () => {
     (spec.job as Record<string, unknown>).JobType = "Sometimes";
 
     // Act
-    const output = await validateStep(
-      {
-        spec,
-        executionArn: EXECUTION,
-        executionName: "registry-x-v7-abc",
-        precheckErrors: [DOMAIN_MISSING],
-      },
-      context,
-    );
+    const output = await validateStep({
+      spec,
+      executionArn: EXECUTION,
+      executionName: "registry-x-v7-abc",
+      precheckErrors: [DOMAIN_MISSING],
+    });
 
     // Assess
     expect(output).toMatchObject({ valid: false, errorCount: 2 });
@@ -97,10 +92,12 @@ describe("validateStep with precheck errors", () => {
     const spec = sampleSpec("default-model-package.json");
 
     // Act
-    const output = await validateStep(
-      { spec, executionArn: EXECUTION, executionName: "registry-x-v7-abc", precheckErrors: [] },
-      context,
-    );
+    const output = await validateStep({
+      spec,
+      executionArn: EXECUTION,
+      executionName: "registry-x-v7-abc",
+      precheckErrors: [],
+    });
 
     // Assess
     expect(output).toMatchObject({ valid: true, jobType: "Default" });

@@ -1,0 +1,354 @@
+/**
+ * The job lifecycle: every transition of a job record, each a pure function from the record and
+ * what the step learned to the change to write. The rule of each transition lives here and only
+ * here; the steps make the calls and write what these functions return.
+ */
+import { causeMessage, JobRejectedError } from "../errors.ts";
+import type { Candidate, Selection } from "../selection.ts";
+import type { JobSpec } from "../spec/schema.ts";
+import { deadlinePassed, nextPollSeconds } from "./polling.ts";
+import {
+  type EndpointPerformance,
+  type JobRecord,
+  type ModelRef,
+  type Outcome,
+  type PollState,
+  type RecordChange,
+  type RecordedIssue,
+  TERMINAL_JOB_STATUSES,
+  type Trigger,
+} from "./record.ts";
+
+/** The status and, when it changed, the history with the change appended. */
+function withStatus(record: JobRecord, status: string, now: Date): RecordChange {
+  if (record.statusHistory.at(-1)?.status === status) return { status };
+  return {
+    status,
+    statusHistory: [...record.statusHistory, { status, at: now.toISOString() }],
+  };
+}
+
+/** The attributes every decision writes: the outcome, when it was reached, and its reason. */
+function decision(record: JobRecord, outcome: Outcome, now: Date): RecordChange {
+  return {
+    phase: "decided",
+    outcome,
+    completedAt: record.completedAt ?? now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+const isDecided = (record: JobRecord) => record.phase === "decided" || record.phase === "published";
+
+// Validate ----------------------------------------------------------------------------------------
+
+export interface ExecutionRef {
+  executionArn: string;
+  trigger: Trigger;
+}
+
+export function validated(
+  execution: ExecutionRef,
+  job: {
+    jobName: string;
+    spec: JobSpec;
+    specHash: string;
+    model: ModelRef;
+    deadlineSeconds: number;
+  },
+  now: Date,
+): JobRecord {
+  const at = now.toISOString();
+  return {
+    jobName: job.jobName,
+    version: 1,
+    phase: "validated",
+    executionArn: execution.executionArn,
+    trigger: execution.trigger,
+    model: job.model,
+    modelKey: job.model.key,
+    jobType: job.spec.job.JobType,
+    spec: job.spec,
+    specHash: job.specHash,
+    status: "VALIDATED",
+    statusHistory: [{ status: "VALIDATED", at }],
+    pollCount: 0,
+    waitedSeconds: 0,
+    deadlineSeconds: job.deadlineSeconds,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** A spec that breaks rules: recorded as decided at once, since no job will ever exist. */
+export function rejected(
+  execution: ExecutionRef,
+  jobName: string,
+  errors: RecordedIssue[],
+  now: Date,
+): JobRecord {
+  const at = now.toISOString();
+  return {
+    jobName,
+    version: 1,
+    phase: "decided",
+    executionArn: execution.executionArn,
+    trigger: execution.trigger,
+    model: { key: "unknown", kind: "unknown" },
+    modelKey: "unknown",
+    status: "REJECTED",
+    statusHistory: [{ status: "REJECTED", at }],
+    pollCount: 0,
+    waitedSeconds: 0,
+    deadlineSeconds: 0,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: at,
+    outcome: "rejected",
+    failure: {
+      reason: `the spec breaks ${errors.length} rule${errors.length === 1 ? "" : "s"}; no job was created`,
+      step: "ValidateSpec",
+      errors,
+    },
+  };
+}
+
+// Create ------------------------------------------------------------------------------------------
+
+/** SageMaker accepted the job: the deadline runs from here, not from the validation. */
+export function created(record: JobRecord, jobArn: string, now: Date): RecordChange | undefined {
+  if (record.jobArn) return undefined;
+  return {
+    phase: "running",
+    jobArn,
+    jobStartedAt: record.jobStartedAt ?? now.toISOString(),
+    ...withStatus(record, "PENDING", now),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/**
+ * The poll ticket the state machine carries into the first DescribeJob: no poll seen yet. The
+ * state machine passes `pollCount` back on every poll so that a retried poll can be recognised.
+ */
+export function firstPollTicket(): PollState {
+  return { status: "PENDING", waitSeconds: 0, deadlinePassed: false, pollCount: 0 };
+}
+
+// Describe ----------------------------------------------------------------------------------------
+
+/**
+ * A poll whose write succeeded but whose answer never reached the state machine is retried with
+ * the ticket it had before: the record has counted more polls than the ticket shows. Such a retry
+ * gets the recorded answer again, so the poll and its wait are not counted twice.
+ */
+export function replayedPoll(
+  record: JobRecord,
+  pollsSeen: number | undefined,
+): PollState | undefined {
+  if (pollsSeen === undefined || !record.lastPoll) return undefined;
+  return record.pollCount > pollsSeen ? record.lastPoll : undefined;
+}
+
+export interface JobObservation {
+  status: string;
+  /** SageMaker's CompletionTime, when the job has one. */
+  completedAt?: Date | undefined;
+}
+
+/** A poll's result: the next wait (or the deadline), and the status it saw. */
+export function polled(
+  record: JobRecord,
+  observation: JobObservation,
+  now: Date,
+): { change: RecordChange; poll: PollState } {
+  const { status } = observation;
+  const pollCount = record.pollCount + 1;
+  const startedAt = Date.parse(record.jobStartedAt ?? record.createdAt);
+  const elapsedSeconds = Math.max(record.waitedSeconds, (now.getTime() - startedAt) / 1000);
+  const state = {
+    jobName: record.jobName,
+    jobType: record.jobType ?? "Default",
+    status,
+    pollCount,
+    elapsedSeconds,
+    deadlineSeconds: record.deadlineSeconds,
+  };
+  const terminal = TERMINAL_JOB_STATUSES.has(status);
+  const late = !terminal && deadlinePassed(state);
+  const waitSeconds = terminal || late ? 0 : nextPollSeconds(state);
+  const poll: PollState = { status, waitSeconds, deadlinePassed: late, pollCount };
+  return {
+    poll,
+    change: {
+      ...withStatus(record, status, now),
+      pollCount,
+      waitedSeconds: record.waitedSeconds + waitSeconds,
+      lastPoll: poll,
+      updatedAt: now.toISOString(),
+      // completedAt is the workflow's clock, like createdAt; SageMaker's own time is kept apart.
+      ...(terminal ? { completedAt: now.toISOString() } : {}),
+      ...(terminal && observation.completedAt
+        ? { jobCompletedAt: observation.completedAt.toISOString() }
+        : {}),
+    },
+  };
+}
+
+// Select ------------------------------------------------------------------------------------------
+
+export interface SelectionResult {
+  candidates: Candidate[];
+  selection: Selection;
+  endpointPerformances: EndpointPerformance[];
+}
+
+/**
+ * A completed job's result: a selected recommendation; or, for a job on an existing endpoint with
+ * nothing to choose from, its measurements; otherwise a failure saying why nothing was chosen.
+ */
+export function selectionMade(
+  record: JobRecord,
+  { candidates, selection, endpointPerformances }: SelectionResult,
+  now: Date,
+): RecordChange {
+  const outcome: Outcome = selection.selected
+    ? "selected"
+    : candidates.length === 0 && endpointPerformances.length > 0
+      ? "measured"
+      : "failed";
+  return {
+    ...decision(record, outcome, now),
+    recommendations: selection.ranked,
+    ineligible: selection.rejected,
+    ...(endpointPerformances.length > 0 ? { endpointPerformances } : {}),
+    ...(selection.selected ? { selected: selection.selected } : {}),
+    ...(outcome === "failed"
+      ? {
+          failure: {
+            reason:
+              candidates.length === 0
+                ? "the job completed without recommendations"
+                : `none of the ${candidates.length} recommendations had complete metrics`,
+            step: "SelectRecommendation",
+          },
+        }
+      : {}),
+  };
+}
+
+// Diagnose ----------------------------------------------------------------------------------------
+
+/** A job that ended FAILED, STOPPED or DELETED: the reasons SageMaker gave, and where the logs are. */
+export function diagnosed(
+  record: JobRecord,
+  job: { status: string; reasons: string[] },
+  now: Date,
+): RecordChange {
+  const reason =
+    job.reasons.length > 0
+      ? job.reasons.join(" | ")
+      : job.status === "STOPPED"
+        ? "the job was stopped outside irflow"
+        : `the job ended ${job.status} without a failure reason`;
+  return {
+    ...decision(record, "failed", now),
+    ...withStatus(record, job.status, now),
+    failure: {
+      reason: `${reason} (logs: /aws/sagemaker/InferenceRecommendationsJobs, streams ${record.jobName}/*)`,
+      step: "DiagnoseFailure",
+    },
+  };
+}
+
+// Stop --------------------------------------------------------------------------------------------
+
+export type StopReason = "deadline" | "error";
+
+export interface CaughtError {
+  Error?: string | undefined;
+  Cause?: string | undefined;
+}
+
+/** Errors after which SageMaker certainly created no job of this execution's to stop. */
+const CREATED_NOTHING = new Set(["JobNameTakenError", "JobRejectedError", "AccountJobLimitError"]);
+
+/**
+ * Whether a job may still run and so needs a StopInferenceRecommendationsJob. Without a jobArn the
+ * job may exist all the same: CreateJob can create it and fail before writing the record.
+ */
+export function mayStillRun(record: JobRecord, error: CaughtError | undefined): boolean {
+  if (isDecided(record) || TERMINAL_JOB_STATUSES.has(record.status)) return false;
+  return record.jobArn !== undefined || !CREATED_NOTHING.has(error?.Error ?? "");
+}
+
+/**
+ * The job was given up on: its deadline passed, or a step failed. A record already decided keeps
+ * its decision.
+ */
+export function stopped(
+  record: JobRecord,
+  stop: { reason: StopReason; error?: CaughtError | undefined; stopRequested: boolean },
+  now: Date,
+): RecordChange | undefined {
+  if (isDecided(record)) return undefined;
+  const outcome: Outcome =
+    stop.reason === "deadline"
+      ? "timed-out"
+      : stop.error?.Error === JobRejectedError.name
+        ? "rejected"
+        : "failed";
+  const stoppedNote = stop.stopRequested ? "; the job was stopped" : "";
+  const reason =
+    stop.reason === "deadline"
+      ? `no result within the deadline of ${record.deadlineSeconds} s after ${record.pollCount} polls${stoppedNote}`
+      : `${stop.error?.Error ?? "Error"}: ${causeMessage(stop.error?.Cause)}${stoppedNote}`;
+  // A spec SageMaker refused never became a job: it is recorded as rejected, like an invalid spec.
+  const status = stop.stopRequested
+    ? "STOPPING"
+    : outcome === "rejected" && !record.jobArn
+      ? "REJECTED"
+      : undefined;
+  return {
+    ...decision(record, outcome, now),
+    ...(status ? withStatus(record, status, now) : {}),
+    failure: {
+      reason,
+      step: stop.reason === "deadline" ? "StopJobAtDeadline" : "StopJobAfterError",
+    },
+  };
+}
+
+// Publish -----------------------------------------------------------------------------------------
+
+/**
+ * The outcome of a record about to be published: its decision, or, when the workflow reached the
+ * publish step without one (every earlier step failed, even the stop), a failure.
+ */
+export function outcomeOf(record: JobRecord): Outcome {
+  return record.outcome ?? "failed";
+}
+
+/** A record the publish step reached undecided gets the failure decided here. */
+export function undecidedFailure(record: JobRecord, now: Date): RecordChange | undefined {
+  if (isDecided(record)) return undefined;
+  return {
+    ...decision(record, "failed", now),
+    failure: record.failure ?? { reason: "the workflow stopped without a reason" },
+  };
+}
+
+export function published(
+  record: JobRecord,
+  event: { eventId: string; retentionDays: number },
+  now: Date,
+): RecordChange | undefined {
+  if (record.phase !== "decided") return undefined;
+  return {
+    phase: "published",
+    publishedAt: now.toISOString(),
+    eventId: event.eventId,
+    expiresAt: Math.floor(now.getTime() / 1000) + event.retentionDays * 86400,
+    updatedAt: now.toISOString(),
+  };
+}

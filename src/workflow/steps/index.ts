@@ -1,0 +1,19 @@
+/** Every workflow step by the name its Task has in the state machine. */
+import type { WorkflowFunction } from "../functions.ts";
+import { createJobStep } from "./create-job.ts";
+import { describeJobStep } from "./describe-job.ts";
+import { diagnoseFailureStep } from "./diagnose-failure.ts";
+import { publishOutcomeStep } from "./publish-outcome.ts";
+import { selectRecommendationStep } from "./select-recommendation.ts";
+import { stopJobStep } from "./stop-job.ts";
+import { validateSpecStep } from "./validate-spec.ts";
+
+export const WORKFLOW_STEPS = {
+  ValidateSpec: validateSpecStep,
+  CreateJob: createJobStep,
+  DescribeJob: describeJobStep,
+  SelectRecommendation: selectRecommendationStep,
+  DiagnoseFailure: diagnoseFailureStep,
+  StopJob: stopJobStep,
+  PublishOutcome: publishOutcomeStep,
+} satisfies Record<WorkflowFunction, unknown>;

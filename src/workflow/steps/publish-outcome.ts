@@ -1,0 +1,48 @@
+/** PublishOutcome: puts the job's one outcome event on the bus and records it as published. */
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { buildOutcomeDetail, type PublishOptions, publishOutcome } from "../../outcome.ts";
+import { awsClient } from "../../runtime.ts";
+import { published, undecidedFailure } from "../lifecycle.ts";
+import type { Outcome } from "../record.ts";
+import { type JobStore, jobStore } from "../store.ts";
+import { type JobInput, jobInput, workflowStep } from "./step.ts";
+
+interface Deps {
+  store: JobStore;
+  events: EventBridgeClient;
+  publish: PublishOptions;
+  retentionDays: number;
+  now: () => Date;
+}
+
+export async function publishJobOutcome(
+  input: JobInput,
+  deps: Deps,
+): Promise<{ outcome: Outcome; eventId: string }> {
+  let record = await deps.store.require(input.jobName);
+  if (record.phase === "published" && record.eventId) {
+    return { outcome: record.outcome ?? "failed", eventId: record.eventId };
+  }
+  record = await deps.store.mutate(record.jobName, (current) =>
+    undecidedFailure(current, deps.now()),
+  );
+  const detail = buildOutcomeDetail(record, deps.now());
+  const eventId = await publishOutcome(deps.events, detail, deps.publish);
+  await deps.store.mutate(record.jobName, (current) =>
+    published(current, { eventId, retentionDays: deps.retentionDays }, deps.now()),
+  );
+  return { outcome: detail.outcome, eventId };
+}
+
+export const publishOutcomeStep = workflowStep({
+  name: "PublishOutcome",
+  input: jobInput,
+  connect: (runtime, config) => ({
+    store: jobStore(runtime, config.TABLE_NAME),
+    events: awsClient(runtime, "eventbridge", (settings) => new EventBridgeClient(settings)),
+    publish: { busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE },
+    retentionDays: config.RECORD_RETENTION_DAYS,
+    now: runtime.now,
+  }),
+  run: publishJobOutcome,
+});

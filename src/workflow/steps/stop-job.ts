@@ -1,0 +1,39 @@
+/** StopJob: gives up on a job at its deadline or after a failed step, stopping it if it runs. */
+import { z } from "zod";
+import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
+import { mayStillRun, outcomeOf, stopped } from "../lifecycle.ts";
+import type { Outcome } from "../record.ts";
+import { type JobStore, jobStore } from "../store.ts";
+import { jobInput, workflowStep } from "./step.ts";
+
+export const stopInput = jobInput.extend({
+  reason: z.enum(["deadline", "error"]),
+  /** The error a Catch caught, as Step Functions passes it. */
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+export type StopInput = z.output<typeof stopInput>;
+
+export async function stopJob(
+  input: StopInput,
+  deps: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date },
+): Promise<{ outcome: Outcome }> {
+  const record = await deps.store.require(input.jobName);
+  const stopRequested = mayStillRun(record, input.error)
+    ? await deps.sagemaker.stopJob(record.jobName)
+    : false;
+  const decided = await deps.store.mutate(record.jobName, (current) =>
+    stopped(current, { reason: input.reason, error: input.error, stopRequested }, deps.now()),
+  );
+  return { outcome: outcomeOf(decided) };
+}
+
+export const stopJobStep = workflowStep({
+  name: "StopJob",
+  input: stopInput,
+  connect: (runtime, config) => ({
+    store: jobStore(runtime, config.TABLE_NAME),
+    sagemaker: sagemakerGateway(runtime),
+    now: runtime.now,
+  }),
+  run: stopJob,
+});
