@@ -1,3 +1,4 @@
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import {
   DescribeInferenceRecommendationsJobCommand,
   SageMakerClient,
@@ -6,8 +7,11 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
 import { loadConfig } from "../../src/config.ts";
 import { ConfigError } from "../../src/errors.ts";
+import { defineFunction, lambdaHandler } from "../../src/handler.ts";
+import { createRuntime } from "../../src/runtime.ts";
 import { runningRecord } from "../support/records.ts";
 
 const sagemaker = mockClient(SageMakerClient);
@@ -130,5 +134,53 @@ describe("loadConfig", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain("TABLE_NAME");
     expect((error as Error).message).toContain("EVENT_BUS_NAME");
+  });
+});
+
+describe("lambdaHandler", () => {
+  const definition = defineFunction({
+    name: "Probe",
+    kind: "step",
+    input: z.object({ count: z.number().int() }),
+    settings: z.object({}),
+    connect: (runtime) => ({ metrics: runtime.metrics }),
+    run: async (input: { count: number }, deps: { metrics?: Metrics | undefined }) => {
+      if (input.count > 0) deps.metrics?.addMetric("Probed", MetricUnit.Count, input.count);
+      return { ok: true };
+    },
+  });
+
+  it("flushes the metrics an invocation recorded, and writes none when it recorded none", async () => {
+    // Prepare
+    const metrics = new Metrics({ namespace: "irflow-test", serviceName: "irflow" });
+    const runtime = { ...createRuntime({ env: {}, aws: {} }), metrics };
+    const handler = lambdaHandler(definition, runtime);
+    const lines = captureLogs();
+
+    // Act
+    await handler({ count: 3 }, context);
+    const afterFirst = lines.filter((line) => "_aws" in line);
+    await handler({ count: 0 }, context);
+    const afterSecond = lines.filter((line) => "_aws" in line);
+
+    // Assess
+    expect(afterFirst).toHaveLength(1);
+    expect(afterFirst[0]).toMatchObject({ Probed: 3 });
+    expect(afterSecond).toHaveLength(1);
+  });
+
+  it("validates the function's settings all at once before its first invocation", () => {
+    // Prepare
+    const needsTwo = defineFunction({
+      ...definition,
+      settings: z.object({ FIRST: z.string(), SECOND: z.string() }),
+    });
+
+    // Act
+    const build = () => lambdaHandler(needsTwo, createRuntime({ env: {}, aws: {} }));
+
+    // Assess
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/FIRST[\s\S]*SECOND/);
   });
 });

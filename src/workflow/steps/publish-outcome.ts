@@ -1,4 +1,5 @@
 /** PublishOutcome: puts the job's one outcome event on the bus and records it as published. */
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { buildOutcomeDetail, type PublishOptions, publishOutcome } from "../../outcome.ts";
 import { awsClient } from "../../runtime.ts";
@@ -12,6 +13,7 @@ interface Deps {
   events: EventBridgeClient;
   publish: PublishOptions;
   retentionDays: number;
+  metrics?: Metrics | undefined;
   now: () => Date;
 }
 
@@ -31,6 +33,9 @@ export async function publishJobOutcome(
   await deps.store.mutate(record.jobName, (current) =>
     published(current, { eventId, retentionDays: deps.retentionDays }, deps.now()),
   );
+  deps.metrics?.addDimension("outcome", detail.outcome);
+  deps.metrics?.addMetric("OutcomePublished", MetricUnit.Count, 1);
+  deps.metrics?.addMetric("JobSeconds", MetricUnit.Seconds, detail.timings.durationSeconds);
   return { outcome: detail.outcome, eventId };
 }
 
@@ -42,6 +47,7 @@ export const publishOutcomeStep = workflowStep({
     events: awsClient(runtime, "eventbridge", (settings) => new EventBridgeClient(settings)),
     publish: { busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE },
     retentionDays: config.RECORD_RETENTION_DAYS,
+    metrics: runtime.metrics,
     now: runtime.now,
   }),
   run: publishJobOutcome,
