@@ -1,0 +1,98 @@
+/**
+ * The decision in one sentence, for a terminal, a notification or the top of a report:
+ * "ml.c6g.xlarge x 3, $447/month, 13 ms <= 20 ms at 12,000 requests/min with 20% headroom".
+ */
+import type { Comparison } from "./compare.ts";
+import { entryLabel, formatCount, formatDollars, formatMs, formatPercent } from "./format.ts";
+import type { Decision } from "./select.ts";
+
+export function decisionSentence(decision: Decision): string {
+  switch (decision.outcome) {
+    case "selected":
+      return selectedSentence(decision);
+    case "unsatisfiable": {
+      const count = decision.totals.entries;
+      const head =
+        count === 0
+          ? "No entry to choose from: the job made no recommendations"
+          : `No entry meets the policy (${formatCount(count)} rejected${atLoad(decision)})`;
+      const relaxation = decision.relaxations[0];
+      return relaxation ? `${head}; ${relaxation.sentence}` : head;
+    }
+    case "measured": {
+      const endpoints = decision.measured.map((endpoint) => {
+        const name = endpoint.endpointName ?? "the endpoint";
+        const throughput =
+          endpoint.maxInvocations === undefined
+            ? "throughput unknown"
+            : `${formatCount(endpoint.maxInvocations)} requests/min`;
+        const latency =
+          endpoint.latencyMs === undefined ? "latency unknown" : formatMs(endpoint.latencyMs);
+        return `${name} sustains ${throughput} at ${latency}${bound(decision)}`;
+      });
+      return `Measured: ${endpoints.join("; ")}`;
+    }
+    case "failed":
+      return `The job ended ${decision.job.status}${
+        decision.job.failureReason ? `: ${decision.job.failureReason}` : ""
+      }`;
+  }
+}
+
+function selectedSentence(decision: Decision): string {
+  const selected = decision.selected;
+  if (!selected) return "No entry selected";
+  const cost =
+    selected.monthlyCost === undefined
+      ? "monthly cost unknown"
+      : `${formatDollars(selected.monthlyCost)}/month`;
+  const latency =
+    selected.latencyMs === undefined
+      ? "latency unknown"
+      : `${formatMs(selected.latencyMs)}${bound(decision)}`;
+  return `${entryLabel(selected)}, ${cost}, ${latency}${atLoad(decision)}`;
+}
+
+function bound(decision: Decision): string {
+  const limit = decision.policy.maxLatencyMs;
+  return limit === undefined ? "" : ` <= ${formatMs(limit)}`;
+}
+
+function atLoad(decision: Decision): string {
+  const load = decision.policy.requestsPerMinute;
+  return load === undefined
+    ? ""
+    : ` at ${formatCount(load)} requests/min with ${formatPercent(decision.policy.headroom)} headroom`;
+}
+
+/**
+ * The comparison in one sentence: "Production (ml.c5.2xlarge x 4) costs $1,191/month at 31 ms;
+ * the proposal costs $447/month, saving $744/month (62%): worth acting on".
+ */
+export function comparisonSentence(comparison: Comparison): string {
+  const current = comparison.current;
+  const label = current.instanceType
+    ? `${current.instanceType} x ${formatCount(current.instanceCount ?? 1)}`
+    : (current.endpointName ?? "unknown configuration");
+  const currentCost =
+    current.monthlyCost === undefined
+      ? "an unknown cost"
+      : `${formatDollars(current.monthlyCost)}/month`;
+  const currentLatency =
+    current.latencyMs === undefined ? "" : ` at ${formatMs(current.latencyMs)}`;
+  const head = `Production (${label}) costs ${currentCost}${currentLatency}`;
+  const proposed = comparison.proposed;
+  if (!proposed) return `${head}; no proposal meets the policy`;
+  const proposedCost =
+    proposed.monthlyCost === undefined
+      ? "an unknown cost"
+      : `${formatDollars(proposed.monthlyCost)}/month`;
+  const saving =
+    comparison.saving === undefined
+      ? "saving unknown"
+      : comparison.saving.monthly >= 0
+        ? `saving ${formatDollars(comparison.saving.monthly)}/month (${formatPercent(comparison.saving.percent / 100)})`
+        : `costing ${formatDollars(-comparison.saving.monthly)}/month more`;
+  const verdict = comparison.worthActing ? "worth acting on" : "not worth acting on";
+  return `${head}; the proposal costs ${proposedCost}, ${saving}: ${verdict}`;
+}
