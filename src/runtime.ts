@@ -10,8 +10,8 @@ import type { Environment } from "./config.ts";
 
 type LogLevel = NonNullable<NonNullable<ConstructorParameters<typeof Logger>[0]>["logLevel"]>;
 
-export const SERVICE_NAME = "irflow";
-export const METRICS_NAMESPACE = "irflow";
+const SERVICE_NAME = "irflow";
+const METRICS_NAMESPACE = "irflow";
 
 export type AwsService = "sagemaker" | "dynamodb" | "eventbridge" | "sfn";
 

@@ -14,10 +14,10 @@ const MAX_POLL_SECONDS = { Default: 300, Advanced: 600 } as const;
 const GROWTH = 1.5;
 const JITTER = 0.1;
 
-export const DEFAULT_JOB_DEADLINE_SECONDS = 2 * 3600;
-export const ADVANCED_DEADLINE_MARGIN_SECONDS = 30 * 60;
+const DEFAULT_JOB_DEADLINE_SECONDS = 2 * 3600;
+const ADVANCED_DEADLINE_MARGIN_SECONDS = 30 * 60;
 /** Advanced jobs without JobDurationInSeconds: AWS reports about 2 hours on average. */
-export const ADVANCED_ASSUMED_DURATION_SECONDS = 3 * 3600;
+const ADVANCED_ASSUMED_DURATION_SECONDS = 3 * 3600;
 
 export function deadlineSeconds(spec: JobSpec): number {
   if (spec.irflow?.deadlineSeconds !== undefined) return spec.irflow.deadlineSeconds;

@@ -14,15 +14,13 @@ import { candidateSchema, rejectionSchema } from "../selection.ts";
 import { JOB_TYPES, jobSpecSchema } from "../spec/schema.ts";
 
 export const OUTCOMES = ["selected", "measured", "failed", "timed-out", "rejected"] as const;
-export const outcomeSchema = z.enum(OUTCOMES);
+const outcomeSchema = z.enum(OUTCOMES);
 export type Outcome = z.output<typeof outcomeSchema>;
-/** Outcomes of a job that did what was asked: the others carry a failure. */
-export const SUCCESSFUL_OUTCOMES: ReadonlySet<Outcome> = new Set(["selected", "measured"]);
 
 export const PHASES = ["validated", "running", "decided", "published"] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const TRIGGER_TYPES = ["manual", "model-registry", "schedule"] as const;
+const TRIGGER_TYPES = ["manual", "model-registry", "schedule"] as const;
 export const triggerSchema = z.strictObject({
   type: z.enum(TRIGGER_TYPES),
   /** Who or what started it: a user, a package ARN, a schedule window. */
@@ -69,7 +67,7 @@ const statusChangeSchema = z.strictObject({ status: z.string(), at: z.iso.dateti
 export type StatusChange = z.output<typeof statusChangeSchema>;
 
 /** What a poll told the state machine: returned again, unchanged, to a retry of that poll. */
-export const pollStateSchema = z.strictObject({
+const pollStateSchema = z.strictObject({
   status: z.string(),
   waitSeconds: z.number().int().nonnegative(),
   deadlinePassed: z.boolean(),

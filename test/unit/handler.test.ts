@@ -174,6 +174,7 @@ describe("lambdaHandler", () => {
     const needsTwo = defineFunction({
       ...definition,
       settings: z.object({ FIRST: z.string(), SECOND: z.string() }),
+      connect: () => ({}),
     });
 
     // Act
