@@ -1,3 +1,4 @@
+import { ConfigError, TransientAwsError } from "../src/errors.ts";
 import { demoCommand } from "./demo.ts";
 import { CliError, type CliIo, EXIT, processIo, UnreadableInputError } from "./io.ts";
 import { localCommand } from "./local.ts";
@@ -77,7 +78,10 @@ function isServiceOrNetworkError(error: Error): boolean {
   return (
     "$metadata" in error ||
     "$fault" in error ||
-    /^(CredentialsProviderError|TransientAwsError|ConfigError)$/.test(error.name) ||
+    error instanceof TransientAwsError ||
+    error instanceof ConfigError ||
+    // The SDK's credential providers throw it; its class is not exported by a package irflow uses.
+    error.name === "CredentialsProviderError" ||
     ("code" in error &&
       /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN)$/.test(String(error.code))) ||
     /Region is missing/.test(error.message)
