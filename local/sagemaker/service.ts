@@ -1,10 +1,10 @@
 /**
- * The emulated Inference Recommender: the job operations, validated like the service, with a
+ * The emulated Inference Recommender: the job operations, validated like the service
+ * (request-validation.ts: the AWS service model's constraints and the documented rules), with a
  * lifecycle computed from the clock at each call (no timers), and results from the instance
  * catalog and the performance model. Figures are emulated, not predictions.
  */
 import type { JobRequest } from "../../src/spec/schema.ts";
-import { validateSpec } from "../../src/spec/validate.ts";
 import {
   AwsServiceError,
   type JsonObject,
@@ -28,6 +28,7 @@ import {
   STOPPING_SECONDS,
 } from "./plan.ts";
 import { type ModelPackage, ModelRegistry } from "./registry.ts";
+import { validateCreateJobRequest } from "./request-validation.ts";
 
 export type JobStatus =
   | "PENDING"
@@ -41,7 +42,6 @@ export type JobStatus =
 
 const IN_FLIGHT: ReadonlySet<JobStatus> = new Set(["PENDING", "IN_PROGRESS", "STOPPING"]);
 const MAX_RECOMMENDATIONS = 10;
-const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}$/;
 
 interface Failure {
   /** Seconds into the run (after PENDING) when the job fails. */
@@ -122,22 +122,8 @@ export class InferenceRecommenderService {
   }
 
   createJob(input: JsonObject): JsonObject {
-    const name = input.JobName;
-    if (typeof name !== "string" || !JOB_NAME.test(name) || name.length > 64) {
-      throw validationError([
-        { path: "JobName", message: "is required: 1-64 letters, digits and inner hyphens" },
-      ]);
-    }
-    const result = validateSpec({ specVersion: 1, job: input });
-    if (!result.valid) {
-      throw validationError(
-        result.errors.map((error) => ({
-          path: error.path.replace(/^job\./, ""),
-          message: `${error.message} (${error.rule})`,
-        })),
-      );
-    }
-    const request = result.spec.job;
+    const request = validateCreateJobRequest(input);
+    const name = request.JobName;
     if (this.jobs.has(name)) {
       throw new AwsServiceError("ResourceInUse", `Job with name ${name} already exists`);
     }
