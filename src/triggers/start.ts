@@ -7,10 +7,10 @@
  */
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SFNClient } from "@aws-sdk/client-sfn";
+import type { z } from "zod";
 import { classifyAwsError } from "../errors.ts";
 import { type ExecutionStart, startExecutionOnce } from "../execution/start.ts";
-import type { SpecIssue } from "../spec/rules.ts";
-import type { Trigger } from "../workflow/record.ts";
+import type { validateInput } from "../workflow/steps/validate-spec.ts";
 import type { TriggerConfig } from "./config.ts";
 
 /** What a trigger core needs: its clients, the state machine and the trigger configuration. */
@@ -21,13 +21,8 @@ export interface TriggerDeps {
   config: TriggerConfig;
 }
 
-/** The execution input, as functions/validate-spec.ts reads it. */
-export interface ExecutionInput {
-  spec: unknown;
-  trigger: Trigger;
-  /** Problems found before the workflow: the workflow rejects the spec with them. */
-  precheckErrors?: SpecIssue[];
-}
+/** The execution input, as the ValidateSpec step reads it (its `request`). */
+export type ExecutionInput = z.input<typeof validateInput>["request"];
 
 export type StartResult = ExecutionStart & { executionName: string };
 
