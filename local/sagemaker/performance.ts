@@ -42,6 +42,8 @@ export type { ModelProfile } from "./performance-workload.ts";
 
 export interface RealTimeBenchmark {
   instanceType: InstanceType;
+  /** Set when the catalog estimated the type's hardware and price from this relative. */
+  estimatedFrom?: InstanceType;
   costPerHour: number;
   costPerInference: number;
   /** Requests per minute, integer. */
@@ -314,6 +316,7 @@ export function benchmarkRealTime(
   const costPerHour = spec.pricePerHourUsd;
   return {
     instanceType,
+    ...(spec.estimatedFrom ? { estimatedFrom: spec.estimatedFrom } : {}),
     costPerHour,
     costPerInference: costPerHour / (operating.maxInvocations * 60),
     maxInvocations: operating.maxInvocations,

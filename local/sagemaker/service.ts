@@ -433,8 +433,10 @@ export class InferenceRecommenderService {
           ...options,
           environment: benchmark.environment,
         });
+    // A type the catalog does not have runs on estimated hardware and price: the id says so.
+    const estimated = "estimatedFrom" in result && result.estimatedFrom !== undefined;
     return {
-      id,
+      id: estimated ? `${id}-estimated` : id,
       metrics: {
         CostPerHour: result.costPerHour,
         CostPerInference: result.costPerInference,

@@ -145,7 +145,7 @@ describe("instance catalog", () => {
     expect(flags.some(([spec]) => !spec)).toBe(true);
   });
 
-  it("throws UnknownInstanceTypeError for a type not in the catalog", () => {
+  it("throws UnknownInstanceTypeError for a name that is not of an instance type's form", () => {
     // Prepare
     const unknown = "ml.z9.huge" as InstanceType;
 
@@ -155,6 +155,77 @@ describe("instance catalog", () => {
     // Assess
     expect(lookUp).toThrow(UnknownInstanceTypeError);
     expect(lookUp).toThrow(expect.objectContaining({ name: "UnknownInstanceTypeError" }));
+  });
+
+  it("has no estimated entry for a type of irflow's list", () => {
+    // Act
+    const estimated = allInstanceSpecs().filter((spec) => spec.estimatedFrom !== undefined);
+
+    // Assess
+    expect(estimated).toEqual([]);
+  });
+
+  it("estimates an entry for a type it does not know from the same family class and size", () => {
+    // Prepare
+    const relative = instanceSpec("ml.g6e.2xlarge");
+
+    // Act
+    const spec = instanceSpec("ml.g7e.2xlarge");
+
+    // Assess
+    expect(spec).toEqual({
+      type: "ml.g7e.2xlarge",
+      family: "g7e",
+      size: "2xlarge",
+      vcpu: relative.vcpu,
+      memoryGiB: relative.memoryGiB,
+      arch: relative.arch,
+      accelerator: relative.accelerator,
+      pricePerHourUsd: relative.pricePerHourUsd,
+      priceEstimated: true,
+      estimatedFrom: "ml.g6e.2xlarge",
+    });
+    expect(Object.isFrozen(spec)).toBe(true);
+  });
+
+  it.each([
+    ["ml.p6-b300.48xlarge", "ml.p6-b200.48xlarge"],
+    ["ml.g7e.48xlarge", "ml.g6e.48xlarge"],
+    ["ml.c9g.large", "ml.c8g.large"],
+    ["ml.t3.medium", "ml.t2.medium"],
+  ])("estimates %s from its closest relative, %s", (type, relative) => {
+    // Act
+    const spec = instanceSpec(type);
+
+    // Assess
+    expect(spec.estimatedFrom).toBe(relative);
+    expect(spec.priceEstimated).toBe(true);
+  });
+
+  it("scales an estimate to a size its relative family lacks, keeping the accelerators", () => {
+    // Prepare
+    const nearest = instanceSpec("ml.g6e.4xlarge");
+
+    // Act
+    const spec = instanceSpec("ml.g7e.3xlarge");
+
+    // Assess
+    expect(spec.estimatedFrom).toBe("ml.g6e.4xlarge");
+    expect(spec.vcpu).toBe(12);
+    expect(spec.memoryGiB).toBeCloseTo((nearest.memoryGiB * 12) / 16, 2);
+    expect(spec.pricePerHourUsd).toBeCloseTo((nearest.pricePerHourUsd * 12) / 16, 4);
+    expect(spec.accelerator).toEqual(nearest.accelerator);
+  });
+
+  it("estimates a CPU type of a new class from the general-purpose m class, arm64 for a g variant", () => {
+    // Act
+    const [arm, x86] = [instanceSpec("ml.x9g.xlarge"), instanceSpec("ml.x9.xlarge")];
+
+    // Assess
+    expect(arm.estimatedFrom?.startsWith("ml.m")).toBe(true);
+    expect(arm.accelerator).toBeUndefined();
+    expect([arm.arch, x86.arch]).toEqual(["arm64", "x86_64"]);
+    expect(arm.vcpu).toBe(4);
   });
 
   it("returns frozen specs that callers cannot change", () => {

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import { validateSpec } from "../../src/spec/validate.ts";
+import {
+  outcomeEvents,
+  record,
+  runWorkflow,
+  type StackClients,
+  sample,
+  stackClients,
+} from "../support/stack.ts";
+
+let stack: LocalStack;
+let clients: StackClients;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
+  clients = stackClients(stack);
+});
+
+afterAll(async () => {
+  clients.destroy();
+  await stack.close();
+});
+
+describe("an instance type newer than irflow's list, on the local stack", () => {
+  it("validates with a warning, runs, and is benchmarked from an estimated catalog entry that says so", async () => {
+    // Prepare
+    const spec = sample("default-unlisted-instance-type.json", "unlisted-type");
+    const validated = validateSpec(spec);
+    if (!validated.valid) throw new Error("the sample is invalid");
+
+    // Act
+    const execution = await runWorkflow(stack, clients, spec, "unlisted-type");
+
+    // Assess
+    expect(validated.warnings.map((warning) => warning.rule)).toEqual(["unlisted-instance-type"]);
+    expect(execution.status).toBe("SUCCEEDED");
+    const job = await record(clients, validated.jobName);
+    const g7e = job.recommendations?.find((item) => item.instanceType === "ml.g7e.2xlarge");
+    expect(g7e?.recommendationId).toMatch(/-estimated$/);
+    expect(g7e?.metrics.costPerHour).toBeGreaterThan(0);
+    expect(outcomeEvents(stack, validated.jobName)).toHaveLength(1);
+  });
+});
