@@ -38,7 +38,13 @@ export {
   type RejectionRule,
   type Violation,
 } from "./entry.ts";
-export { type DecisionIssue, decisionIssueSchema, type Parsed } from "./issues.ts";
+export {
+  type DecisionIssue,
+  decisionIssueSchema,
+  issueRule,
+  type Parsed,
+  toDecisionIssues,
+} from "./issues.ts";
 export {
   decideLatencyUnit,
   type LatencyUnit,
@@ -65,6 +71,7 @@ export {
   relaxationSchema,
 } from "./relax.ts";
 export {
+  DEFAULT_POLICY,
   type Decision,
   decide,
   decisionSchema,

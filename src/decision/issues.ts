@@ -30,7 +30,10 @@ export function formatPath(path: readonly PropertyKey[], root = "(root)"): strin
 export function issueRule(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "required" : "type";
+      // zod keeps the input only with `reportInput`; the "is required" message says it otherwise.
+      return ("input" in issue && issue.input === undefined) || issue.message === "is required"
+        ? "required"
+        : "type";
     case "too_small":
     case "too_big":
       return issue.origin === "array" ? "items" : "range";

@@ -18,7 +18,13 @@ import {
   violationSchema,
 } from "./entry.ts";
 import { decideLatencyUnit, latencyUnitDecisionSchema, toMilliseconds } from "./latency-unit.ts";
-import { type Policy, type ResolvedPolicy, resolvedPolicySchema, resolvePolicy } from "./policy.ts";
+import {
+  type Policy,
+  policySchema,
+  type ResolvedPolicy,
+  resolvedPolicySchema,
+  resolvePolicy,
+} from "./policy.ts";
 import { findRelaxations, relaxationSchema } from "./relax.ts";
 
 export const OUTCOMES = ["selected", "unsatisfiable", "measured", "failed"] as const;
@@ -88,7 +94,10 @@ export type FrontierPoint = z.output<typeof frontierPointSchema>;
 export type MeasuredEndpoint = z.output<typeof measuredEndpointSchema>;
 export type Decision = z.output<typeof decisionSchema>;
 
-export function decide(job: NormalizedJob, policy: Policy): Decision {
+/** Every default: what a spec without `irflow.policy` decides by. */
+export const DEFAULT_POLICY: Policy = policySchema.parse({});
+
+export function decide(job: NormalizedJob, policy: Policy = DEFAULT_POLICY): Decision {
   const resolved = resolvePolicy(policy, job);
   const latencyUnit = decideLatencyUnit(job, policy.latencyUnit);
   const unit = latencyUnit.unit;

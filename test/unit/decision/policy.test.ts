@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { toDecisionIssues } from "../../../src/decision/issues.ts";
 import {
   familyOf,
   inFamily,
@@ -241,5 +242,23 @@ describe("instance families", () => {
     expect(inFamily("ml.c6g.xlarge", "ml.c6g.xlarge")).toBe(true);
     expect(inFamily("ml.c6g.2xlarge", "ml.c6g.xlarge")).toBe(false);
     expect(familyOf("ml.p6-b200.48xlarge")).toBe("ml.p6-b200");
+  });
+});
+
+describe("policy issues inside another schema", () => {
+  it("keep their rules when parsed without reportInput, as an embedding schema may be", () => {
+    // Act
+    const result = policySchema.safeParse({
+      current: { instanceType: "ml.m5.large" },
+      headroom: "x",
+    });
+
+    // Assess
+    expect(result.success).toBe(false);
+    const issues = result.success ? [] : toDecisionIssues(result.error);
+    expect(issues.map(({ path, rule }) => `${path} ${rule}`)).toEqual([
+      "current.instanceCount required",
+      "headroom type",
+    ]);
   });
 });

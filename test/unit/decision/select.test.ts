@@ -451,6 +451,18 @@ describe("decide", () => {
     ]);
   });
 
+  it("decides by every default when there is no policy", () => {
+    // Act
+    const decision = decide(fixtureJob(AWS_FIXTURES.defaultJob));
+
+    // Assess: cost per inference, no load, one instance each.
+    expect(decision.policy).toMatchObject({ objective: "cost-per-inference", minInstances: 1 });
+    expect(decision.selected).toMatchObject({
+      recommendationId: "ml.c5.2xlarge",
+      instanceCount: 1,
+    });
+  });
+
   it("is unsatisfiable without recommendations, and says so", () => {
     // Act
     const decision = decideMs([]);
