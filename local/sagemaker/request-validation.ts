@@ -75,7 +75,7 @@ const constraintsFileSchema = z
     }
   });
 
-export type CreateJobConstraints = z.infer<typeof constraintsFileSchema>;
+type CreateJobConstraints = z.infer<typeof constraintsFileSchema>;
 
 /** Validates a constraints file; `origin` names it in the error message. */
 export function parseCreateJobConstraints(json: unknown, origin: string): CreateJobConstraints {

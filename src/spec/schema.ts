@@ -11,7 +11,7 @@ import { INSTANCE_TYPE_PATTERN, INSTANCE_TYPES } from "./instance-types.ts";
 import type { RuleId } from "./rules.ts";
 
 /** The params of a custom check: the rule it reports. */
-export interface RuleParams {
+interface RuleParams {
   rule: RuleId;
 }
 

@@ -55,7 +55,7 @@ function toSpecIssues(issue: z.core.$ZodIssue): SpecIssue[] {
 }
 
 /** The rule an issue breaks: named by a custom check's params, otherwise implied by its code. */
-export function ruleOf(issue: z.core.$ZodIssue): RuleId {
+function ruleOf(issue: z.core.$ZodIssue): RuleId {
   switch (issue.code) {
     case "custom":
       return ruleParam(issue.params) ?? "type";
