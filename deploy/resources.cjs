@@ -7,6 +7,9 @@ const arnOf = (logicalId) => ({ "Fn::GetAtt": [logicalId, "Arn"] });
 const TABLE = arnOf("JobsTable");
 const BUS = arnOf("OutcomeBus");
 const STATE_MACHINE = { Ref: "IrflowStateMachine" };
+const EXECUTIONS = sub(
+  "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${IrflowStateMachine.Name}:*",
+);
 const JOBS = sub(
   "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:inference-recommendations-job/*",
 );
@@ -38,6 +41,8 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
   const packages = packagesOf(groups);
   return {
     validateSpec: [allow(["dynamodb:PutItem"], [TABLE])],
+    // The queue item lives in the jobs table; it is created with a conditional PutItem.
+    acquireSlot: [allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE])],
     createJob: [
       RECORD_READ_WRITE,
       allow(
@@ -69,6 +74,8 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
     registryTrigger: [
       ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
       allow(["states:StartExecution"], [STATE_MACHINE]),
+      // A repeated event describes the execution its name already has, to compare the input.
+      allow(["states:DescribeExecution"], [EXECUTIONS]),
     ],
     scheduleTrigger: [
       ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
@@ -76,12 +83,14 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
       // IAM only accepts "*" here. The function filters by the configured groups itself.
       allow(["sagemaker:ListModelPackages"], ["*"]),
       allow(["states:StartExecution"], [STATE_MACHINE]),
+      allow(["states:DescribeExecution"], [EXECUTIONS]),
     ],
   };
 }
 
 const WORKFLOW_FUNCTIONS = [
   "validateSpec",
+  "acquireSlot",
   "createJob",
   "describeJob",
   "selectRecommendation",

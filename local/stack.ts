@@ -52,6 +52,10 @@ export interface LocalStackOptions {
   logLevel?: string;
   /** The trigger configuration, as config/triggers.json holds it (the default). */
   triggers?: unknown;
+  /** irflow's limit on concurrent Inference Recommender jobs (JOB_LIMIT; default 10). */
+  jobLimit?: number;
+  /** Simulated seconds an execution may wait for a slot (QUEUE_DEADLINE_SECONDS). */
+  queueDeadlineSeconds?: number;
 }
 
 export interface LocalStack {
@@ -132,6 +136,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TABLE_NAME: LOCAL_TABLE,
       EVENT_BUS_NAME: LOCAL_BUS,
       STATE_MACHINE_ARN: stateMachineArn,
+      JOB_LIMIT: String(options.jobLimit ?? 10),
+      ...(options.queueDeadlineSeconds
+        ? { QUEUE_DEADLINE_SECONDS: String(options.queueDeadlineSeconds) }
+        : {}),
     };
     const runtime = createRuntime({
       env: environment,

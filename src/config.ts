@@ -12,6 +12,18 @@ export const workflowConfigSchema = z.object({
   EVENT_SOURCE: z.string().min(1).default("irflow"),
   /** Days a finished job record is kept before DynamoDB's TTL removes it. */
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+  /**
+   * Inference Recommender jobs irflow runs at once, over every execution: at or below the
+   * account's quota for concurrent jobs.
+   */
+  JOB_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Seconds an execution may wait for a slot before it gives up with a queue-timed-out outcome. */
+  QUEUE_DEADLINE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86400)
+    .default(3 * 86400),
 });
 
 export type Config = z.output<typeof workflowConfigSchema>;

@@ -20,7 +20,7 @@ import {
   triggerSchema,
 } from "./workflow/record.ts";
 
-export const OUTCOME_SCHEMA_VERSION = "1.0";
+export const OUTCOME_SCHEMA_VERSION = "1.1";
 
 export const DETAIL_TYPES: Record<Outcome, string> = {
   selected: "Inference Recommendation Selected",
@@ -28,6 +28,7 @@ export const DETAIL_TYPES: Record<Outcome, string> = {
   failed: "Inference Recommendation Failed",
   "timed-out": "Inference Recommendation Timed Out",
   rejected: "Inference Recommendation Rejected",
+  "queue-timed-out": "Inference Recommendation Queue Timed Out",
 };
 
 const baseDetail = {
@@ -47,6 +48,11 @@ const baseDetail = {
     finishedAt: z.iso.datetime(),
     durationSeconds: z.number().nonnegative(),
     polls: z.number().int().nonnegative(),
+    queueSeconds: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe("Seconds the execution waited for a slot under the account's job limit."),
   }),
 };
 
@@ -79,6 +85,11 @@ export const outcomeDetailSchemas = {
   rejected: z.strictObject({
     ...baseDetail,
     outcome: z.literal("rejected"),
+    failure: failureSchema,
+  }),
+  "queue-timed-out": z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("queue-timed-out"),
     failure: failureSchema,
   }),
 } satisfies Record<Outcome, z.ZodType>;
@@ -118,6 +129,9 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
       finishedAt,
       durationSeconds: Math.max(0, (Date.parse(finishedAt) - Date.parse(record.createdAt)) / 1000),
       polls: record.pollCount,
+      ...(record.queuedAt && record.admittedAt
+        ? { queueSeconds: (Date.parse(record.admittedAt) - Date.parse(record.queuedAt)) / 1000 }
+        : {}),
     },
   };
   const detail =

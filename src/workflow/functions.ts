@@ -7,6 +7,7 @@ import { bindFunctionArns } from "../infrastructure.ts";
  */
 export const WORKFLOW_FUNCTIONS = {
   ValidateSpec: "functions/validate-spec.ts",
+  AcquireSlot: "functions/acquire-slot.ts",
   CreateJob: "functions/create-job.ts",
   DescribeJob: "functions/describe-job.ts",
   SelectRecommendation: "functions/select-recommendation.ts",

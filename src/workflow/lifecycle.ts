@@ -113,6 +113,51 @@ export function rejected(
   };
 }
 
+// Queue -------------------------------------------------------------------------------------------
+
+/** The execution joined the queue for a slot; its queue deadline runs from here. */
+export function queued(record: JobRecord, now: Date): RecordChange | undefined {
+  if (record.queuedAt) return undefined;
+  return {
+    queuedAt: now.toISOString(),
+    ...withStatus(record, "QUEUED", now),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** The execution took a slot: SageMaker may now be asked for the job. */
+export function admitted(record: JobRecord, now: Date): RecordChange | undefined {
+  if (record.admittedAt) return undefined;
+  return {
+    queuedAt: record.queuedAt ?? now.toISOString(),
+    admittedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** The queue deadline passed before a slot came free: no job was created. */
+export function queueTimedOut(
+  record: JobRecord,
+  wait: { position: number; deadlineSeconds: number },
+  now: Date,
+): RecordChange | undefined {
+  if (isDecided(record)) return undefined;
+  return {
+    ...decision(record, "queue-timed-out", now),
+    ...withStatus(record, "QUEUE_TIMED_OUT", now),
+    failure: {
+      reason: `no slot came free within the queue deadline of ${wait.deadlineSeconds} s (still ${ordinal(wait.position + 1)} in line); no job was created`,
+      step: "AcquireSlot",
+    },
+  };
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
 // Create ------------------------------------------------------------------------------------------
 
 /** SageMaker accepted the job: the deadline runs from here, not from the validation. */

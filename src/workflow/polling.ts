@@ -14,6 +14,9 @@ const MAX_POLL_SECONDS = { Default: 300, Advanced: 600 } as const;
 const GROWTH = 1.5;
 const JITTER = 0.1;
 
+/** Default jobs usually complete within 45 minutes; Advanced ones take about 2 hours on average. */
+const DOCUMENTED_DEFAULT_SECONDS = 45 * 60;
+const DOCUMENTED_ADVANCED_SECONDS = 2 * 3600;
 const DEFAULT_JOB_DEADLINE_SECONDS = 2 * 3600;
 const ADVANCED_DEADLINE_MARGIN_SECONDS = 30 * 60;
 /** Advanced jobs without JobDurationInSeconds: AWS reports about 2 hours on average. */
@@ -24,6 +27,15 @@ export function deadlineSeconds(spec: JobSpec): number {
   if (spec.job.JobType === "Default") return DEFAULT_JOB_DEADLINE_SECONDS;
   const duration = spec.job.InputConfig.JobDurationInSeconds ?? ADVANCED_ASSUMED_DURATION_SECONDS;
   return duration + ADVANCED_DEADLINE_MARGIN_SECONDS;
+}
+
+/** How long a job is expected to run, for the queue's estimate of when its slot frees. */
+export function expectedRunSeconds(record: {
+  jobType?: "Default" | "Advanced" | undefined;
+  spec?: JobSpec | undefined;
+}): number {
+  if (record.jobType !== "Advanced") return DOCUMENTED_DEFAULT_SECONDS;
+  return record.spec?.job.InputConfig.JobDurationInSeconds ?? DOCUMENTED_ADVANCED_SECONDS;
 }
 
 export interface PollState {

@@ -13,7 +13,14 @@ import { z } from "zod";
 import { candidateSchema, rejectionSchema } from "../selection.ts";
 import { JOB_TYPES, jobSpecSchema } from "../spec/schema.ts";
 
-export const OUTCOMES = ["selected", "measured", "failed", "timed-out", "rejected"] as const;
+export const OUTCOMES = [
+  "selected",
+  "measured",
+  "failed",
+  "timed-out",
+  "rejected",
+  "queue-timed-out",
+] as const;
 const outcomeSchema = z.enum(OUTCOMES);
 export type Outcome = z.output<typeof outcomeSchema>;
 
@@ -102,6 +109,10 @@ const recordFields = z.object({
   deadlineSeconds: z.number().nonnegative(),
   createdAt: timestamp,
   updatedAt: timestamp,
+  /** When the execution joined the queue for a slot under the account's job limit. */
+  queuedAt: timestamp.optional(),
+  /** When it took a slot: the queue wait is admittedAt - queuedAt. */
+  admittedAt: timestamp.optional(),
   /** When the SageMaker job was created: the deadline counts from here. */
   jobStartedAt: timestamp.optional(),
   lastPoll: pollStateSchema.optional(),
@@ -141,6 +152,7 @@ const OUTCOME_RULES: Record<Outcome, FieldName[]> = {
   failed: ["failure"],
   "timed-out": ["failure"],
   rejected: ["failure"],
+  "queue-timed-out": ["failure"],
 };
 
 export const jobRecordSchema = recordFields.superRefine((record, context) => {

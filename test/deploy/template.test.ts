@@ -151,6 +151,7 @@ describe("the packaged CloudFormation template", () => {
         "sagemaker:CreateInferenceRecommendationsJob",
         "sagemaker:DescribeInferenceRecommendationsJob",
       ],
+      AcquireSlot: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
       DescribeJob: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
@@ -173,10 +174,15 @@ describe("the packaged CloudFormation template", () => {
         "sagemaker:StopInferenceRecommendationsJob",
       ],
       PublishOutcome: ["dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents"],
-      RegistryTrigger: ["sagemaker:DescribeModelPackage", "states:StartExecution"],
+      RegistryTrigger: [
+        "sagemaker:DescribeModelPackage",
+        "states:DescribeExecution",
+        "states:StartExecution",
+      ],
       ScheduleTrigger: [
         "sagemaker:DescribeModelPackage",
         "sagemaker:ListModelPackages",
+        "states:DescribeExecution",
         "states:StartExecution",
       ],
     });
@@ -242,7 +248,13 @@ describe("the packaged CloudFormation template", () => {
     expect(resourcesOf("PublishOutcomeRole", "events:")).toEqual([
       { "Fn::GetAtt": ["OutcomeBus", "Arn"] },
     ]);
-    expect(resourcesOf("RegistryTriggerRole", "states:")).toEqual([{ Ref: "IrflowStateMachine" }]);
+    expect(resourcesOf("RegistryTriggerRole", "states:")).toEqual([
+      { Ref: "IrflowStateMachine" },
+      {
+        "Fn::Sub":
+          "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${IrflowStateMachine.Name}:*",
+      },
+    ]);
   });
 
   it("keeps the jobs table encrypted, recoverable, on demand, with TTL and the by-model index", () => {

@@ -199,7 +199,7 @@ describe("irflow CLI on the local stack", () => {
     expect(io.out()).toMatch(/^status {5}COMPLETED$/m);
     expect(io.out()).toMatch(/^outcome {4}selected$/m);
     expect(io.out()).toMatch(/^polls {6}\d+ \(waited \d+ s of a 7200 s deadline\)$/m);
-    expect(io.out()).toMatch(/^ {2}\S+Z {2}VALIDATED\n {2}\S+Z {2}PENDING\n/m);
+    expect(io.out()).toMatch(/^ {2}\S+Z {2}VALIDATED\n {2}\S+Z {2}QUEUED\n {2}\S+Z {2}PENDING\n/m);
     expect(io.out()).toMatch(/^selected {3}ml\.\S+ x1: /m);
     expect(io.out()).toContain("alternatives");
     expect(jsonCode).toBe(0);

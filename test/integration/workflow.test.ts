@@ -55,6 +55,7 @@ describe("workflow on the local stack", () => {
     expect(job.outcome).toBe("selected");
     expect(job.statusHistory.map((change) => change.status)).toEqual([
       "VALIDATED",
+      "QUEUED",
       "PENDING",
       "IN_PROGRESS",
       "COMPLETED",

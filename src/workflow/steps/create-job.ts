@@ -15,14 +15,15 @@ interface Deps {
   now: () => Date;
 }
 
-/** Returns the poll ticket the poll loop starts with. */
-export async function createJob(input: JobInput, deps: Deps): Promise<PollState> {
+/** Returns the job's ARN and the poll ticket the poll loop starts with. */
+export async function createJob(
+  input: JobInput,
+  deps: Deps,
+): Promise<PollState & { jobArn: string }> {
   const record = await deps.store.require(input.jobName);
-  if (!record.jobArn) {
-    const jobArn = await createOrAdopt(record, deps.sagemaker);
-    await deps.store.mutate(record.jobName, (current) => created(current, jobArn, deps.now()));
-  }
-  return firstPollTicket();
+  const jobArn = record.jobArn ?? (await createOrAdopt(record, deps.sagemaker));
+  await deps.store.mutate(record.jobName, (current) => created(current, jobArn, deps.now()));
+  return { ...firstPollTicket(), jobArn };
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Every workflow step by the name its Task has in the state machine. */
 import type { WorkflowFunction } from "../functions.ts";
+import { acquireSlotStep } from "./acquire-slot.ts";
 import { createJobStep } from "./create-job.ts";
 import { describeJobStep } from "./describe-job.ts";
 import { diagnoseFailureStep } from "./diagnose-failure.ts";
@@ -10,6 +11,7 @@ import { validateSpecStep } from "./validate-spec.ts";
 
 export const WORKFLOW_STEPS = {
   ValidateSpec: validateSpecStep,
+  AcquireSlot: acquireSlotStep,
   CreateJob: createJobStep,
   DescribeJob: describeJobStep,
   SelectRecommendation: selectRecommendationStep,

@@ -2,6 +2,8 @@
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { buildOutcomeDetail, type PublishOptions, publishOutcome } from "../../outcome.ts";
+import { queueEntryId } from "../../queue/queue.ts";
+import { type QueueStore, queueStore } from "../../queue/store.ts";
 import { awsClient } from "../../runtime.ts";
 import { published, undecidedFailure } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
@@ -10,6 +12,7 @@ import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 interface Deps {
   store: JobStore;
+  queue: QueueStore;
   events: EventBridgeClient;
   publish: PublishOptions;
   retentionDays: number;
@@ -22,6 +25,8 @@ export async function publishJobOutcome(
   deps: Deps,
 ): Promise<{ outcome: Outcome; eventId: string }> {
   let record = await deps.store.require(input.jobName);
+  // Every path that ends a job comes through here: its slot is free for the next in line.
+  await deps.queue.leave(queueEntryId(record.executionArn));
   if (record.phase === "published" && record.eventId) {
     return { outcome: record.outcome ?? "failed", eventId: record.eventId };
   }
@@ -44,6 +49,7 @@ export const publishOutcomeStep = workflowStep({
   input: jobInput,
   connect: (runtime, config) => ({
     store: jobStore(runtime, config.TABLE_NAME),
+    queue: queueStore(runtime, config.TABLE_NAME),
     events: awsClient(runtime, "eventbridge", (settings) => new EventBridgeClient(settings)),
     publish: { busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE },
     retentionDays: config.RECORD_RETENTION_DAYS,

@@ -53,7 +53,6 @@ const ERROR_CLASSES = new Set(
 const RETRY_POLICIES = {
   transient: errors.TransientAwsError.name,
   recordConflict: errors.RecordConflictError.name,
-  accountJobLimit: errors.AccountJobLimitError.name,
   eventPublish: errors.EventPublishError.name,
 } as const;
 type RetryPolicy = keyof typeof RETRY_POLICIES;
@@ -133,7 +132,9 @@ describe("statemachine/irflow.asl.json", () => {
     const shared: RetryPolicy[] = ["transient", "recordConflict"];
     expect(policies).toEqual({
       ValidateSpec: shared,
-      CreateJob: ["accountJobLimit", ...shared],
+      AcquireSlot: shared,
+      CreateJob: shared,
+      ReturnToQueue: shared,
       DescribeJob: shared,
       SelectRecommendation: shared,
       DiagnoseFailure: shared,
@@ -168,14 +169,29 @@ describe("statemachine/irflow.asl.json", () => {
     expect(unknown).toEqual([]);
   });
 
-  it("waits for the number of seconds the describe step computed", () => {
+  it("waits for the number of seconds the queue and describe steps computed", () => {
     // Act
-    const waits = Object.values(definition.States).filter((state) => state.Type === "Wait");
+    const waits = Object.values(definition.States)
+      .filter((state) => state.Type === "Wait")
+      .map(({ SecondsPath, Next }) => ({ SecondsPath, Next }));
 
     // Assess
     expect(waits).toEqual([
-      { Type: "Wait", SecondsPath: "$.poll.waitSeconds", Next: "DescribeJob" },
+      { SecondsPath: "$.slot.waitSeconds", Next: "AcquireSlot" },
+      { SecondsPath: "$.poll.waitSeconds", Next: "DescribeJob" },
     ]);
+  });
+
+  it("returns an execution refused for the account's quota to the queue instead of failing it", () => {
+    // Act
+    const refused = definition.States.CreateJob?.Catch?.find((rule) =>
+      rule.ErrorEquals.includes(errors.AccountJobLimitError.name),
+    );
+
+    // Assess
+    expect(refused?.Next).toBe("ReturnToQueue");
+    expect(definition.States.CreateJob?.Catch?.[0]).toBe(refused);
+    expect(definition.States.ReturnToQueue?.Next).toBe("SlotGranted");
   });
 
   it("reaches every state from the start", () => {

@@ -77,6 +77,7 @@ describe("createJob", () => {
 
     // Assess
     expect(output).toEqual({
+      jobArn: "arn:job/adopt-own",
       status: "PENDING",
       waitSeconds: 0,
       deadlinePassed: false,

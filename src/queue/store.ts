@@ -1,0 +1,171 @@
+/**
+ * The queue item in DynamoDB: one item in the jobs table, under a key no job name can take (job
+ * names have no colon). Every change is one atomic single-item update, so concurrent executions
+ * never overwrite each other: joining sets only the waiter's own entry; taking a slot is
+ * conditional on a slot being free; leaving removes only the leaver's entries.
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { classifyAwsError, InvalidRecordError } from "../errors.ts";
+import { awsClient, type Runtime } from "../runtime.ts";
+import {
+  EMPTY_QUEUE,
+  type Holder,
+  type QueueState,
+  queueStateSchema,
+  type Waiter,
+} from "./queue.ts";
+
+export const QUEUE_KEY = "queue:inference-recommendations-jobs";
+
+export class QueueStore {
+  private initialised = false;
+
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async read(): Promise<QueueState> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      ({ Item: item } = await this.dynamo.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { jobName: QUEUE_KEY },
+          ConsistentRead: true,
+        }),
+      ));
+    } catch (error) {
+      throw classifyAwsError(error, "read the queue");
+    }
+    if (!item) return EMPTY_QUEUE;
+    const parsed = queueStateSchema.safeParse(item);
+    if (!parsed.success) {
+      throw new InvalidRecordError(
+        `the queue item does not fit its schema: ${z.prettifyError(parsed.error)}`,
+        {
+          cause: parsed.error,
+        },
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Joins the line; joining again changes nothing, so the first arrival keeps its place. */
+  async join(id: string, waiter: Waiter): Promise<void> {
+    await this.ensureItem();
+    await this.update("join the queue", {
+      UpdateExpression: "SET waiters.#id = if_not_exists(waiters.#id, :waiter)",
+      ConditionExpression: "attribute_not_exists(holders.#id)",
+      ExpressionAttributeNames: { "#id": id },
+      ExpressionAttributeValues: { ":waiter": waiter },
+    }).catch(ignoreConditionFailure);
+  }
+
+  /** Takes a slot if one is free; false when another waiter took the last one first. */
+  async admit(id: string, holder: Holder, limit: number): Promise<boolean> {
+    try {
+      await this.update("take a slot", {
+        UpdateExpression: "SET holders.#id = :holder REMOVE waiters.#id",
+        ConditionExpression: "size(holders) < :limit AND attribute_not_exists(holders.#id)",
+        ExpressionAttributeNames: { "#id": id },
+        ExpressionAttributeValues: { ":holder": holder, ":limit": limit },
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Goes back to the line, keeping its place, to try again after `notBefore`. */
+  async requeue(id: string, waiter: Waiter): Promise<void> {
+    await this.ensureItem();
+    await this.update("return to the queue", {
+      UpdateExpression: "SET waiters.#id = :waiter REMOVE holders.#id",
+      ExpressionAttributeNames: { "#id": id },
+      ExpressionAttributeValues: { ":waiter": waiter },
+    });
+  }
+
+  /** Leaves the queue, holding or waiting; leaving twice, or a queue never joined, changes nothing. */
+  async leave(id: string): Promise<void> {
+    await this.update("leave the queue", {
+      UpdateExpression: "REMOVE holders.#id, waiters.#id",
+      ConditionExpression: "attribute_exists(holders)",
+      ExpressionAttributeNames: { "#id": id },
+    }).catch(ignoreConditionFailure);
+  }
+
+  /** Removes a holder whose lease ran out, unless it renewed meanwhile. */
+  async evictHolder(id: string, leaseUntil: string): Promise<void> {
+    await this.update("reclaim a slot", {
+      UpdateExpression: "REMOVE holders.#id",
+      ConditionExpression: "holders.#id.leaseUntil = :lease",
+      ExpressionAttributeNames: { "#id": id },
+      ExpressionAttributeValues: { ":lease": leaseUntil },
+    }).catch(ignoreConditionFailure);
+  }
+
+  /** Removes a waiter past its queue deadline. */
+  async evictWaiter(id: string): Promise<void> {
+    await this.update("drop a waiter", {
+      UpdateExpression: "REMOVE waiters.#id",
+      ConditionExpression: "attribute_exists(waiters.#id)",
+      ExpressionAttributeNames: { "#id": id },
+    }).catch(ignoreConditionFailure);
+  }
+
+  /** The item with its two maps, created once: updates cannot create a map and its entry at once. */
+  private async ensureItem(): Promise<void> {
+    if (this.initialised) return;
+    try {
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { jobName: QUEUE_KEY, holders: {}, waiters: {} },
+          ConditionExpression: "attribute_not_exists(holders)",
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw classifyAwsError(error, "create the queue");
+      }
+    }
+    this.initialised = true;
+  }
+
+  private async update(
+    action: string,
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName" | "Key">,
+  ): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({ TableName: this.tableName, Key: { jobName: QUEUE_KEY }, ...input }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw error;
+      throw classifyAwsError(error, action);
+    }
+  }
+}
+
+function ignoreConditionFailure(error: unknown): void {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+}
+
+/** The queue, reached with the runtime's DynamoDB settings. */
+export function queueStore(runtime: Runtime, tableName: string): QueueStore {
+  const client = awsClient(runtime, "dynamodb", (settings) => new DynamoDBClient(settings));
+  return new QueueStore(
+    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  );
+}

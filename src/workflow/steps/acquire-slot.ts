@@ -1,0 +1,148 @@
+/**
+ * AcquireSlot: waits its turn for one of the account's Inference Recommender job slots, oldest
+ * first, before CreateJob. The state machine loops on it (Wait, then AcquireSlot again) with the
+ * wait it returns; ReturnToQueue calls it with `requeue` when SageMaker refused the job for the
+ * account's quota, which someone outside irflow may be using.
+ */
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { z } from "zod";
+import {
+  expired,
+  HEAD_POLL_SECONDS,
+  type Holder,
+  queueEntryId,
+  REQUEUE_SECONDS,
+  turnOf,
+  type Waiter,
+} from "../../queue/queue.ts";
+import { type QueueStore, queueStore } from "../../queue/store.ts";
+import { admitted, queued, queueTimedOut } from "../lifecycle.ts";
+import { expectedRunSeconds } from "../polling.ts";
+import type { JobRecord } from "../record.ts";
+import { type JobStore, jobStore } from "../store.ts";
+import { workflowStep } from "./step.ts";
+
+export const acquireInput = z.object({
+  jobName: z.string().min(1),
+  executionArn: z.string().min(1),
+  /** SageMaker refused the job for the account's quota: back to the line, keeping its place. */
+  requeue: z.boolean().optional(),
+});
+export type AcquireInput = z.output<typeof acquireInput>;
+
+export type SlotState =
+  | { granted: true; waitSeconds: 0; queueTimedOut: false }
+  | { granted: false; waitSeconds: number; position: number; queueTimedOut: boolean };
+
+interface Deps {
+  store: JobStore;
+  queue: QueueStore;
+  limit: number;
+  queueDeadlineSeconds: number;
+  metrics?: Metrics | undefined;
+  now: () => Date;
+}
+
+/** A holder's lease outlasts its job's deadline by this, for the stop and the publish after it. */
+const LEASE_MARGIN_SECONDS = 3600;
+
+export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<SlotState> {
+  const now = deps.now();
+  const id = queueEntryId(input.executionArn);
+  let record = await deps.store.require(input.jobName);
+  let state = await deps.queue.read();
+  await evictExpired(deps.queue, state, id, now);
+  const queuedAt = record.queuedAt ?? now.toISOString();
+  const waiter: Waiter = {
+    executionArn: input.executionArn,
+    jobName: input.jobName,
+    since: state.waiters[id]?.since ?? state.holders[id]?.since ?? queuedAt,
+    giveUpAt: new Date(Date.parse(queuedAt) + deps.queueDeadlineSeconds * 1000).toISOString(),
+  };
+  if (input.requeue) {
+    const notBefore = new Date(now.getTime() + REQUEUE_SECONDS * 1000).toISOString();
+    await deps.queue.requeue(id, { ...waiter, notBefore });
+  } else if (!state.holders[id] && !state.waiters[id]) {
+    await deps.queue.join(id, waiter);
+  }
+  if (!record.queuedAt) record = await deps.store.mutate(record.jobName, (r) => queued(r, now));
+  state = await deps.queue.read();
+  deps.metrics?.addMetric("QueueDepth", MetricUnit.Count, Object.keys(state.waiters).length);
+
+  const turn = turnOf(state, id, deps.limit, now, expectedRunSeconds(record));
+  if (
+    turn.kind === "holding" ||
+    (turn.kind === "admit" && (await admit(deps, id, record, waiter, now)))
+  ) {
+    await deps.store.mutate(record.jobName, (r) => admitted(r, now));
+    return { granted: true, waitSeconds: 0, queueTimedOut: false };
+  }
+  const position = turn.kind === "wait" ? turn.position : 0;
+  if (now.toISOString() >= waiter.giveUpAt) {
+    await deps.queue.leave(id);
+    await deps.store.mutate(record.jobName, (r) =>
+      queueTimedOut(r, { position, deadlineSeconds: deps.queueDeadlineSeconds }, now),
+    );
+    return { granted: false, waitSeconds: 0, position, queueTimedOut: true };
+  }
+  // A waiter that lost the last slot to another tries again with the head of the line.
+  const waitSeconds = turn.kind === "wait" ? turn.waitSeconds : HEAD_POLL_SECONDS;
+  return { granted: false, waitSeconds, position, queueTimedOut: false };
+}
+
+async function admit(
+  deps: Deps,
+  id: string,
+  record: JobRecord,
+  waiter: Waiter,
+  now: Date,
+): Promise<boolean> {
+  const holder: Holder = {
+    executionArn: waiter.executionArn,
+    jobName: waiter.jobName,
+    since: waiter.since,
+    admittedAt: now.toISOString(),
+    expectedEnd: new Date(now.getTime() + expectedRunSeconds(record) * 1000).toISOString(),
+    leaseUntil: new Date(
+      now.getTime() + (record.deadlineSeconds + LEASE_MARGIN_SECONDS) * 1000,
+    ).toISOString(),
+  };
+  const granted = await deps.queue.admit(id, holder, deps.limit);
+  if (granted) {
+    deps.metrics?.addMetric(
+      "QueueWaitSeconds",
+      MetricUnit.Seconds,
+      (now.getTime() - Date.parse(waiter.since)) / 1000,
+    );
+  }
+  return granted;
+}
+
+/** Holders that outlived their lease are dead: their slots are reclaimed on the way. */
+async function evictExpired(
+  queue: QueueStore,
+  state: Awaited<ReturnType<QueueStore["read"]>>,
+  self: string,
+  now: Date,
+): Promise<void> {
+  const gone = expired(state, now);
+  for (const id of gone.holders) {
+    const lease = state.holders[id]?.leaseUntil;
+    if (lease) await queue.evictHolder(id, lease);
+  }
+  for (const id of gone.waiters) if (id !== self) await queue.evictWaiter(id);
+}
+
+export const acquireSlotStep = workflowStep({
+  name: "AcquireSlot",
+  input: acquireInput,
+  connect: (runtime, config) => ({
+    store: jobStore(runtime, config.TABLE_NAME),
+    queue: queueStore(runtime, config.TABLE_NAME),
+    limit: config.JOB_LIMIT,
+    queueDeadlineSeconds: config.QUEUE_DEADLINE_SECONDS,
+    metrics: runtime.metrics,
+    now: runtime.now,
+  }),
+  run: acquireSlot,
+});
