@@ -54,6 +54,11 @@ export interface LocalStepFunctionsOptions {
   region?: string;
   /** Default 000000000000. */
   accountId?: string;
+  /**
+   * Told of every execution that closes, with its final description, as Step Functions tells
+   * EventBridge ("Step Functions Execution Status Change").
+   */
+  onExecutionClosed?: (execution: ExecutionDescription) => void;
 }
 
 export interface CreateStateMachineInput {
@@ -159,6 +164,7 @@ export class LocalStepFunctions {
   readonly location: AccountLocation;
   private readonly handlers: Record<string, LocalTaskHandler>;
   private readonly timeScale: number;
+  private readonly onExecutionClosed: ((execution: ExecutionDescription) => void) | undefined;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
   /** Execution ARNs per state machine ARN, oldest first. */
@@ -170,6 +176,7 @@ export class LocalStepFunctions {
       accountId: options.accountId ?? "000000000000",
     };
     this.handlers = { ...options.handlers };
+    this.onExecutionClosed = options.onExecutionClosed;
     this.timeScale = options.timeScale ?? 1;
     if (!Number.isFinite(this.timeScale) || this.timeScale <= 0) {
       throw new InvalidRunnerOption(`timeScale must be a positive number, got ${this.timeScale}`);
@@ -287,7 +294,10 @@ export class LocalStepFunctions {
       status: "RUNNING",
       startDate,
       run,
-      closed: run.outcome.then((outcome) => recordOutcome(record, outcome)),
+      closed: run.outcome.then((outcome) => {
+        recordOutcome(record, outcome);
+        this.onExecutionClosed?.(this.describeExecution(executionArn));
+      }),
     };
     this.executions.set(executionArn, record);
     this.executionOrder.get(stateMachine.stateMachineArn)?.push(executionArn);
