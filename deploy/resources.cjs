@@ -33,6 +33,7 @@ const allow = (Action, Resource, Condition) => ({
   ...(Condition ? { Condition } : {}),
 });
 
+const DEAD_LETTERS = allow(["sqs:SendMessage"], [arnOf("TriggerDeadLetterQueue")]);
 const RECORD_READ_WRITE = allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]);
 const DESCRIBE_JOB = allow(["sagemaker:DescribeInferenceRecommendationsJob"], [JOBS]);
 
@@ -76,6 +77,7 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
       allow(["states:StartExecution"], [STATE_MACHINE]),
       // A repeated event describes the execution its name already has, to compare the input.
       allow(["states:DescribeExecution"], [EXECUTIONS]),
+      DEAD_LETTERS,
     ],
     scheduleTrigger: [
       ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
@@ -84,6 +86,15 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
       allow(["sagemaker:ListModelPackages"], ["*"]),
       allow(["states:StartExecution"], [STATE_MACHINE]),
       allow(["states:DescribeExecution"], [EXECUTIONS]),
+      DEAD_LETTERS,
+    ],
+    // After an execution failed, timed out or was aborted: free its slot, stop its job, publish.
+    executionEnded: [
+      allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
+      allow(["sagemaker:StopInferenceRecommendationsJob"], [JOBS]),
+      allow(["events:PutEvents"], [BUS]),
+      allow(["states:DescribeExecution"], [EXECUTIONS]),
+      DEAD_LETTERS,
     ],
   };
 }
@@ -178,7 +189,12 @@ module.exports = async ({ resolveVariable }) => {
     },
   };
 
-  for (const key of [...WORKFLOW_FUNCTIONS, "registryTrigger", "scheduleTrigger"]) {
+  for (const key of [
+    ...WORKFLOW_FUNCTIONS,
+    "registryTrigger",
+    "scheduleTrigger",
+    "executionEnded",
+  ]) {
     Resources[`${pascal(key)}ErrorsAlarm`] = {
       Type: "AWS::CloudWatch::Alarm",
       Properties: {

@@ -18,6 +18,7 @@ import dynalite from "dynalite";
 import bundledTriggers from "../config/triggers.json" with { type: "json" };
 import { type FunctionDefinition, lambdaHandler } from "../src/handler.ts";
 import {
+  executionEndedPattern,
   JOBS_TABLE,
   registryApprovalPattern,
   STATE_MACHINE_DEFINITION_PATH,
@@ -26,6 +27,7 @@ import { createRuntime, type Runtime } from "../src/runtime.ts";
 import { parseTriggerConfig, type TriggerConfig } from "../src/triggers/config.ts";
 import { registryTrigger, scheduleTrigger } from "../src/triggers/handler.ts";
 import type { ScheduleTickResult } from "../src/triggers/schedule.ts";
+import { executionEnded } from "../src/workflow/execution-ended.ts";
 import { bindDefinition, type WorkflowFunction } from "../src/workflow/functions.ts";
 import { WORKFLOW_STEPS } from "../src/workflow/steps/index.ts";
 import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
@@ -105,6 +107,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timeScale,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      // As Step Functions does on AWS: the default bus hears of every execution that ends.
+      onExecutionClosed: (execution) => {
+        eventbridge.bus.putServiceEvent({
+          Source: "aws.states",
+          DetailType: "Step Functions Execution Status Change",
+          Resources: [execution.executionArn],
+          Detail: JSON.stringify({
+            executionArn: execution.executionArn,
+            stateMachineArn: execution.stateMachineArn,
+            name: execution.name,
+            status: execution.status,
+            startDate: execution.startDate.getTime(),
+            stopDate: execution.stopDate?.getTime() ?? null,
+            input: execution.input,
+            output: execution.output ?? null,
+            error: execution.error ?? null,
+            cause: execution.cause ?? null,
+          }),
+        });
+      },
     });
     closers.push(async () => stepFunctions.close());
     const definition = bindDefinition(
@@ -159,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const rawTriggers = options.triggers ?? bundledTriggers;
     const triggers = parseTriggerConfig(rawTriggers);
     const tickSchedule = wireTriggers(eventbridge, sagemaker, triggers, rawTriggers, runtime);
+    wireExecutionEnded(eventbridge, stateMachineArn, runtime);
 
     return {
       endpoints: {
@@ -182,7 +205,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-export type TriggerFunction = "RegistryTrigger" | "ScheduleTrigger";
+export type TriggerFunction = "RegistryTrigger" | "ScheduleTrigger" | "ExecutionEnded";
+
+export const EXECUTION_ENDED_RULE = "irflow-local-execution-ended";
+
+/** The rule that cleans up after an execution that failed, timed out or was aborted. */
+function wireExecutionEnded(
+  eventbridge: EventBridgeServer,
+  stateMachineArn: string,
+  runtime: Runtime,
+): void {
+  const { bus } = eventbridge;
+  const arn = functionArn("ExecutionEnded");
+  const handler = lambdaHandler(executionEnded, runtime);
+  bus.registerTargetHandler(arn, (input) => handler(input, lambdaContext("ExecutionEnded")));
+  bus.putRule({
+    Name: EXECUTION_ENDED_RULE,
+    EventPattern: JSON.stringify(executionEndedPattern(stateMachineArn)),
+  });
+  bus.putTargets({ Rule: EXECUTION_ENDED_RULE, Targets: [{ Id: "execution-ended", Arn: arn }] });
+}
 
 export function functionArn(name: WorkflowFunction | TriggerFunction): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:irflow-local-${name}`;

@@ -53,6 +53,11 @@ export class InvalidTriggerEventError extends Error {
   override readonly name = "InvalidTriggerEventError";
 }
 
+/** Another publisher holds the claim on this job's outcome event: try again once it ran out. */
+export class PublishInProgressError extends Error {
+  override readonly name = "PublishInProgressError";
+}
+
 /** The configuration read at cold start is missing or malformed. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

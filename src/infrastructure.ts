@@ -67,6 +67,12 @@ const registryApprovalPatternSchema = z.strictObject({
   detail: z.strictObject({ ModelApprovalStatus: eventValues }),
 });
 
+const executionEndedPatternSchema = z.strictObject({
+  source: eventValues,
+  "detail-type": eventValues,
+  detail: z.strictObject({ status: eventValues }),
+});
+
 /** A regular expression source that captures exactly one thing: the function's name. */
 const placeholderSchema = z.string().refine(
   (source) => {
@@ -84,6 +90,7 @@ const infrastructureSchema = z.strictObject({
   jobsTable: jobsTableSchema,
   jobsTableTimeToLive: z.strictObject({ AttributeName: attributeName, Enabled: z.literal(true) }),
   registryApprovalPattern: registryApprovalPatternSchema,
+  executionEndedPattern: executionEndedPatternSchema,
   stateMachineDefinition: z
     .string()
     .regex(/^[\w./-]+\.asl\.json$/, "must be a path to an .asl.json file"),
@@ -134,6 +141,19 @@ export type RegistryApprovalPattern = Infrastructure["registryApprovalPattern"] 
 export function registryApprovalPattern(groups: readonly string[]): RegistryApprovalPattern {
   const fixed = infrastructure.registryApprovalPattern;
   return { ...fixed, detail: { ...fixed.detail, ModelPackageGroupName: [...groups] } };
+}
+
+export type ExecutionEndedPattern = Infrastructure["executionEndedPattern"] & {
+  detail: { stateMachineArn: string[] };
+};
+
+/**
+ * The EventBridge pattern of the rule that cleans up after an execution of `stateMachineArn` that
+ * ended FAILED, TIMED_OUT or ABORTED.
+ */
+export function executionEndedPattern(stateMachineArn: string): ExecutionEndedPattern {
+  const fixed = infrastructure.executionEndedPattern;
+  return { ...fixed, detail: { ...fixed.detail, stateMachineArn: [stateMachineArn] } };
 }
 
 /** The state machine's definition (plain ASL), relative to the project root. */

@@ -73,6 +73,15 @@ function businessActions(roleId: string): string[] {
     .sort();
 }
 
+/** Every Lambda the stack deploys, by the name its logical ids start with. */
+const FUNCTIONS = [
+  ...Object.keys(WORKFLOW_FUNCTIONS),
+  "RegistryTrigger",
+  "ScheduleTrigger",
+  "ExecutionEnded",
+];
+const TRIGGERS = ["RegistryTrigger", "ScheduleTrigger", "ExecutionEnded"];
+
 describe("the packaged CloudFormation template", () => {
   it("has every Lambda on a supported Node.js runtime, bundled per function", () => {
     // Act
@@ -80,9 +89,7 @@ describe("the packaged CloudFormation template", () => {
 
     // Assess
     expect(functions.map(([id]) => id).sort()).toEqual(
-      [...Object.keys(WORKFLOW_FUNCTIONS), "RegistryTrigger", "ScheduleTrigger"]
-        .map((name) => `${name}LambdaFunction`)
-        .sort(),
+      FUNCTIONS.map((name) => `${name}LambdaFunction`).sort(),
     );
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe("nodejs22.x");
@@ -134,10 +141,7 @@ describe("the packaged CloudFormation template", () => {
   it("gives each function only the actions it calls", () => {
     // Act
     const actions = Object.fromEntries(
-      [...Object.keys(WORKFLOW_FUNCTIONS), "RegistryTrigger", "ScheduleTrigger"].map((name) => [
-        name,
-        businessActions(`${name}Role`),
-      ]),
+      FUNCTIONS.map((name) => [name, businessActions(`${name}Role`)]),
     );
 
     // Assess
@@ -176,14 +180,25 @@ describe("the packaged CloudFormation template", () => {
       PublishOutcome: ["dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents"],
       RegistryTrigger: [
         "sagemaker:DescribeModelPackage",
+        "sqs:SendMessage",
         "states:DescribeExecution",
         "states:StartExecution",
       ],
       ScheduleTrigger: [
         "sagemaker:DescribeModelPackage",
         "sagemaker:ListModelPackages",
+        "sqs:SendMessage",
         "states:DescribeExecution",
         "states:StartExecution",
+      ],
+      ExecutionEnded: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "events:PutEvents",
+        "sagemaker:StopInferenceRecommendationsJob",
+        "sqs:SendMessage",
+        "states:DescribeExecution",
       ],
     });
   });
@@ -303,6 +318,7 @@ describe("the packaged CloudFormation template", () => {
         "Inference Recommendation Failed",
         "Inference Recommendation Timed Out",
         "Inference Recommendation Rejected",
+        "Inference Recommendation Queue Timed Out",
       ],
     });
     const [target] = notify.Targets as {
@@ -324,10 +340,56 @@ describe("the packaged CloudFormation template", () => {
       expect.arrayContaining([
         "ExecutionsFailedAlarm",
         "ExecutionsOverDeadlineAlarm",
-        ...[...Object.keys(WORKFLOW_FUNCTIONS), "RegistryTrigger", "ScheduleTrigger"].map(
-          (name) => `${name}ErrorsAlarm`,
-        ),
+        ...FUNCTIONS.map((name) => `${name}ErrorsAlarm`),
       ]),
     );
+  });
+
+  it("keeps every trigger and clean-up event it cannot handle in a dead-letter queue, with an alarm", () => {
+    // Prepare
+    const queue = { "Fn::GetAtt": ["TriggerDeadLetterQueue", "Arn"] };
+    const rules = ofType("AWS::Events::Rule").filter(([, rule]) =>
+      (rule.Properties.Targets as { Arn: unknown }[]).some((target) =>
+        TRIGGERS.some((name) => JSON.stringify(target.Arn).includes(`${name}LambdaFunction`)),
+      ),
+    );
+
+    // Act
+    const targets = rules.flatMap(
+      ([, rule]) =>
+        rule.Properties.Targets as {
+          RetryPolicy?: { MaximumRetryAttempts?: number };
+          DeadLetterConfig?: { Arn: unknown };
+        }[],
+    );
+    const functions = TRIGGERS.map((name) => resources[`${name}LambdaFunction`]?.Properties);
+
+    // Assess
+    expect(targets).toHaveLength(TRIGGERS.length);
+    for (const target of targets) {
+      expect(target.DeadLetterConfig?.Arn).toEqual(queue);
+      expect(target.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+    }
+    for (const fn of functions) expect(fn?.DeadLetterConfig).toEqual({ TargetArn: queue });
+    expect(resources.TriggerDeadLetterAlarm?.Properties.AlarmActions).toEqual([
+      { Ref: "NotificationsTopic" },
+    ]);
+  });
+
+  it("cleans up after an execution of its own state machine that failed, timed out or was aborted", () => {
+    // Act
+    const rule = ofType("AWS::Events::Rule").find(([, resource]) =>
+      JSON.stringify(resource.Properties.Targets).includes("ExecutionEndedLambdaFunction"),
+    )?.[1];
+
+    // Assess
+    expect(rule?.Properties.EventPattern).toEqual({
+      source: ["aws.states"],
+      "detail-type": ["Step Functions Execution Status Change"],
+      detail: {
+        status: ["FAILED", "TIMED_OUT", "ABORTED"],
+        stateMachineArn: [{ Ref: "IrflowStateMachine" }],
+      },
+    });
   });
 });

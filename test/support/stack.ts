@@ -23,6 +23,7 @@ export interface StackClients {
   sfn: SFNClient;
   sagemaker: SageMakerClient;
   store: JobStore;
+  documents: DynamoDBDocumentClient;
   destroy(): void;
 }
 
@@ -46,6 +47,7 @@ export function stackClients(stack: LocalStack): StackClients {
     sfn,
     sagemaker,
     store: new JobStore(DynamoDBDocumentClient.from(dynamo), LOCAL_TABLE),
+    documents: DynamoDBDocumentClient.from(dynamo),
     destroy: () => {
       sfn.destroy();
       sagemaker.destroy();

@@ -8,6 +8,7 @@ import {
   STATE_MACHINE_DEFINITION_PATH,
 } from "../../../src/infrastructure.ts";
 import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../../src/workflow/functions.ts";
+import { OUTCOMES } from "../../../src/workflow/record.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const text = readFileSync(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8");
@@ -37,7 +38,7 @@ interface State {
   Catch?: Rule[];
   Next?: string;
   Default?: string;
-  Choices?: { Next: string }[];
+  Choices?: { Next: string; Variable?: string; StringEquals?: string }[];
   SecondsPath?: string;
   Error?: string;
 }
@@ -66,6 +67,7 @@ function policyOf(rule: Rule): RetryPolicy | undefined {
 }
 
 const LAMBDA_ERRORS = [
+  "Sandbox.Timedout",
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
@@ -162,7 +164,10 @@ describe("statemachine/irflow.asl.json", () => {
       .flatMap((rule) => rule.ErrorEquals)
       .filter(
         (name) =>
-          !ERROR_CLASSES.has(name) && !name.startsWith("States.") && !name.startsWith("Lambda."),
+          !ERROR_CLASSES.has(name) &&
+          !name.startsWith("States.") &&
+          !name.startsWith("Lambda.") &&
+          name !== "Sandbox.Timedout",
       );
 
     // Assess
@@ -215,5 +220,33 @@ describe("statemachine/irflow.asl.json", () => {
 
     // Assess
     expect([...reached].sort()).toEqual(Object.keys(definition.States).sort());
+  });
+
+  it("ends each outcome in its own terminal state, the decisions in success", () => {
+    // Prepare
+    const route = definition.States.RouteOutcome;
+    const terminalOf = (outcome: string) =>
+      route?.Choices?.find(
+        (choice) => choice.Variable === "$.published.outcome" && choice.StringEquals === outcome,
+      )?.Next ?? route?.Default;
+
+    // Act
+    const ends = Object.fromEntries(
+      OUTCOMES.map((outcome) => {
+        const name = terminalOf(outcome) ?? "";
+        return [outcome, `${name} ${definition.States[name]?.Type}`];
+      }),
+    );
+
+    // Assess
+    expect(ends).toEqual({
+      selected: "Selected Succeed",
+      unsatisfiable: "Unsatisfiable Succeed",
+      measured: "Measured Succeed",
+      failed: "JobFailed Fail",
+      "timed-out": "JobTimedOut Fail",
+      rejected: "SpecRejected Fail",
+      "queue-timed-out": "QueueTimedOut Fail",
+    });
   });
 });

@@ -1,0 +1,115 @@
+/**
+ * Clean-up after an execution that ended FAILED, TIMED_OUT or ABORTED, whatever it was doing:
+ * invoked by an EventBridge rule on Step Functions' status-change events. It frees the execution's
+ * slot in the queue, stops its job if the job may still run, and publishes a failed outcome if the
+ * execution published none. Every step is idempotent, so an execution that ended normally (a Fail
+ * state after its outcome was published) costs a read or two and changes nothing.
+ */
+import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { z } from "zod";
+import { type SageMakerGateway, sagemakerGateway } from "../aws/sagemaker-gateway.ts";
+import { type Config, workflowConfigSchema } from "../config.ts";
+import { classifyAwsError } from "../errors.ts";
+import { defineFunction } from "../handler.ts";
+import { queueEntryId } from "../queue/queue.ts";
+import { awsClient, type Runtime } from "../runtime.ts";
+import { validateSpec } from "../spec/validate.ts";
+import { endedWithoutRecord, mayStillRun, stopped } from "./lifecycle.ts";
+import { triggerSchema } from "./record.ts";
+import {
+  connectPublisher,
+  type Publication,
+  type PublishDeps,
+  publishRecord,
+} from "./steps/publish-outcome.ts";
+
+export const ENDED_STATUSES = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
+
+export const executionEndedSchema = z.object({
+  "detail-type": z.literal("Step Functions Execution Status Change"),
+  detail: z.object({
+    executionArn: z.string().min(1),
+    name: z.string().min(1),
+    status: z.enum(ENDED_STATUSES),
+    /** Absent or null when Step Functions left it out (a large input): it is described then. */
+    input: z.string().nullish(),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+  }),
+});
+export type ExecutionEnded = z.output<typeof executionEndedSchema>;
+
+interface Deps extends PublishDeps {
+  sagemaker: SageMakerGateway;
+  describeInput(executionArn: string): Promise<string | undefined>;
+}
+
+export type CleanUp =
+  | { action: "none"; reason: string }
+  | { action: "cleaned"; jobName: string; stopped: boolean; publication?: Publication };
+
+const executionInput = z.object({ spec: z.unknown(), trigger: triggerSchema.optional() });
+
+export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promise<CleanUp> {
+  const { executionArn, name, status } = event.detail;
+  await deps.queue.leave(queueEntryId(executionArn));
+  const rawInput = event.detail.input ?? (await deps.describeInput(executionArn));
+  const parsed = executionInput.safeParse(safeJson(rawInput));
+  const trigger = (parsed.success && parsed.data.trigger) || { type: "manual" as const };
+  const spec = parsed.success ? validateSpec(parsed.data.spec) : undefined;
+  const jobName = spec?.valid ? spec.jobName : `rejected-${name}`;
+  const reason = `the execution ended ${status}${event.detail.error ? ` (${event.detail.error}: ${event.detail.cause ?? "no cause"})` : ""}`;
+
+  let record = await deps.store.get(jobName);
+  if (record && record.executionArn !== executionArn) {
+    return { action: "none", reason: `${jobName} belongs to another execution` };
+  }
+  if (!record) {
+    record = await deps.store.create(
+      endedWithoutRecord({ executionArn, trigger }, jobName, reason, deps.now()),
+    );
+  }
+  if (record.phase === "published") return { action: "none", reason: "its outcome is published" };
+
+  const error = { Error: `Execution.${status}`, Cause: reason };
+  const stopRequested = mayStillRun(record, error) ? await deps.sagemaker.stopJob(jobName) : false;
+  await deps.store.mutate(jobName, (current) =>
+    stopped(current, { reason: "error", error, stopRequested }, deps.now()),
+  );
+  const publication = await publishRecord(jobName, deps);
+  return { action: "cleaned", jobName, stopped: stopRequested, publication };
+}
+
+function safeJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function connect(runtime: Runtime, config: Config): Deps {
+  const sfn = awsClient(runtime, "sfn", (settings) => new SFNClient(settings));
+  return {
+    ...connectPublisher(runtime, config),
+    sagemaker: sagemakerGateway(runtime),
+    describeInput: async (executionArn) => {
+      try {
+        const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return input;
+      } catch (error) {
+        throw classifyAwsError(error, "describe the ended execution");
+      }
+    },
+  };
+}
+
+export const executionEnded = defineFunction({
+  name: "execution-ended",
+  kind: "trigger",
+  input: executionEndedSchema,
+  settings: workflowConfigSchema,
+  connect,
+  run: onExecutionEnded,
+});
