@@ -6,6 +6,10 @@
  * `SecondsPath`, and the time left until `Timestamp`/`TimestampPath`) and to Retry
  * `IntervalSeconds`/`MaxDelaySeconds` (backoff and jitter keep working). Time limits stay real:
  * the state machine's and Task states' `TimeoutSeconds` bound handlers that run at real speed.
+ *
+ * Quotas (limits.ts): a Task input or result, or a state output, over the payload quota fails the
+ * execution with `States.DataLimitExceeded`; a history that reaches its quota fails it with
+ * `States.Runtime`. Lambda faults (faults.ts) fail a Task after or before its handler runs.
  */
 import "./polyfill.ts";
 import { randomUUID } from "node:crypto";
@@ -29,6 +33,19 @@ import {
   type WaitPayload,
 } from "./definition.ts";
 import { InvalidRunnerOption } from "./errors.ts";
+import type { RunEvent, StateEventFields, TaskEventFields } from "./events.ts";
+import type { LambdaFaults } from "./faults.ts";
+import { historyEventCount } from "./history.ts";
+import {
+  DATA_LIMIT_EXCEEDED,
+  type ExecutionLimits,
+  executionLimits,
+  historyLimitCause,
+  inputTooLargeCause,
+  payloadBytes,
+  resultTooLargeCause,
+  STATES_RUNTIME,
+} from "./limits.ts";
 import {
   type AccountLocation,
   lambdaInvokeResult,
@@ -36,6 +53,7 @@ import {
   TaskFailure,
 } from "./targets.ts";
 
+export type { RunEvent } from "./events.ts";
 export { TaskFailure } from "./targets.ts";
 
 /** What a bound handler learns about the invocation, in the spirit of a Lambda context. */
@@ -67,6 +85,10 @@ export interface LocalRunnerOptions {
   region?: string;
   /** Default 000000000000. */
   accountId?: string;
+  /** The quotas a run enforces; AWS's by default (limits.ts). */
+  limits?: Partial<ExecutionLimits>;
+  /** Lambda faults, read at each invocation; none by default. */
+  faults?: LambdaFaults;
 }
 
 /** Identity of the execution, exposed to the definition as the Context Object (`$$`). */
@@ -83,54 +105,6 @@ export type RunOutcome =
   | { status: "FAILED"; error: string; cause: string }
   | { status: "ABORTED" }
   | { status: "TIMED_OUT"; error: "States.Timeout"; cause: string };
-
-interface StateEventFields {
-  timestamp: Date;
-  stateName: string;
-  /** The type as written in the definition (a Wait state runs as a Task locally). */
-  stateType: string;
-  resource?: string;
-  /** The Map iteration the state ran in, if any. */
-  iteration?: number;
-}
-
-export type RunEvent =
-  | { type: "ExecutionStarted"; timestamp: Date; input: unknown }
-  | { type: "ExecutionSucceeded"; timestamp: Date; output: unknown }
-  | { type: "ExecutionFailed"; timestamp: Date; error: string; cause: string }
-  | { type: "ExecutionAborted"; timestamp: Date }
-  | { type: "ExecutionTimedOut"; timestamp: Date }
-  | ({ type: "StateEntered"; input: unknown } & StateEventFields)
-  | ({ type: "StateExited"; output: unknown } & StateEventFields)
-  | ({ type: "StateFailed"; error: string; cause: string } & StateEventFields)
-  | ({ type: "StateRetried"; attempt: number } & StateEventFields)
-  | ({ type: "StateCaught"; next: string } & StateEventFields)
-  | {
-      type: "MapIterationStarted" | "MapIterationSucceeded";
-      timestamp: Date;
-      stateName: string;
-      index: number;
-    }
-  | {
-      type: "MapIterationFailed";
-      timestamp: Date;
-      stateName: string;
-      index: number;
-      error: string;
-      cause: string;
-    }
-  | {
-      type: "ParallelBranchStarted" | "ParallelBranchSucceeded";
-      timestamp: Date;
-      stateName: string;
-    }
-  | {
-      type: "ParallelBranchFailed";
-      timestamp: Date;
-      stateName: string;
-      error: string;
-      cause: string;
-    };
 
 export interface LocalRun {
   /** Settles once the execution closes and its events are recorded; never rejects. */
@@ -150,6 +124,47 @@ type LibraryTaskHandler = NonNullable<
 
 const DEFAULT_LOCATION: AccountLocation = { region: "us-east-1", accountId: "000000000000" };
 
+/** A failure that ends the execution whatever its Retry and Catch fields say. */
+interface TerminalFailure {
+  error: string;
+  cause: string;
+}
+
+/**
+ * The events of one run, kept within the history quota, and the terminal failure a quota met.
+ * Everything recorded passes through `record`, in the order it happened.
+ */
+class RunLog {
+  readonly events: RunEvent[] = [];
+  terminal: TerminalFailure | undefined;
+  /** Stops the run; set once the library's execution exists. */
+  stopRun: () => void = () => undefined;
+  private historyEvents = 0;
+
+  constructor(private readonly limits: ExecutionLimits) {}
+
+  record(event: RunEvent): void {
+    if (this.terminal) return;
+    if (event.type === "StateExited" && payloadBytes(event.output) > this.limits.payloadBytes) {
+      this.fail({ error: DATA_LIMIT_EXCEEDED, cause: resultTooLargeCause(event.stateName) });
+      return;
+    }
+    const added = historyEventCount(event);
+    // The last event of a full history is the ExecutionFailed that reports it.
+    if (this.historyEvents + added > this.limits.historyEvents - 1) {
+      this.fail({ error: STATES_RUNTIME, cause: historyLimitCause(this.limits.historyEvents) });
+      return;
+    }
+    this.historyEvents += added;
+    this.events.push(event);
+  }
+
+  private fail(failure: TerminalFailure): void {
+    this.terminal = failure;
+    this.stopRun();
+  }
+}
+
 export class LocalStateMachineRunner {
   /** The definition as given, parsed and validated. */
   readonly definition: AslObject;
@@ -158,6 +173,10 @@ export class LocalStateMachineRunner {
   private readonly handlers: LocalTaskHandlers;
   private readonly timeScale: number;
   private readonly location: AccountLocation;
+  private readonly limits: ExecutionLimits;
+  private readonly faults: LambdaFaults | undefined;
+  /** Names runs started without an execution ARN, for the fault draws. */
+  private anonymousRuns = 0;
 
   /** Throws `InvalidDefinition` for a definition AWS would reject or that uses JSONata. */
   constructor(definition: string | object, options: LocalRunnerOptions) {
@@ -165,6 +184,7 @@ export class LocalStateMachineRunner {
     if (!Number.isFinite(timeScale) || timeScale <= 0) {
       throw new InvalidRunnerOption(`timeScale must be a positive number, got ${timeScale}`);
     }
+    this.limits = executionLimits(options.limits);
     this.definition = parseDefinition(definition);
     this.prepared = prepareDefinition(this.definition, timeScale);
     // Validated above, in its original form; the rewrite uses a resource no validator knows.
@@ -177,6 +197,7 @@ export class LocalStateMachineRunner {
       region: options.region ?? DEFAULT_LOCATION.region,
       accountId: options.accountId ?? DEFAULT_LOCATION.accountId,
     };
+    this.faults = options.faults;
   }
 
   /** Runs to the end and returns how the execution closed. */
@@ -187,7 +208,15 @@ export class LocalStateMachineRunner {
   /** Starts an execution; `input` must be JSON-serializable. */
   start(input: unknown, options: LocalRunOptions = {}): LocalRun {
     const lifetime = new AbortController();
-    const dispatch = this.dispatcher(options.executionArn, lifetime.signal);
+    const log = new RunLog(this.limits);
+    this.anonymousRuns += 1;
+    const dispatch = this.dispatcher({
+      executionArn: options.executionArn,
+      execution: options.executionArn ?? `local-run-${this.anonymousRuns}`,
+      signal: lifetime.signal,
+      log,
+      invocations: new Map(),
+    });
     const taskResourceLocalHandlers = Object.fromEntries(
       this.prepared.taskStateNames.map((name) => [name, dispatch]),
     );
@@ -195,23 +224,25 @@ export class LocalStateMachineRunner {
       overrides: { taskResourceLocalHandlers },
       context: contextObject(options),
     });
+    log.stopRun = () => execution.abort();
 
-    const events: RunEvent[] = [];
     const recorded = (async () => {
       for await (const event of execution.eventLogs) {
         const runEvent = toRunEvent(event, this.prepared.states);
-        if (runEvent) events.push(runEvent);
+        if (runEvent) log.record(runEvent);
       }
     })();
-    const outcome = settle(execution.result).then(async (closed) => {
+    const outcome = settle(execution.result).then(async (closed): Promise<RunOutcome> => {
       await recorded;
       lifetime.abort();
-      return closed;
+      if (!log.terminal) return closed;
+      log.events.push({ type: "ExecutionFailed", timestamp: new Date(), ...log.terminal });
+      return { status: "FAILED", ...log.terminal };
     });
 
     return {
       outcome,
-      events,
+      events: log.events,
       stop: () => {
         execution.abort();
         lifetime.abort();
@@ -219,11 +250,21 @@ export class LocalStateMachineRunner {
     };
   }
 
-  private dispatcher(executionArn: string | undefined, signal: AbortSignal): LibraryTaskHandler {
+  private dispatcher(run: {
+    executionArn: string | undefined;
+    execution: string;
+    signal: AbortSignal;
+    log: RunLog;
+    /** Invocations so far, by state name. */
+    invocations: Map<string, number>;
+  }): LibraryTaskHandler {
+    const { executionArn, signal, log } = run;
     return async (envelopeValue) => {
-      // The library reaches the first Task synchronously inside run(); yield so handlers start
-      // only after start() has returned and the caller has recorded the execution.
-      await Promise.resolve();
+      // The library reaches a Task synchronously (the first one inside run()). Let every event
+      // dispatched so far be recorded first, so that start() has returned and a quota met by an
+      // earlier event stops the run before another handler starts.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (log.terminal) throw new TaskFailure(log.terminal.error, log.terminal.cause);
       const envelope = readTaskEnvelope(envelopeValue);
       if (envelope.resource === LOCAL_WAIT_RESOURCE) {
         return toJson(await this.wait(envelope.payload, signal));
@@ -239,6 +280,9 @@ export class LocalStateMachineRunner {
             )
           : new TaskFailure("States.Runtime", `No local handler bound to ${target.resource}`);
       }
+      if (payloadBytes(envelope.payload) > this.limits.payloadBytes) {
+        throw new TaskFailure(DATA_LIMIT_EXCEEDED, inputTooLargeCause(envelope.state));
+      }
       const context: LocalLambdaContext = {
         functionName: target.kind === "lambda" ? target.functionName : target.resource,
         invokedFunctionArn: target.kind === "lambda" ? target.invokedFunctionArn : target.resource,
@@ -247,14 +291,45 @@ export class LocalStateMachineRunner {
         executionArn,
         signal,
       };
+      const invocation = (run.invocations.get(envelope.state) ?? 0) + 1;
+      run.invocations.set(envelope.state, invocation);
+      const call = {
+        execution: run.execution,
+        state: envelope.state,
+        functionName: target.kind === "lambda" ? target.functionName : "",
+        invocation,
+        requestId: context.awsRequestId,
+      };
+      const fault = target.kind === "lambda" ? this.faults?.plan(call) : undefined;
+      const task = (): TaskEventFields => ({
+        timestamp: new Date(),
+        stateName: envelope.state,
+        resource: envelope.resource,
+        region: this.location.region,
+      });
+
+      log.record({ type: "TaskScheduled", parameters: envelope.payload, ...task() });
+      log.record({ type: "TaskStarted", ...task() });
+      if (fault?.when === "before" && this.faults?.inject(call, fault)) {
+        throw new TaskFailure(fault.error, fault.cause);
+      }
       let result: unknown;
       try {
         result = await handler(structuredClone(target.payload), context);
       } catch (thrown) {
         throw TaskFailure.fromThrown(thrown);
       }
+      if (fault?.when === "after" && this.faults?.inject(call, fault)) {
+        throw new TaskFailure(fault.error, fault.cause);
+      }
       const isInvoke = target.kind === "lambda" && target.integration === "invoke";
-      return toJson(isInvoke ? lambdaInvokeResult(toJson(result)) : result);
+      const output = toJson(isInvoke ? lambdaInvokeResult(toJson(result)) : result);
+      if (payloadBytes(output) > this.limits.payloadBytes) {
+        const source = target.kind === "lambda" ? target.invokedFunctionArn : target.resource;
+        throw new TaskFailure(DATA_LIMIT_EXCEEDED, resultTooLargeCause(source));
+      }
+      log.record({ type: "TaskSucceeded", output, ...task() });
+      return output;
     };
   }
 

@@ -20,12 +20,14 @@ import {
   StateMachineDoesNotExist,
   ValidationException,
 } from "./errors.ts";
+import { LambdaFaults, type LambdaFaultsInput } from "./faults.ts";
 import {
   buildExecutionHistory,
   type ExecutionSnapshot,
   type ExecutionStatus,
   type HistoryEvent,
 } from "./history.ts";
+import { type ExecutionLimits, executionLimits, inputConstraintMessage } from "./limits.ts";
 import { paginate } from "./pagination.ts";
 import {
   type LocalRun,
@@ -59,6 +61,10 @@ export interface LocalStepFunctionsOptions {
    * EventBridge ("Step Functions Execution Status Change").
    */
   onExecutionClosed?: (execution: ExecutionDescription) => void;
+  /** The quotas executions run under; AWS's by default (limits.ts). */
+  limits?: Partial<ExecutionLimits>;
+  /** Lambda faults to inject from the start; change them later with `lambdaFaults.configure`. */
+  lambdaFaults?: LambdaFaultsInput;
 }
 
 export interface CreateStateMachineInput {
@@ -162,6 +168,9 @@ const DEFAULT_ROLE_NAME = "irflow-local-stepfunctions";
 
 export class LocalStepFunctions {
   readonly location: AccountLocation;
+  /** Lambda functions dying around their work (faults.ts); every state machine of this service. */
+  readonly lambdaFaults: LambdaFaults;
+  private readonly limits: ExecutionLimits;
   private readonly handlers: Record<string, LocalTaskHandler>;
   private readonly timeScale: number;
   private readonly onExecutionClosed: ((execution: ExecutionDescription) => void) | undefined;
@@ -177,6 +186,8 @@ export class LocalStepFunctions {
     };
     this.handlers = { ...options.handlers };
     this.onExecutionClosed = options.onExecutionClosed;
+    this.limits = executionLimits(options.limits);
+    this.lambdaFaults = new LambdaFaults(options.lambdaFaults);
     this.timeScale = options.timeScale ?? 1;
     if (!Number.isFinite(this.timeScale) || this.timeScale <= 0) {
       throw new InvalidRunnerOption(`timeScale must be a positive number, got ${this.timeScale}`);
@@ -207,6 +218,8 @@ export class LocalStepFunctions {
       handlers: this.handlers,
       timeScale: this.timeScale,
       ...this.location,
+      limits: this.limits,
+      faults: this.lambdaFaults,
     });
     const roleArn =
       request.roleArn ?? `arn:aws:iam::${this.location.accountId}:role/${DEFAULT_ROLE_NAME}`;
@@ -258,9 +271,16 @@ export class LocalStepFunctions {
   /**
    * Starts an execution. Reusing a name while that execution runs with the same input returns it
    * (StartExecution is idempotent for Standard workflows); a different input, or a closed
-   * execution, throws `ExecutionAlreadyExists`.
+   * execution, throws `ExecutionAlreadyExists`. Input over the payload quota is refused with
+   * ValidationException, before anything else is looked at, as AWS checks it.
    */
   startExecution(request: StartExecutionInput): StartExecutionOutput {
+    if (
+      request.input !== undefined &&
+      Buffer.byteLength(request.input, "utf8") > this.limits.payloadBytes
+    ) {
+      throw new ValidationException(inputConstraintMessage(this.limits.payloadBytes));
+    }
     const stateMachine = this.stateMachine(request.stateMachineArn);
     const name = request.name ?? randomUUID();
     assertValidName(name);

@@ -21,12 +21,31 @@ export type TaskTarget =
     }
   | { kind: "resource"; resource: string; payload: unknown; handlerKeys: readonly string[] };
 
+/**
+ * Errors that no retrier or catcher handles, as in AWS, where `States.ALL` does not match them
+ * either. (AWS lets a catcher that names `States.DataLimitExceeded` catch it; locally nothing does.)
+ */
+const TERMINAL_ERRORS: ReadonlySet<string> = new Set([
+  "States.Runtime",
+  "States.DataLimitExceeded",
+]);
+
 /** Thrown into the state machine; `name` is the error name `Retry` and `Catch` match on. */
 export class TaskFailure extends Error {
   constructor(errorName: string, message: string) {
     // No `cause`: aws-local-stepfunctions reports an error's `cause` in place of its message.
     super(message);
     this.name = errorName;
+  }
+
+  /** Read by aws-local-stepfunctions before it retries the state. */
+  get isRetryable(): boolean {
+    return !TERMINAL_ERRORS.has(this.name);
+  }
+
+  /** Read by aws-local-stepfunctions before it catches the error. */
+  get isCatchable(): boolean {
+    return !TERMINAL_ERRORS.has(this.name);
   }
 
   /** The failure for whatever a handler threw, keeping its error name and message. */

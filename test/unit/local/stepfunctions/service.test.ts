@@ -306,6 +306,49 @@ describe("LocalStepFunctions", () => {
     });
   });
 
+  it("records each lambda:invoke call as TaskScheduled, TaskStarted and TaskSucceeded", async () => {
+    // Prepare
+    const { handler, release } = holdingHandler();
+    release();
+    service = new LocalStepFunctions({ region: "eu-west-1", handlers: { hold: handler } });
+    const { stateMachineArn } = service.createStateMachine({
+      name: "hold",
+      definition: HOLD_DEFINITION,
+    });
+    const { executionArn } = service.startExecution({ stateMachineArn, input: '{"n":1}' });
+    await service.waitForExecution(executionArn);
+
+    // Act
+    const { events } = service.getExecutionHistory({ executionArn });
+
+    // Assess
+    expect(events.slice(1, 6)).toMatchObject([
+      { type: "TaskStateEntered" },
+      {
+        type: "TaskScheduled",
+        taskScheduledEventDetails: {
+          resourceType: "lambda",
+          resource: "invoke",
+          region: "eu-west-1",
+          parameters: '{"FunctionName":"hold","Payload":{"n":1}}',
+        },
+      },
+      {
+        type: "TaskStarted",
+        taskStartedEventDetails: { resourceType: "lambda", resource: "invoke" },
+      },
+      {
+        type: "TaskSucceeded",
+        taskSucceededEventDetails: {
+          resourceType: "lambda",
+          resource: "invoke",
+          output: '{"ExecutedVersion":"$LATEST","Payload":{"held":{"n":1}},"StatusCode":200}',
+        },
+      },
+      { type: "TaskStateExited", stateExitedEventDetails: { output: '{"held":{"n":1}}' } },
+    ]);
+  });
+
   it("records a failed Lambda Task as LambdaFunctionFailed in the history", async () => {
     // Prepare
     service = new LocalStepFunctions({
