@@ -4,15 +4,22 @@
  * handlers registered by ARN.
  */
 import { randomUUID } from "node:crypto";
-import { assertRequestLimits, buildEnvelope, checkEntry } from "./entries.ts";
 import {
+  assertRequestLimits,
+  buildEnvelope,
+  checkEntry,
+  MAX_REQUEST_ENTRY_BYTES,
+} from "./entries.ts";
+import {
+  InternalException,
   InvalidEventPatternException,
   LimitExceededException,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
+  ThrottlingException,
   ValidationException,
 } from "./errors.ts";
-import { type FaultOptions, type FaultPlan, faultPlan, NO_FAULTS } from "./faults.ts";
+import { EventBridgeFaults, type FaultOptions } from "./faults.ts";
 import { targetInput } from "./input-transform.ts";
 import { paginate } from "./pagination.ts";
 import { matchesPattern, validatePattern } from "./pattern.ts";
@@ -64,6 +71,12 @@ export interface LocalEventBusOptions {
   /** Clock for event times; tests pin it. */
   now?: () => Date;
   newEventId?: () => string;
+  /** Faults to inject from the start (faults.ts); change them later with `injectFaults`. */
+  faults?: FaultOptions;
+  limits?: {
+    /** PutEvents refuses a call whose entries total this many bytes or more; default 256 KB. */
+    requestEntryBytes?: number;
+  };
 }
 
 /** What a handler learns about the delivery besides its input. */
@@ -141,13 +154,22 @@ export class LocalEventBus {
   readonly #received: ReceivedEvent[] = [];
   readonly #deliveries: DeliveryRecord[] = [];
   readonly #inFlight = new Set<Promise<void>>();
-  #faults: FaultPlan = NO_FAULTS;
+  readonly #requestEntryBytes: number;
+  /** PutEvents faults (faults.ts): their settings, counts and the calls whose answer was lost. */
+  readonly faults: EventBridgeFaults;
 
   constructor(options: LocalEventBusOptions = {}) {
     this.region = options.region ?? DEFAULT_REGION;
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
     this.#now = options.now ?? (() => new Date());
     this.#newEventId = options.newEventId ?? randomUUID;
+    this.faults = new EventBridgeFaults(options.faults);
+    this.#requestEntryBytes = options.limits?.requestEntryBytes ?? MAX_REQUEST_ENTRY_BYTES;
+    if (!Number.isInteger(this.#requestEntryBytes) || this.#requestEntryBytes < 1) {
+      throw new RangeError(
+        `limits.requestEntryBytes must be a positive integer, got ${this.#requestEntryBytes}`,
+      );
+    }
     this.#addBus(DEFAULT_BUS);
   }
 
@@ -192,9 +214,12 @@ export class LocalEventBus {
     }
   }
 
-  /** Makes a seeded, deterministic fraction of valid PutEvents entries fail with InternalFailure. */
+  /**
+   * Replaces the PutEvents faults: seeded, deterministic fractions of entries failed, calls
+   * throttled and calls whose answer is lost after their events were accepted (faults.ts).
+   */
   injectFaults(options: FaultOptions): void {
-    this.#faults = faultPlan(options);
+    this.faults.configure(options);
   }
 
   /**
@@ -202,7 +227,7 @@ export class LocalEventBus {
    * For local stand-ins of AWS services (a SageMaker job changing state, for example).
    */
   putServiceEvent(entry: PutEventsRequestEntry): PutEventsResultEntry {
-    return this.#accept(entry, { allowAwsSource: true, faults: NO_FAULTS });
+    return this.#accept(entry, { allowAwsSource: true, failEntry: () => false });
   }
 
   eventBusArn(name: string): string {
@@ -217,18 +242,28 @@ export class LocalEventBus {
   // -------------------------------------------------------------------------------------------
   // Events
 
+  /**
+   * Throws ValidationException for a call over the request limits, ThrottlingException for a
+   * throttled call (nothing accepted), and InternalException when the answer of a call that
+   * accepted events is lost: those events are on the bus all the same.
+   */
   putEvents(input: PutEventsInput): PutEventsOutput {
-    assertRequestLimits(input.Entries);
+    assertRequestLimits(input.Entries, this.#requestEntryBytes);
+    if (this.faults.throttleCall()) throw new ThrottlingException("Rate exceeded");
     const entries = input.Entries.map((entry) =>
-      this.#accept(entry, { allowAwsSource: false, faults: this.#faults }),
+      this.#accept(entry, { allowAwsSource: false, failEntry: () => this.faults.failEntry() }),
     );
-    const FailedEntryCount = entries.filter((entry) => "ErrorCode" in entry).length;
+    const accepted = entries.flatMap((entry) => ("EventId" in entry ? [entry.EventId] : []));
+    if (this.faults.loseResponse(accepted)) {
+      throw new InternalException("An internal error occurred; the request may have succeeded.");
+    }
+    const FailedEntryCount = entries.length - accepted.length;
     return { FailedEntryCount, Entries: entries };
   }
 
   #accept(
     entry: PutEventsRequestEntry,
-    options: { allowAwsSource: boolean; faults: FaultPlan },
+    options: { allowAwsSource: boolean; failEntry: () => boolean },
   ): PutEventsResultEntry {
     const check = checkEntry(entry, options);
     if (!check.ok) return check.failure;
@@ -240,7 +275,7 @@ export class LocalEventBus {
         ErrorMessage: `Event bus ${busName} does not exist.`,
       };
     }
-    if (options.faults()) {
+    if (options.failEntry()) {
       return { ErrorCode: "InternalFailure", ErrorMessage: "Internal Service Failure" };
     }
     const receivedAt = this.#now();

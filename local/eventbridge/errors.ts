@@ -16,3 +16,8 @@ export class ResourceAlreadyExistsException extends awsErrorClass(
 ) {}
 
 export class LimitExceededException extends awsErrorClass("LimitExceededException") {}
+
+export class ThrottlingException extends awsErrorClass("ThrottlingException") {}
+
+/** EventBridge's own 500: "This exception occurs due to unexpected causes." */
+export class InternalException extends awsErrorClass("InternalException", 500) {}

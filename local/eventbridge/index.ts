@@ -12,7 +12,14 @@ export {
   type TargetHandler,
   type TargetInvocation,
 } from "./bus.ts";
-export type { FaultOptions } from "./faults.ts";
+export {
+  type EventBridgeFaultCounts,
+  EventBridgeFaults,
+  type EventBridgeFaultsConfig,
+  eventBridgeFaultsSchema,
+  type FaultOptions,
+  type LostPutEvents,
+} from "./faults.ts";
 export { matchesPattern, validatePattern } from "./pattern.ts";
 export {
   type EventBridgeServer,

@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { AwsServiceError, sendJson, startAwsJsonServer } from "../aws-json.ts";
-import { LocalEventBus } from "./bus.ts";
+import { LocalEventBus, type LocalEventBusOptions } from "./bus.ts";
 import { eventBridgeOperations, TARGET_PREFIX } from "./protocol.ts";
 
 export interface EventBridgeServerOptions {
@@ -18,6 +18,10 @@ export interface EventBridgeServerOptions {
   region?: string;
   /** Used only when no bus is given. */
   accountId?: string;
+  /** Used only when no bus is given. */
+  faults?: LocalEventBusOptions["faults"];
+  /** Used only when no bus is given. */
+  limits?: LocalEventBusOptions["limits"];
 }
 
 export interface EventBridgeServer {
@@ -31,7 +35,13 @@ export async function startEventBridgeServer(
   options: EventBridgeServerOptions = {},
 ): Promise<EventBridgeServer> {
   const bus =
-    options.bus ?? new LocalEventBus({ region: options.region, accountId: options.accountId });
+    options.bus ??
+    new LocalEventBus({
+      region: options.region,
+      accountId: options.accountId,
+      faults: options.faults,
+      limits: options.limits,
+    });
   const server = await startAwsJsonServer({
     targetPrefix: TARGET_PREFIX,
     jsonVersion: "1.1",

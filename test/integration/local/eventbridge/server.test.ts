@@ -321,6 +321,55 @@ describe("local EventBridge server faults", () => {
     expect(output.Entries?.[0]?.ErrorCode).toBe("InternalFailure");
   });
 
+  it("loses a PutEvents answer after accepting its event: one attempt sees a 500, a retrying SDK leaves a copy", async () => {
+    // Prepare
+    const once = new EventBridgeClient({
+      endpoint: server.endpoint,
+      region: "eu-west-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
+    const before = server.bus.received({ source: "irflow.lost" }).length;
+    const entries = [{ Source: "irflow.lost", DetailType: "x", Detail: '{"n":1}' }];
+
+    // Act
+    server.bus.injectFaults({ lostResponseRate: 1, limit: 1 });
+    const error = await once.send(new PutEventsCommand({ Entries: entries })).catch((e) => e);
+    server.bus.injectFaults({ lostResponseRate: 1, limit: 1 });
+    const retried = await client.send(new PutEventsCommand({ Entries: entries }));
+    server.bus.injectFaults({});
+    once.destroy();
+
+    // Assess
+    expect(error).toMatchObject({
+      name: "InternalException",
+      $metadata: { httpStatusCode: 500 },
+    });
+    expect(retried.FailedEntryCount).toBe(0);
+    expect(retried.$metadata.attempts).toBe(2);
+    const received = server.bus.received({ source: "irflow.lost" });
+    expect(received.length - before).toBe(3);
+    expect(server.bus.faults.lostEventIds().size).toBe(2);
+  });
+
+  it("refuses PutEvents entries totalling 256 KB with ValidationException through the SDK", async () => {
+    // Prepare
+    const detail = JSON.stringify({ blob: "x".repeat(256 * 1024) });
+
+    // Act
+    const error = await client
+      .send(
+        new PutEventsCommand({ Entries: [{ Source: "irflow", DetailType: "x", Detail: detail }] }),
+      )
+      .catch((e) => e);
+
+    // Assess
+    expect(error).toMatchObject({
+      name: "ValidationException",
+      message: "Total size of the entries in the request is over the limit.",
+    });
+  });
+
   it("uses the configured account and region", async () => {
     // Prepare
     const command = new PutRuleCommand({ Name: "r", EventPattern: '{"source":["x"]}' });
