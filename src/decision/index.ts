@@ -3,6 +3,18 @@
  * production, explain a failure. Everything here is pure: no AWS call, no clock.
  */
 export {
+  type CappedDecision,
+  type CappedDiagnosis,
+  capDecision,
+  capDiagnosis,
+  cappedDecisionSchema,
+  cappedDiagnosisSchema,
+  EVENT_LIMITS,
+  jsonBytes,
+  RECORD_LIMITS,
+  type SizeLimits,
+} from "./cap.ts";
+export {
   type Comparison,
   type CurrentDeployment,
   compareWithProduction,

@@ -46,8 +46,15 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 }
 
 function struct<T extends z.core.$ZodLooseShape>(shape: T) {
-  return z.strictObject(shape, { error: typeError("an object") });
+  const wrongType = typeError("an object");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? "is not a field of this object" : wrongType(issue),
+  });
 }
+
+const validCount = (value: unknown) =>
+  typeof value === "number" && Number.isInteger(value) && value >= 1;
 
 const family = () =>
   z.string({ error: typeError("a string") }).regex(INSTANCE_FAMILY_PATTERN, {
@@ -157,21 +164,26 @@ const policyFields = {
 };
 
 export const policySchema = struct(policyFields)
-  .superRefine((policy, context) => {
-    const { minInstances, maxInstances } = policy;
-    if (
-      typeof minInstances === "number" &&
-      typeof maxInstances === "number" &&
-      maxInstances < minInstances
-    ) {
-      context.addIssue({
-        code: "custom",
-        path: ["maxInstances"],
-        params: { rule: "min-max" },
-        message: `must be at least minInstances (${minInstances})`,
-      });
-    }
-  })
+  .superRefine(
+    (policy, context) => {
+      const { minInstances, maxInstances } = policy;
+      if (maxInstances !== undefined && maxInstances < minInstances) {
+        context.addIssue({
+          code: "custom",
+          path: ["maxInstances"],
+          params: { rule: "min-max" },
+          message: `must be at least minInstances (${minInstances})`,
+        });
+      }
+    },
+    {
+      // Checked whenever both counts are valid, so it is reported with the policy's other issues.
+      when: (payload) => {
+        const value = payload.value as { minInstances?: unknown; maxInstances?: unknown };
+        return validCount(value?.minInstances ?? 1) && validCount(value?.maxInstances);
+      },
+    },
+  )
   .meta({
     title: "irflow decision policy",
     description: "What the decision optimizes, the constraints it applies, and how it sizes.",

@@ -1,0 +1,101 @@
+/**
+ * A decision or a diagnosis cut to a size that fits where it is kept: a DynamoDB item (400 KB at
+ * most) or an EventBridge event (256 KB at most). The lists that grow with the job (ranked
+ * entries, the frontier, rejections, failed benchmarks) keep their best items first and say how
+ * many were left out; the totals stay whole. Items are halved until the JSON fits the byte budget,
+ * so a job with long ids or many environment variables is cut further, never sent too large.
+ */
+import { z } from "zod";
+import { type Diagnosis, diagnosisSchema } from "./diagnose.ts";
+import { type Decision, decisionSchema } from "./select.ts";
+
+export const decisionOmissionsSchema = z
+  .object({
+    ranked: z.number().int().nonnegative(),
+    frontier: z.number().int().nonnegative(),
+    rejected: z.number().int().nonnegative(),
+  })
+  .describe("How many items of each list were left out to keep the decision small.");
+
+export const cappedDecisionSchema = decisionSchema.extend({ omitted: decisionOmissionsSchema });
+export type CappedDecision = z.output<typeof cappedDecisionSchema>;
+
+export const cappedDiagnosisSchema = diagnosisSchema.extend({
+  omittedFailedBenchmarks: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Failed benchmarks left out to keep the diagnosis small."),
+});
+export type CappedDiagnosis = z.output<typeof cappedDiagnosisSchema>;
+
+export interface SizeLimits {
+  /** Most items kept in each list. */
+  maxItems: number;
+  /** Most bytes of the JSON text. */
+  maxBytes: number;
+}
+
+/** For the job record: a DynamoDB item holds at most 400 KB. */
+export const RECORD_LIMITS: SizeLimits = { maxItems: 100, maxBytes: 150_000 };
+/** For the outcome event: an EventBridge entry holds at most 256 KB. */
+export const EVENT_LIMITS: SizeLimits = { maxItems: 25, maxBytes: 60_000 };
+
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), "utf8");
+}
+
+/**
+ * The decision with at most `maxItems` ranked entries (the selected one always kept), frontier
+ * points and rejections, halved until its JSON is at most `maxBytes`. A decision already cut keeps
+ * counting what its first cut left out.
+ */
+export function capDecision(
+  decision: Decision | CappedDecision,
+  limits: SizeLimits,
+): CappedDecision {
+  const earlier =
+    "omitted" in decision ? decision.omitted : { ranked: 0, frontier: 0, rejected: 0 };
+  const keep = <T>(items: readonly T[], count: number) => items.slice(0, Math.max(0, count));
+  let items = Math.max(0, Math.floor(limits.maxItems));
+  for (;;) {
+    const ranked = keep(decision.ranked, Math.max(items, decision.selected ? 1 : 0));
+    const frontier = keep(decision.frontier, items);
+    const rejected = keep(decision.rejected, items);
+    const capped: CappedDecision = {
+      ...decision,
+      ranked,
+      frontier,
+      rejected,
+      omitted: {
+        ranked: earlier.ranked + decision.ranked.length - ranked.length,
+        frontier: earlier.frontier + decision.frontier.length - frontier.length,
+        rejected: earlier.rejected + decision.rejected.length - rejected.length,
+      },
+    };
+    if (items === 0 || jsonBytes(capped) <= limits.maxBytes) return capped;
+    items = Math.floor(items / 2);
+  }
+}
+
+/** The diagnosis with at most `maxItems` failed benchmarks, halved until it fits `maxBytes`. */
+export function capDiagnosis(
+  diagnosis: Diagnosis | CappedDiagnosis,
+  limits: SizeLimits,
+): CappedDiagnosis {
+  const earlier = "omittedFailedBenchmarks" in diagnosis ? diagnosis.omittedFailedBenchmarks : 0;
+  let items = Math.max(0, Math.floor(limits.maxItems));
+  for (;;) {
+    const failedBenchmarks = diagnosis.failedBenchmarks.slice(0, items);
+    const capped: CappedDiagnosis = {
+      ...diagnosis,
+      failedBenchmarks,
+      // The execution stream first, then one per failed benchmark's endpoint.
+      logs: { ...diagnosis.logs, streams: diagnosis.logs.streams.slice(0, items + 1) },
+      omittedFailedBenchmarks:
+        earlier + diagnosis.failedBenchmarks.length - failedBenchmarks.length,
+    };
+    if (items === 0 || jsonBytes(capped) <= limits.maxBytes) return capped;
+    items = Math.floor(items / 2);
+  }
+}
