@@ -39,6 +39,10 @@ export const RULES = {
   "load-test-percentile": "A custom load test (Advanced with TrafficPattern) takes P95 only.",
   "burstable-instance": "Load tests (Advanced jobs) do not run on burstable ml.t2 instances.",
   "invalid-json": "The input is not JSON.",
+  // The decision policy (irflow.policy, docs/decision.md).
+  "min-max": "irflow.policy.maxInstances is below minInstances.",
+  "current-target":
+    "irflow.policy.current names neither or both of instanceType and endpointName, or gives instanceCount with endpointName.",
   // Warnings: the documentation is silent, but the setting is probably a mistake.
   "advanced-only": "A load-test setting on a Default job, which does not run a load test.",
   "stairs-duration-total": "The stairs together may last longer than JobDurationInSeconds.",

@@ -7,6 +7,7 @@
  * except for irflow's own rules, which a custom check names in the issue's `params`.
  */
 import { z } from "zod";
+import { policySchema } from "../decision/policy.ts";
 import { INSTANCE_TYPE_PATTERN, INSTANCE_TYPES } from "./instance-types.ts";
 import type { RuleId } from "./rules.ts";
 
@@ -375,6 +376,11 @@ export const irflowSettingsSchema = struct({
     .describe(
       "How long irflow waits for the job before stopping it and reporting a time-out (default: 2 h for Default jobs, JobDurationInSeconds + 30 min for Advanced).",
     ),
+  policy: policySchema
+    .optional()
+    .describe(
+      "How irflow chooses among the job's results: objective, constraints, load and fleet sizing, and the production configuration to compare with (docs/decision.md).",
+    ),
 });
 
 export const SPEC_VERSION = 1;
@@ -398,5 +404,9 @@ export type IrflowSettings = NonNullable<JobSpec["irflow"]>;
 
 /** The spec's JSON Schema (draft 2020-12), for editors, docs and the event contract. */
 export function jobSpecJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(jobSpecSchema, { target: "draft-2020-12" }) as Record<string, unknown>;
+  // What a person writes: fields with a default (the policy's headroom, say) stay optional.
+  return z.toJSONSchema(jobSpecSchema, { target: "draft-2020-12", io: "input" }) as Record<
+    string,
+    unknown
+  >;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { issueRule } from "../decision/issues.ts";
 import { jobNameFor, specFingerprint } from "../naming.ts";
 import { crossFieldRules, RULES, type RuleId, type SpecIssue } from "./rules.ts";
 import { type JobSpec, jobSpecSchema } from "./schema.ts";
@@ -56,6 +57,11 @@ function toSpecIssues(issue: z.core.$ZodIssue): SpecIssue[] {
 
 /** The rule an issue breaks: named by a custom check's params, otherwise implied by its code. */
 function ruleOf(issue: z.core.$ZodIssue): RuleId {
+  // The decision policy names its own rules, the same in a spec as in `irflow decide --policy`.
+  if (issue.path[0] === "irflow" && issue.path[1] === "policy") {
+    const rule = issueRule(issue);
+    return Object.hasOwn(RULES, rule) ? (rule as RuleId) : "type";
+  }
   switch (issue.code) {
     case "custom":
       return ruleParam(issue.params) ?? "type";
