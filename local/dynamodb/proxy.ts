@@ -1,0 +1,223 @@
+/**
+ * An HTTP proxy in front of a DynamoDB endpoint (dynalite locally) that injects the faults of
+ * faults.ts: it refuses a request as throttled or failed before forwarding it, or forwards it and
+ * loses the answer. Everything else passes through untouched, DynamoDB's own checks included
+ * (dynalite refuses an item over 400 KB as DynamoDB does).
+ */
+import { randomUUID } from "node:crypto";
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { crc32 } from "node:zlib";
+import {
+  type DynamoDbFaultKind,
+  DynamoDbFaults,
+  type DynamoDbFaultsInput,
+  type DynamoDbRequest,
+} from "./faults.ts";
+
+export interface DynamoDbProxyOptions {
+  /** The DynamoDB endpoint to forward to, e.g. dynalite's `http://127.0.0.1:<port>`. */
+  target: string;
+  faults?: DynamoDbFaultsInput;
+  /** Default 0: any free port. */
+  port?: number;
+}
+
+export interface DynamoDbProxy {
+  /** Where clients send their requests: `http://127.0.0.1:<port>`. */
+  endpoint: string;
+  /** The endpoint behind the proxy, for readers that must not meet faults. */
+  target: string;
+  port: number;
+  /** The faults: change them with `faults.configure`, read `faults.injected` and `faults.log()`. */
+  faults: DynamoDbFaults;
+  close(): Promise<void>;
+}
+
+const TARGET_PREFIX = "DynamoDB_20120810.";
+const CONTENT_TYPE = "application/x-amz-json-1.0";
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "host"]);
+
+/** The answer DynamoDB gives for each refusal, as the AWS SDK parses it. */
+const ERRORS: Record<
+  "ProvisionedThroughputExceededException" | "ThrottlingException" | "InternalServerError",
+  { status: number; type: string; message: string }
+> = {
+  ProvisionedThroughputExceededException: {
+    status: 400,
+    type: "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+    message:
+      "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.",
+  },
+  ThrottlingException: {
+    status: 400,
+    type: "com.amazon.coral.availability#ThrottlingException",
+    message: "Rate of requests exceeds the allowed throughput.",
+  },
+  InternalServerError: {
+    status: 500,
+    type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
+    message: "Internal server error",
+  },
+};
+
+interface Upstream {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise<DynamoDbProxy> {
+  const target = new URL(options.target);
+  const faults = new DynamoDbFaults(options.faults);
+  const agent = new Agent({ keepAlive: true });
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const described = describeRequest(request.headers, body);
+    const refusal = faults.refusal(described);
+    if (refusal) {
+      sendError(response, errorFor(refusal, faults.settings.throttleError));
+      return;
+    }
+    const upstream = await forward(request, body);
+    if (upstream.status === 200 && faults.losesAnswer(described)) {
+      if (faults.settings.lostResponse === "connection-reset") {
+        request.socket.destroy();
+        return;
+      }
+      sendError(response, ERRORS.InternalServerError);
+      return;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(upstream.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
+    );
+    response.writeHead(upstream.status, { ...headers, "content-length": upstream.body.length });
+    response.end(upstream.body);
+  }
+
+  function forward(request: IncomingMessage, body: Buffer): Promise<Upstream> {
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
+    );
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: request.method,
+          path: request.url,
+          headers: { ...headers, "content-length": body.length },
+        },
+        (incoming) => {
+          readBody(incoming).then(
+            (answer) =>
+              resolve({
+                status: incoming.statusCode ?? 500,
+                headers: incoming.headers,
+                body: answer,
+              }),
+            reject,
+          );
+        },
+      );
+      outgoing.on("error", reject);
+      outgoing.end(body);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    target: options.target,
+    port,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        agent.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The operation, the tables and the item key of a DynamoDB request. */
+export function describeRequest(headers: IncomingHttpHeaders, body: Buffer): DynamoDbRequest {
+  const target = String(headers["x-amz-target"] ?? "");
+  const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8") || "{}");
+  } catch {
+    return { operation, tables: [] };
+  }
+  if (!isObject(parsed)) return { operation, tables: [] };
+  return {
+    operation,
+    tables: tablesOf(parsed),
+    ...(parsed.Key === undefined ? {} : { key: parsed.Key }),
+  };
+}
+
+function tablesOf(request: Record<string, unknown>): string[] {
+  if (typeof request.TableName === "string") return [request.TableName];
+  if (isObject(request.RequestItems)) return Object.keys(request.RequestItems);
+  if (Array.isArray(request.TransactItems)) {
+    const names = request.TransactItems.flatMap((item) =>
+      isObject(item)
+        ? Object.values(item).flatMap((action) =>
+            isObject(action) && typeof action.TableName === "string" ? [action.TableName] : [],
+          )
+        : [],
+    );
+    return [...new Set(names)];
+  }
+  return [];
+}
+
+function errorFor(
+  refusal: Exclude<DynamoDbFaultKind, "lostResponse">,
+  throttleError: "ProvisionedThroughputExceededException" | "ThrottlingException",
+): (typeof ERRORS)[keyof typeof ERRORS] {
+  return refusal === "throttled" ? ERRORS[throttleError] : ERRORS.InternalServerError;
+}
+
+function sendError(
+  response: ServerResponse,
+  error: { status: number; type: string; message: string },
+): void {
+  const text = JSON.stringify({ __type: error.type, message: error.message });
+  response.writeHead(error.status, {
+    "content-type": CONTENT_TYPE,
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+    "x-amz-crc32": String(crc32(text)),
+  });
+  response.end(text);
+}
+
+async function readBody(stream: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
