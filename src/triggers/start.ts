@@ -7,10 +7,8 @@
  */
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import type { z } from "zod";
 import { classifyAwsError } from "../errors.ts";
 import { type ExecutionStart, startExecutionOnce } from "../execution/start.ts";
-import type { validateInput } from "../workflow/steps/validate-spec.ts";
 import type { TriggerConfig } from "./config.ts";
 
 /** What a trigger core needs: its clients, the state machine and the trigger configuration. */
@@ -21,8 +19,10 @@ export interface TriggerDeps {
   config: TriggerConfig;
 }
 
+import type { ExecutionInput } from "../workflow/steps/validate-spec.ts";
+
 /** The execution input, as the ValidateSpec step reads it (its `request`). */
-export type ExecutionInput = z.input<typeof validateInput>["request"];
+export type { ExecutionInput };
 
 export type StartResult = ExecutionStart & { executionName: string };
 

@@ -8,36 +8,64 @@ import { type ModelRef, type RecordedIssue, specIssueSchema, triggerSchema } fro
 import { type JobStore, jobStore } from "../store.ts";
 import { workflowStep } from "./step.ts";
 
-/** The execution input is `{ spec, trigger?, precheckErrors? }`; the state machine adds its ids. */
+/** What an execution is started with: `{ spec, trigger?, precheckErrors? }`. */
+export const executionInputSchema = z.object({
+  spec: z.unknown(),
+  trigger: triggerSchema.optional(),
+  /** Problems a trigger found before the workflow (a model package without metadata). */
+  precheckErrors: z.array(specIssueSchema).optional(),
+});
+export type ExecutionInput = z.input<typeof executionInputSchema>;
+
+/**
+ * The step's input: the execution input as JSON text, whatever it is, and the state machine's ids.
+ * An execution input that is not what irflow expects is a rejected spec, never a failed step.
+ */
 export const validateInput = z.object({
-  request: z.object({
-    spec: z.unknown(),
-    trigger: triggerSchema.optional(),
-    /** Problems a trigger found before the workflow (a model package without metadata). */
-    precheckErrors: z.array(specIssueSchema).optional(),
-  }),
+  requestJson: z.string(),
   executionArn: z.string().min(1),
   executionName: z.string().min(1),
 });
 export type ValidateInput = z.output<typeof validateInput>;
+
+/** Bounds on what a rejected record keeps, so a huge input never outgrows a DynamoDB item. */
+const MAX_RECORDED_ISSUES = 50;
+const MAX_TEXT = 1000;
 
 export type ValidateOutput =
   | { valid: true; jobName: string; jobType: "Default" | "Advanced"; deadlineSeconds: number }
   | { valid: false; jobName: string; errorCount: number };
 
 export async function validateJobSpec(
-  { request, executionArn, executionName }: ValidateInput,
+  { requestJson, executionArn, executionName }: ValidateInput,
   { store, now }: { store: JobStore; now: () => Date },
 ): Promise<ValidateOutput> {
-  const execution = { executionArn, trigger: request.trigger ?? { type: "manual" as const } };
-  const result = validateSpec(request.spec);
+  const request = parseJson(requestJson);
+  const parsed = executionInputSchema.safeParse(request);
+  const input = parsed.success ? parsed.data : salvage(request);
+  const execution = {
+    executionArn,
+    trigger: input.trigger
+      ? {
+          ...input.trigger,
+          ...(input.trigger.detail ? { detail: bounded(input.trigger.detail) } : {}),
+        }
+      : { type: "manual" as const },
+  };
+  const result = validateSpec(input.spec);
   const errors: RecordedIssue[] = [
+    ...(parsed.success ? [] : inputIssues(parsed.error)),
     ...(result.valid ? [] : result.errors),
-    ...(request.precheckErrors ?? []),
+    ...(input.precheckErrors ?? []),
   ];
   if (!result.valid || errors.length > 0) {
     const jobName = `rejected-${executionName}`;
-    await store.create(rejected(execution, jobName, errors, now()));
+    const kept = errors.slice(0, MAX_RECORDED_ISSUES).map((issue) => ({
+      ...issue,
+      path: bounded(issue.path),
+      message: bounded(issue.message),
+    }));
+    await store.create(rejected(execution, jobName, kept, now(), errors.length));
     return { valid: false, jobName, errorCount: errors.length };
   }
   const deadline = deadlineSeconds(result.spec);
@@ -59,6 +87,41 @@ export async function validateJobSpec(
     jobType: result.spec.job.JobType,
     deadlineSeconds: deadline,
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parts of a malformed execution input that can still be used: the spec, if any. */
+function salvage(request: unknown): z.output<typeof executionInputSchema> {
+  const spec =
+    typeof request === "object" && request !== null && !Array.isArray(request)
+      ? (request as { spec?: unknown }).spec
+      : undefined;
+  return { spec };
+}
+
+/** The execution input's own problems, in the spec's issue form. */
+function inputIssues(error: z.ZodError): RecordedIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join(".") : "(execution input)",
+    rule: "execution-input",
+    message:
+      issue.path.length > 0
+        ? issue.message
+        : "the execution input must be a JSON object { spec, trigger?, precheckErrors? }",
+  }));
+}
+
+function bounded(text: string): string {
+  return text.length <= MAX_TEXT
+    ? text
+    : `${text.slice(0, MAX_TEXT)}… (${text.length - MAX_TEXT} more characters)`;
 }
 
 function modelRef(spec: Parameters<typeof modelIdentity>[0]): ModelRef {

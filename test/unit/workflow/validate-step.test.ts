@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { JobRecord } from "../../../src/workflow/record.ts";
-import { type ValidateInput, validateJobSpec } from "../../../src/workflow/steps/validate-spec.ts";
+import { type ExecutionInput, validateJobSpec } from "../../../src/workflow/steps/validate-spec.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
 import { sampleSpec } from "../../support/specs.ts";
 
@@ -34,11 +34,14 @@ function validateStep(input: {
   spec: unknown;
   executionArn: string;
   executionName: string;
-  trigger?: ValidateInput["request"]["trigger"];
-  precheckErrors?: ValidateInput["request"]["precheckErrors"];
+  trigger?: ExecutionInput["trigger"];
+  precheckErrors?: ExecutionInput["precheckErrors"];
 }) {
   const { executionArn, executionName, ...request } = input;
-  return validateJobSpec({ request, executionArn, executionName }, deps);
+  return validateJobSpec(
+    { requestJson: JSON.stringify(request), executionArn, executionName },
+    deps,
+  );
 }
 
 describe("validateJobSpec with precheck errors", () => {
