@@ -1,11 +1,18 @@
 /**
  * The model packages the sample specs refer to, registered in the local model registry when the
- * stack starts, so `npm start` needs nothing from an AWS account.
+ * stack starts, so `npm start` needs nothing from an AWS account; and the live endpoint the
+ * existing-endpoint sample benchmarks and a re-tuning policy compares with.
  */
 import type { ModelRegistry } from "./sagemaker/registry.ts";
 
 export const SAMPLE_PACKAGE_GROUP = "fraud-xgboost";
 export const SAMPLE_PACKAGE_VERSIONS = 7;
+/** The sample's production endpoint: version 7 on four ml.m5.xlarge instances. */
+export const SAMPLE_ENDPOINT = {
+  name: "fraud-xgboost-prod",
+  instanceType: "ml.m5.xlarge",
+  instanceCount: 4,
+} as const;
 
 export function seedModelRegistry(registry: ModelRegistry): void {
   registry.createGroup({
@@ -36,4 +43,20 @@ export function seedModelRegistry(registry: ModelRegistry): void {
       },
     });
   }
+  registry.createEndpointConfig({
+    EndpointConfigName: `${SAMPLE_ENDPOINT.name}-config`,
+    ProductionVariants: [
+      {
+        VariantName: "AllTraffic",
+        ModelName: `${SAMPLE_PACKAGE_GROUP}-v${SAMPLE_PACKAGE_VERSIONS}`,
+        InstanceType: SAMPLE_ENDPOINT.instanceType,
+        InitialInstanceCount: SAMPLE_ENDPOINT.instanceCount,
+        InitialVariantWeight: 1,
+      },
+    ],
+  });
+  registry.createEndpoint({
+    EndpointName: SAMPLE_ENDPOINT.name,
+    EndpointConfigName: `${SAMPLE_ENDPOINT.name}-config`,
+  });
 }

@@ -10,7 +10,14 @@ import { AwsServiceError } from "../aws-json.ts";
 import { seededUnit } from "./performance-random.ts";
 import type { PlanOverrides } from "./plan.ts";
 
-export const FAILURE_KINDS = ["model-error", "payload-error", "capacity"] as const;
+/** The failures the Inference Recommender troubleshooting guide documents, and capacity. */
+export const FAILURE_KINDS = [
+  "model-error",
+  "payload-error",
+  "capacity",
+  "quota",
+  "permissions",
+] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 const rate = z.number().min(0).max(1);
@@ -131,15 +138,23 @@ export class FaultInjector {
   }
 }
 
-/** A failure reason in the manner of the service's own: what failed, where to look. */
+/**
+ * A failure reason in the manner of the service's own: the exception and the call it came from,
+ * as the troubleshooting guide quotes them, then what failed. Each names its documented cause, so
+ * a reader (or irflow's diagnosis) can tell a capacity shortage from a used-up quota.
+ */
 export function failureReason(kind: FailureKind, jobName: string, target: string): string {
   const logs = `/aws/sagemaker/InferenceRecommendationsJobs, stream ${jobName}/execution`;
   switch (kind) {
     case "model-error":
-      return `Benchmark on ${target} failed: the model container did not answer the /ping health check before the startup timeout. See ${logs}.`;
+      return `ModelError when calling InvokeEndpoint on ${target}: the model container did not answer the /ping health check before the startup timeout. See ${logs}.`;
     case "payload-error":
-      return `Benchmark on ${target} failed: every invocation with the sample payload returned a client error (4xx). Check SamplePayloadUrl and SupportedContentTypes. See ${logs}.`;
+      return `PayloadError when calling InvokeEndpoint on ${target}: every invocation with the sample payload returned a client error (4xx). Check SamplePayloadUrl and SupportedContentTypes. See ${logs}.`;
     case "capacity":
-      return `Benchmark on ${target} failed: ResourceLimitExceeded when creating the endpoint; the account's quota for ${target} endpoint usage is used up.`;
+      return `InsufficientInstanceCapacity when calling CreateEndpoint for ${target}: there is not enough capacity for the instance type in the Availability Zone right now.`;
+    case "quota":
+      return `ResourceLimitExceeded when calling CreateEndpoint for ${target}: the account-level service limit '${target} for endpoint usage' is 0 Instances, with current utilization of 0 Instances.`;
+    case "permissions":
+      return `AWSSecurityTokenServiceException: the job's execution role cannot be assumed by sagemaker.amazonaws.com; check its trust policy. See ${logs}.`;
   }
 }

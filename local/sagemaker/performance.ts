@@ -15,7 +15,9 @@
  * - Without limits a model is driven to a seeded load between 0.82 and 0.92 of capacity. A latency
  *   limit lowers the load to the highest one whose chosen percentile stays within the limit (P99
  *   caps harder than P95); maxInvocationsCap caps the result. maxInvocations (per minute) is then
- *   an integer >= 1, and modelLatency the rounded mean latency (ms, >= 1) at that load.
+ *   an integer >= 1, and modelLatency the mean latency at that load, in whole microseconds (>= 1),
+ *   the unit AWS's own example responses report it in (a P95 threshold of 100 ms next to a
+ *   ModelLatency of 100000). ModelSetupTime is reported in the same unit.
  * - costPerHour is the catalog price; costPerInference = costPerHour / (maxInvocations × 60),
  *   exactly, as in AWS's figures.
  * - CPU and memory utilization are percent in [0, 100]; a small deterministic share (3%) of
@@ -25,7 +27,8 @@
  * - Serverless: CPU share grows with memory (0.5 vCPU per GB), concurrency slots serve one request
  *   each, cost is billed per GB-second of processing time ($0.00002 per GB-second, us-east-1) so
  *   costPerHour grows with memory size; modelSetupTime is the cold start, longer for more memory
- *   and heavier models; cpuUtilization is always NaN (serverless exposes no CPU metric).
+ *   and heavier models, and like the utilizations NaN for a small share of configurations (the API
+ *   documents it may be); cpuUtilization is always NaN (serverless exposes no CPU metric).
  */
 
 import {
@@ -48,7 +51,7 @@ export interface RealTimeBenchmark {
   costPerInference: number;
   /** Requests per minute, integer. */
   maxInvocations: number;
-  /** Milliseconds, integer. */
+  /** Mean latency at maxInvocations: microseconds, integer. */
   modelLatency: number;
   /** Percent, or NaN. */
   cpuUtilization: number;
@@ -62,8 +65,9 @@ export interface ServerlessBenchmark {
   costPerHour: number;
   costPerInference: number;
   maxInvocations: number;
+  /** Mean latency at maxInvocations: microseconds, integer. */
   modelLatency: number;
-  /** Milliseconds of cold start. */
+  /** Cold start: microseconds, integer, or NaN. */
   modelSetupTime: number;
   /** Percent, or NaN. */
   memoryUtilization: number;
@@ -152,7 +156,13 @@ function loadWithinLimit(base: number, ceiling: number, limit: LatencyLimit): nu
 interface Operating {
   maxInvocations: number;
   load: number;
+  /** Microseconds, integer, as reported. */
   modelLatency: number;
+}
+
+/** A duration in milliseconds as the service reports it: whole microseconds, at least 1. */
+function reportedMicroseconds(milliseconds: number): number {
+  return Math.max(1, Math.round(milliseconds * 1000));
 }
 
 /** Where the load test settles: seeded target load, then the latency limit, then the cap. */
@@ -172,7 +182,7 @@ function operatingPoint(
   return {
     maxInvocations,
     load,
-    modelLatency: Math.max(1, Math.round(meanLatencyAt(point.baseLatencyMs, load))),
+    modelLatency: reportedMicroseconds(meanLatencyAt(point.baseLatencyMs, load)),
   };
 }
 
@@ -375,7 +385,13 @@ function serverlessServing(
 function coldStartMs(workload: Workload, memoryGiB: number, seed: string): number {
   const runtime = workload.kind === "deep" ? 2700 : 1200;
   const raw = runtime + 350 * memoryGiB + 2500 * workload.modelMemoryGiB;
-  return Math.max(1, Math.round(raw * seededFactor(0.4, seed, "serverless-setup")));
+  return raw * seededFactor(0.4, seed, "serverless-setup");
+}
+
+/** The cold start as reported: microseconds, or NaN for the small share AWS reports none. */
+function reportedSetupTime(milliseconds: number, ...key: string[]): number {
+  if (seededUnit(...key, "not-available") < NOT_AVAILABLE_SHARE) return Number.NaN;
+  return reportedMicroseconds(milliseconds);
 }
 
 export function benchmarkServerless(
@@ -406,7 +422,12 @@ export function benchmarkServerless(
     costPerInference: costPerHour / (operating.maxInvocations * 60),
     maxInvocations: operating.maxInvocations,
     modelLatency: operating.modelLatency,
-    modelSetupTime: coldStartMs(workload, memoryGiB, profile.seed),
+    modelSetupTime: reportedSetupTime(
+      coldStartMs(workload, memoryGiB, profile.seed),
+      profile.seed,
+      scope,
+      "setup",
+    ),
     memoryUtilization: reportedPercent((used / memoryGiB) * 100, profile.seed, scope, "memory"),
     cpuUtilization: Number.NaN,
   };

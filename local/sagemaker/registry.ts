@@ -1,7 +1,8 @@
 /**
  * The small part of the SageMaker model registry the local demos need: package groups, versioned
  * packages with their inference metadata, approval changes, and the EventBridge event the real
- * registry emits on each state change ("SageMaker Model Package State Change").
+ * registry emits on each state change ("SageMaker Model Package State Change"). Beside it, the
+ * live endpoints a re-tuning run compares with: endpoint configs and endpoints, in service at once.
  */
 import { AwsServiceError, type JsonObject } from "../aws-json.ts";
 
@@ -45,6 +46,32 @@ export interface RegistryOptions {
   onStateChange?: (event: ModelPackageStateChange) => void;
 }
 
+/** One production variant of an endpoint config, as CreateEndpointConfig takes it. */
+export interface EndpointVariant {
+  VariantName: string;
+  ModelName?: string;
+  InstanceType?: string;
+  InitialInstanceCount?: number;
+  InitialVariantWeight?: number;
+  ServerlessConfig?: { MemorySizeInMB: number; MaxConcurrency: number };
+}
+
+interface EndpointConfig {
+  name: string;
+  arn: string;
+  variants: EndpointVariant[];
+  creationTime: Date;
+}
+
+interface Endpoint {
+  name: string;
+  arn: string;
+  configName: string;
+  creationTime: Date;
+}
+
+const RESOURCE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
 interface Group {
   name: string;
   arn: string;
@@ -58,6 +85,8 @@ const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/
 
 export class ModelRegistry {
   private readonly groups = new Map<string, Group>();
+  private readonly endpointConfigs = new Map<string, EndpointConfig>();
+  private readonly endpoints = new Map<string, Endpoint>();
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -197,6 +226,141 @@ export class ModelRegistry {
     };
   }
 
+  // Endpoints ---------------------------------------------------------------------------------
+
+  createEndpointConfig(input: JsonObject): JsonObject {
+    const name = resourceName(input.EndpointConfigName, "EndpointConfigName");
+    if (this.endpointConfigs.has(name)) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Cannot create already existing endpoint configuration "${this.arnOf("endpoint-config", name)}".`,
+      );
+    }
+    const variants = Array.isArray(input.ProductionVariants)
+      ? input.ProductionVariants.filter(isObject).map(endpointVariant)
+      : [];
+    if (variants.length === 0) {
+      throw new AwsServiceError(
+        "ValidationException",
+        "1 validation error detected: Value null at 'productionVariants' failed to satisfy constraint: Member must not be null",
+      );
+    }
+    const config: EndpointConfig = {
+      name,
+      arn: this.arnOf("endpoint-config", name),
+      variants,
+      creationTime: this.options.now(),
+    };
+    this.endpointConfigs.set(name, config);
+    return { EndpointConfigArn: config.arn };
+  }
+
+  /** Creates an endpoint that is InService at once: the emulator provisions nothing. */
+  createEndpoint(input: JsonObject): JsonObject {
+    const name = resourceName(input.EndpointName, "EndpointName");
+    const configName = resourceName(input.EndpointConfigName, "EndpointConfigName");
+    if (this.endpoints.has(name)) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Cannot create already existing endpoint "${this.arnOf("endpoint", name)}".`,
+      );
+    }
+    if (!this.endpointConfigs.has(configName)) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Could not find endpoint configuration "${this.arnOf("endpoint-config", configName)}".`,
+      );
+    }
+    const endpoint: Endpoint = {
+      name,
+      arn: this.arnOf("endpoint", name),
+      configName,
+      creationTime: this.options.now(),
+    };
+    this.endpoints.set(name, endpoint);
+    return { EndpointArn: endpoint.arn };
+  }
+
+  describeEndpoint(input: JsonObject): JsonObject {
+    const endpoint = this.requireEndpoint(input.EndpointName);
+    const config = this.endpointConfigs.get(endpoint.configName);
+    const variants = config?.variants ?? [];
+    const totalWeight = variants.reduce((sum, item) => sum + (item.InitialVariantWeight ?? 1), 0);
+    return {
+      EndpointName: endpoint.name,
+      EndpointArn: endpoint.arn,
+      EndpointConfigName: endpoint.configName,
+      ProductionVariants: variants.map((variant) => ({
+        VariantName: variant.VariantName,
+        CurrentWeight: (variant.InitialVariantWeight ?? 1) / Math.max(totalWeight, 1e-9),
+        DesiredWeight: (variant.InitialVariantWeight ?? 1) / Math.max(totalWeight, 1e-9),
+        ...(variant.ServerlessConfig
+          ? {
+              CurrentServerlessConfig: variant.ServerlessConfig,
+              DesiredServerlessConfig: variant.ServerlessConfig,
+            }
+          : {
+              CurrentInstanceCount: variant.InitialInstanceCount ?? 1,
+              DesiredInstanceCount: variant.InitialInstanceCount ?? 1,
+            }),
+      })),
+      EndpointStatus: "InService",
+      CreationTime: endpoint.creationTime,
+      LastModifiedTime: endpoint.creationTime,
+    };
+  }
+
+  describeEndpointConfig(input: JsonObject): JsonObject {
+    const name = String(input.EndpointConfigName ?? "");
+    const config = this.endpointConfigs.get(name);
+    if (!config) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Could not find endpoint configuration "${this.arnOf("endpoint-config", name)}".`,
+      );
+    }
+    return {
+      EndpointConfigName: config.name,
+      EndpointConfigArn: config.arn,
+      ProductionVariants: config.variants,
+      CreationTime: config.creationTime,
+    };
+  }
+
+  /**
+   * The instance type and count an endpoint serves from (its variant with the most weight), for
+   * benchmarking it; undefined for an unknown or serverless endpoint.
+   */
+  instancesOf(endpointName: string): { instanceType: string; instanceCount: number } | undefined {
+    const endpoint = this.endpoints.get(endpointName);
+    const variants = endpoint
+      ? (this.endpointConfigs.get(endpoint.configName)?.variants ?? [])
+      : [];
+    const main = [...variants].sort(
+      (a, b) => (b.InitialVariantWeight ?? 1) - (a.InitialVariantWeight ?? 1),
+    )[0];
+    return main?.InstanceType
+      ? { instanceType: main.InstanceType, instanceCount: main.InitialInstanceCount ?? 1 }
+      : undefined;
+  }
+
+  private requireEndpoint(name: unknown): Endpoint {
+    const text = String(name ?? "");
+    const endpoint = this.endpoints.get(text);
+    if (!endpoint) {
+      // SageMaker answers an unknown endpoint with ValidationException, not ResourceNotFound.
+      throw new AwsServiceError(
+        "ValidationException",
+        `Could not find endpoint "${this.arnOf("endpoint", text)}".`,
+      );
+    }
+    return endpoint;
+  }
+
+  private arnOf(kind: "endpoint" | "endpoint-config", name: string): string {
+    return `arn:aws:sagemaker:${this.options.region}:${this.options.accountId}:${kind}/${name.toLowerCase()}`;
+  }
+
   private emit(modelPackage: ModelPackage): void {
     this.options.onStateChange?.({
       source: "aws.sagemaker",
@@ -220,6 +384,39 @@ export class ModelRegistry {
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function resourceName(value: unknown, field: string): string {
+  if (typeof value !== "string" || !RESOURCE_NAME.test(value)) {
+    throw new AwsServiceError(
+      "ValidationException",
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${RESOURCE_NAME.source}`,
+    );
+  }
+  return value;
+}
+
+function endpointVariant(input: JsonObject): EndpointVariant {
+  const serverless = isObject(input.ServerlessConfig) ? input.ServerlessConfig : undefined;
+  return {
+    VariantName: typeof input.VariantName === "string" ? input.VariantName : "AllTraffic",
+    ...optionalString(input, "ModelName"),
+    ...optionalString(input, "InstanceType"),
+    ...(typeof input.InitialInstanceCount === "number"
+      ? { InitialInstanceCount: input.InitialInstanceCount }
+      : {}),
+    ...(typeof input.InitialVariantWeight === "number"
+      ? { InitialVariantWeight: input.InitialVariantWeight }
+      : {}),
+    ...(serverless
+      ? {
+          ServerlessConfig: {
+            MemorySizeInMB: Number(serverless.MemorySizeInMB),
+            MaxConcurrency: Number(serverless.MaxConcurrency),
+          },
+        }
+      : {}),
+  };
 }
 
 function optionalString(input: JsonObject, key: string): JsonObject {

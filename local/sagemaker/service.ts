@@ -118,6 +118,10 @@ export class InferenceRecommenderService {
       DescribeModelPackage: (input) => this.registry.describePackage(input),
       UpdateModelPackage: (input) => this.registry.updatePackage(input),
       ListModelPackages: (input) => this.registry.listPackages(input),
+      CreateEndpointConfig: (input) => this.registry.createEndpointConfig(input),
+      CreateEndpoint: (input) => this.registry.createEndpoint(input),
+      DescribeEndpoint: (input) => this.registry.describeEndpoint(input),
+      DescribeEndpointConfig: (input) => this.registry.describeEndpointConfig(input),
     };
   }
 
@@ -345,7 +349,8 @@ export class InferenceRecommenderService {
     if (missing) {
       job.failure = {
         atOffset: 30,
-        reason: `${missing} is required for an Inference Recommender job: set it on model package version ${modelPackage?.ModelPackageVersion} or in InputConfig.ContainerConfig.`,
+        // The troubleshooting guide's wording: "<field> is a mandatory parameter for the job".
+        reason: `${missing} is a mandatory parameter for the job: set it on model package version ${modelPackage?.ModelPackageVersion} or in InputConfig.ContainerConfig.`,
       };
       return;
     }
@@ -396,14 +401,16 @@ export class InferenceRecommenderService {
       ...(endpoints.length > 0
         ? {
             EndpointPerformances: endpoints.map((endpoint) => {
+              // The endpoint as it runs: its instance type, its instances sharing the load.
+              const serving = this.registry.instancesOf(endpoint.EndpointName);
               const measured = benchmarkRealTime(
                 { ...job.profile, seed: `${job.profile.seed}|${endpoint.EndpointName}` },
-                "ml.c5.xlarge",
+                serving?.instanceType ?? "ml.c5.xlarge",
                 this.benchmarkOptions(job),
               );
               return {
                 Metrics: {
-                  MaxInvocations: measured.maxInvocations,
+                  MaxInvocations: measured.maxInvocations * (serving?.instanceCount ?? 1),
                   ModelLatency: measured.modelLatency,
                 },
                 EndpointInfo: { EndpointName: endpoint.EndpointName },

@@ -1,6 +1,10 @@
 import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
   CreateInferenceRecommendationsJobCommand,
   type CreateInferenceRecommendationsJobCommandInput,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeInferenceRecommendationsJobCommand,
   ListInferenceRecommendationsJobStepsCommand,
   ListInferenceRecommendationsJobsCommand,
@@ -430,9 +434,11 @@ describe("local SageMaker: faults", () => {
   });
 
   it.each([
-    ["model-error", "/ping health check"],
-    ["payload-error", "sample payload"],
-    ["capacity", "ResourceLimitExceeded"],
+    ["model-error", "ModelError when calling InvokeEndpoint"],
+    ["payload-error", "PayloadError when calling InvokeEndpoint"],
+    ["capacity", "InsufficientInstanceCapacity"],
+    ["quota", "ResourceLimitExceeded when calling CreateEndpoint"],
+    ["permissions", "AWSSecurityTokenServiceException"],
   ] as const)("fails a job with a %s and says why", async (reason, text) => {
     // Prepare
     local.server.service.faults.configure({ jobs: [{ match: "^doomed", fate: "fail", reason }] });
@@ -501,6 +507,102 @@ describe("local SageMaker: faults", () => {
 
     // Assess
     expect(failed.Status).toBe("FAILED");
-    expect(failed.FailureReason).toContain("Domain is required");
+    expect(failed.FailureReason).toContain("Domain is a mandatory parameter for the job");
+  });
+});
+
+describe("the emulator's live endpoints", () => {
+  async function createEndpoint(name: string, instanceType: string, count: number) {
+    await local.client.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: `${name}-config`,
+        ProductionVariants: [
+          {
+            VariantName: "AllTraffic",
+            ModelName: "fraud-xgboost-v1",
+            InstanceType: instanceType as never,
+            InitialInstanceCount: count,
+            InitialVariantWeight: 1,
+          },
+        ],
+      }),
+    );
+    await local.client.send(
+      new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: `${name}-config` }),
+    );
+  }
+
+  it("describes an endpoint and its config as the SDK reads them", async () => {
+    // Prepare
+    await createEndpoint("fraud-live", "ml.m5.xlarge", 3);
+
+    // Act
+    const endpoint = await local.client.send(
+      new DescribeEndpointCommand({ EndpointName: "fraud-live" }),
+    );
+    const config = await local.client.send(
+      new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }),
+    );
+
+    // Assess
+    expect(endpoint).toMatchObject({
+      EndpointName: "fraud-live",
+      EndpointStatus: "InService",
+      ProductionVariants: [
+        { VariantName: "AllTraffic", CurrentInstanceCount: 3, CurrentWeight: 1 },
+      ],
+    });
+    expect(config.ProductionVariants).toEqual([
+      expect.objectContaining({ InstanceType: "ml.m5.xlarge", InitialInstanceCount: 3 }),
+    ]);
+  });
+
+  it("answers an unknown endpoint with ValidationException, as SageMaker does", async () => {
+    // Act
+    const error = await local.client
+      .send(new DescribeEndpointCommand({ EndpointName: "no-such-endpoint" }))
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect((error as Error).name).toBe("ValidationException");
+    expect((error as Error).message).toContain("Could not find endpoint");
+  });
+
+  it("measures an existing endpoint on its own instances, latency in microseconds", async () => {
+    // Prepare
+    await createEndpoint("fraud-one", "ml.m5.xlarge", 1);
+    await createEndpoint("fraud-four", "ml.m5.xlarge", 4);
+    const job = (
+      name: string,
+      endpoint: string,
+    ): CreateInferenceRecommendationsJobCommandInput => ({
+      ...advancedJob(name),
+      InputConfig: {
+        ModelPackageVersionArn: packageArn,
+        JobDurationInSeconds: 1800,
+        TrafficPattern: {
+          TrafficType: "PHASES",
+          Phases: [{ InitialNumberOfUsers: 2, SpawnRate: 2, DurationInSeconds: 900 }],
+        },
+        Endpoints: [{ EndpointName: endpoint }],
+      },
+    });
+    await local.client.send(
+      new CreateInferenceRecommendationsJobCommand(job("measure-1", "fraud-one")),
+    );
+    await local.client.send(
+      new CreateInferenceRecommendationsJobCommand(job("measure-4", "fraud-four")),
+    );
+    local.advance(PENDING_SECONDS + 7200);
+
+    // Act
+    const [one, four] = await Promise.all([describe_("measure-1"), describe_("measure-4")]);
+
+    // Assess
+    const single = one.EndpointPerformances?.[0]?.Metrics;
+    const fleet = four.EndpointPerformances?.[0]?.Metrics;
+    expect(single?.ModelLatency).toBeGreaterThan(1000);
+    expect(single?.ModelLatency).toBeLessThan(100_000);
+    expect(fleet?.MaxInvocations ?? 0).toBeGreaterThan((single?.MaxInvocations ?? 0) * 3);
   });
 });
