@@ -1,9 +1,9 @@
 /**
  * Faults the emulator can inject, configured per run: API throttling and server errors, jobs that
- * fail or never finish, jobs with a set run time or with steps that show no progress, single
- * benchmarks that fail, and the account's limit on jobs in flight. Every decision is a pure
- * function of the seed and the job name or call number, so a run with the same configuration
- * fails the same way.
+ * fail or never finish, jobs with a set run time or with steps that show no progress, jobs whose
+ * CreateInferenceRecommendationsJob answer is lost after the job was created, single benchmarks
+ * that fail, and the account's limit on jobs in flight. Every decision is a pure function of the
+ * seed and the job name or call number, so a run with the same configuration fails the same way.
  */
 import { z } from "zod";
 import { AwsServiceError } from "../aws-json.ts";
@@ -48,11 +48,20 @@ export const faultConfigSchema = z.strictObject({
             .optional(),
           /** false: every step stays IN_PROGRESS until the job ends, then all flip at once. */
           progress: z.boolean().optional(),
+          /**
+           * true: CreateInferenceRecommendationsJob creates the job, then answers InternalFailure
+           * (HTTP 500), as when the answer is lost on its way. `rate` draws for this on its own,
+           * apart from the job's fate.
+           */
+          loseCreateResponse: z.boolean().optional(),
         })
         .refine(
           (rule) =>
-            rule.fate !== undefined || rule.runSeconds !== undefined || rule.progress !== undefined,
-          { message: "a jobs entry must set fate, runSeconds or progress" },
+            rule.fate !== undefined ||
+            rule.runSeconds !== undefined ||
+            rule.progress !== undefined ||
+            rule.loseCreateResponse !== undefined,
+          { message: "a jobs entry must set fate, runSeconds or progress, or loseCreateResponse" },
         ),
     )
     .default([]),
@@ -76,7 +85,9 @@ export class FaultInjector {
   private config: FaultConfig;
   private calls = 0;
   /** How many faults were injected, for tests and the demo to report. */
-  readonly injected = { throttled: 0, serverErrors: 0 };
+  readonly injected = { throttled: 0, serverErrors: 0, lostCreateResponses: 0 };
+  /** The jobs created whose CreateInferenceRecommendationsJob answer was lost, oldest first. */
+  private lostCreates: string[] = [];
 
   constructor(config: FaultConfigInput = {}) {
     this.config = faultConfigSchema.parse(config);
@@ -105,6 +116,39 @@ export class FaultInjector {
         ? new AwsServiceError("ServiceUnavailable", "Service is unavailable, retry later", 503)
         : new AwsServiceError("InternalFailure", "An internal error occurred", 500);
     }
+  }
+
+  /**
+   * Called once a job exists: throws the InternalFailure of a lost answer when a jobs entry says
+   * so. The job stays created; a client that retries gets ResourceInUse.
+   */
+  afterCreate(jobName: string): void {
+    const lose = this.config.jobs.some(
+      (rule) =>
+        rule.loseCreateResponse === true &&
+        ((rule.match !== undefined && new RegExp(rule.match).test(jobName)) ||
+          (rule.rate !== undefined &&
+            seededUnit(this.config.seed, "lost-create", jobName) < rule.rate)),
+    );
+    if (!lose) return;
+    this.injected.lostCreateResponses += 1;
+    this.lostCreates.push(jobName);
+    throw new AwsServiceError(
+      "InternalFailure",
+      "An internal error occurred; the request may have succeeded",
+      500,
+    );
+  }
+
+  /** The names of the jobs created whose answer was lost, oldest first. */
+  lostCreateResponses(): string[] {
+    return [...this.lostCreates];
+  }
+
+  /** Clears the counts and the list of lost answers. */
+  resetCounts(): void {
+    Object.assign(this.injected, { throttled: 0, serverErrors: 0, lostCreateResponses: 0 });
+    this.lostCreates = [];
   }
 
   fateOf(jobName: string): JobFate {

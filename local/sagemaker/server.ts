@@ -2,8 +2,9 @@
  * The local SageMaker endpoint: the emulated Inference Recommender and model registry behind the
  * AWS JSON 1.1 protocol, as `@aws-sdk/client-sagemaker` and `aws sagemaker` speak it.
  *
- * Debug routes, for people and tests: `GET /_irflow/health`, and `PUT /_irflow/faults` with a
- * fault configuration (see faults.ts) to change the faults of a running server.
+ * Debug routes, for people and tests: `GET /_irflow/health` (the faults in force and how many were
+ * injected), and `PUT /_irflow/faults` with a fault configuration (see faults.ts) to change the
+ * faults of a running server.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RunningServer, sendJson, startAwsJsonServer } from "../aws-json.ts";
@@ -53,7 +54,11 @@ function debugRoute(
 ): boolean {
   const json = "application/json";
   if (request.url === "/_irflow/health" && request.method === "GET") {
-    sendJson(response, 200, json, { ok: true, faults: service.faults.settings });
+    sendJson(response, 200, json, {
+      ok: true,
+      faults: service.faults.settings,
+      injected: service.faults.injected,
+    });
     return true;
   }
   if (request.url === "/_irflow/faults" && request.method === "PUT") {

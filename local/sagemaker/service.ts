@@ -156,6 +156,7 @@ export class InferenceRecommenderService {
     };
     this.applyFate(job, this.faults.fateOf(name), modelPackage);
     this.jobs.set(name, job);
+    this.faults.afterCreate(name);
     return { JobArn: job.arn };
   }
 
