@@ -1,7 +1,7 @@
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { LOCAL_BUS, startLocalStack } from "../local/stack.ts";
-import { recommendationDetails, recommendationTable } from "./format.ts";
+import { comparisonLines, decisionTable, omittedNote } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { startSpec } from "./start.ts";
 import { localTarget, type Target } from "./target.ts";
@@ -13,8 +13,9 @@ export const demoUsage = `Usage: irflow demo [spec.json] [--time-scale N]
 
 Runs the whole workflow once on a local stack started in this process: validates the spec
 (default events/specs/default-model-package.json), starts the state machine through the Step
-Functions API, follows it step by step, and prints the selected recommendation, the alternatives
-and the published outcome event. SageMaker's figures are emulated, not predictions.
+Functions API, follows it step by step, and prints the decision in one sentence, every entry
+with its standing (selected, frontier, rejected and why) and the published outcome event.
+SageMaker's figures are emulated, not predictions.
 
   --time-scale N    simulated seconds per real second (default 600)
 
@@ -67,21 +68,17 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
       },
     );
     const record = report.record;
-    if (report.exitCode !== EXIT.ok || !record?.selected) {
+    const decision = record?.decision;
+    if (report.exitCode !== EXIT.ok || !record || !decision?.selected) {
       io.stderr(`demo failed after ${seconds()} s\n`);
       return EXIT.invalid;
     }
 
-    io.stdout(`\nselected recommendation for ${record.model.key} (job ${record.jobName})\n`);
-    io.stdout(`${recommendationDetails(record.selected).join("\n")}\n`);
-    const alternatives = (record.recommendations ?? []).filter(
-      (candidate) => candidate.recommendationId !== record.selected?.recommendationId,
-    );
-    if (alternatives.length > 0) {
-      io.stdout(`\nalternatives, best first\n${recommendationTable(alternatives).join("\n")}\n`);
-    }
-    for (const item of record.ineligible ?? []) {
-      io.stdout(`  not eligible: ${item.recommendationId} (${item.reason})\n`);
+    io.stdout(`\nthe decision for ${record.model.key} (job ${record.jobName})\n`);
+    io.stdout(`every entry, best first (* selected)\n`);
+    io.stdout(`${[...decisionTable(decision, "  "), ...omittedNote(decision)].join("\n")}\n`);
+    if (record.comparison) {
+      io.stdout(`\nagainst production\n${comparisonLines(record.comparison).join("\n")}\n`);
     }
     const events = stack.eventbridge.bus
       .received({ busName: LOCAL_BUS })

@@ -5,7 +5,7 @@ import { jobExecutionName, withRunKey } from "../src/execution/names.ts";
 import { startExecutionOnce } from "../src/execution/start.ts";
 import { validateSpec } from "../src/spec/validate.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
-import { recommendationLine } from "./format.ts";
+import { decisionSummary } from "./format.ts";
 import { CliError, type CliIo, EXIT, readJsonInput } from "./io.ts";
 import { followExecution } from "./progress.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
@@ -141,7 +141,7 @@ export async function startSpec(
           ...(execution.error ? { error: execution.error } : {}),
           ...(execution.cause ? { cause: execution.cause } : {}),
           ...(record?.outcome ? { outcome: record.outcome } : {}),
-          ...(record?.selected ? { selected: record.selected } : {}),
+          ...(record?.decision?.selected ? { selected: record.decision.selected } : {}),
           ...(record?.failure ? { failure: record.failure } : {}),
         },
         null,
@@ -149,7 +149,7 @@ export async function startSpec(
       )}\n`,
     );
   } else if (succeeded) {
-    if (record?.selected) io.stdout(`selected ${recommendationLine(record.selected)}\n`);
+    if (record?.decision) io.stdout(`${decisionSummary(record.decision).join("\n")}\n`);
   } else {
     io.stderr(
       `execution ${execution.status}: ${execution.error ?? "no error"}: ${execution.cause ?? "no cause"}\n`,

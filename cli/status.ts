@@ -1,14 +1,23 @@
 import { parseArgs } from "node:util";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import { entryLabel } from "../src/decision/format.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
-import { endpointText, recommendationLine, recommendationTable, table } from "./format.ts";
+import {
+  comparisonLines,
+  decisionSummary,
+  decisionTable,
+  diagnosisLines,
+  omittedNote,
+  table,
+} from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
 
 export const statusUsage = `Usage: irflow status <job-name> [--target local|aws] [--table NAME] [--json]
 
-Prints a job's record: its status and status history, polls, outcome, and the selected
-recommendation or the reason it failed.
+Prints a job's record: its status and status history, polls, outcome, and the decision (the
+selected configuration, every entry with its standing, the comparison with production) or the
+reason it failed, with its diagnosis.
 
   --json                     print the record as JSON
 ${TARGET_HELP}
@@ -102,19 +111,17 @@ export function formatRecord(record: JobRecord): string {
     .map(([label, value]) => `${label.padEnd(11)}${value}`);
   lines.push("history");
   for (const change of record.statusHistory) lines.push(`  ${change.at}  ${change.status}`);
-  if (record.selected) {
-    lines.push(`selected   ${recommendationLine(record.selected)}`);
-    const alternatives = (record.recommendations ?? []).filter(
-      (candidate) => candidate.recommendationId !== record.selected?.recommendationId,
-    );
-    if (alternatives.length > 0) {
-      lines.push("alternatives");
-      lines.push(...recommendationTable(alternatives));
+  if (record.decision) {
+    lines.push(...decisionSummary(record.decision));
+    if (record.decision.totals.entries > 0) {
+      lines.push("entries");
+      lines.push(...decisionTable(record.decision, "  "), ...omittedNote(record.decision));
     }
+    for (const relaxation of record.decision.relaxations) lines.push(`  ${relaxation.sentence}`);
   }
-  if (record.ineligible && record.ineligible.length > 0) {
-    lines.push("ineligible");
-    for (const item of record.ineligible) lines.push(`  ${item.recommendationId}: ${item.reason}`);
+  if (record.comparison) {
+    lines.push("production");
+    lines.push(...comparisonLines(record.comparison));
   }
   if (record.failure) {
     lines.push(
@@ -123,6 +130,10 @@ export function formatRecord(record: JobRecord): string {
     for (const issue of record.failure.errors ?? []) {
       lines.push(`  error ${issue.path} [${issue.rule}]: ${issue.message}`);
     }
+  }
+  if (record.diagnosis) {
+    lines.push("diagnosis");
+    lines.push(...diagnosisLines(record.diagnosis));
   }
   return `${lines.join("\n")}\n`;
 }
@@ -189,7 +200,7 @@ async function listModelJobs(
     record.jobName,
     record.status,
     record.outcome ?? "-",
-    record.selected ? endpointText(record.selected) : "-",
+    record.decision?.selected ? entryLabel(record.decision.selected) : "-",
   ]);
   io.stdout(`${table(["CREATED", "JOB", "STATUS", "OUTCOME", "SELECTED"], rows).join("\n")}\n`);
   return EXIT.ok;

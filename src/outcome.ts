@@ -8,11 +8,21 @@ import {
   type PutEventsCommandOutput,
 } from "@aws-sdk/client-eventbridge";
 import { z } from "zod";
+import {
+  type CappedDecision,
+  capDecision,
+  capDiagnosis,
+  cappedDecisionSchema,
+  cappedDiagnosisSchema,
+  comparisonSchema,
+  comparisonSentence,
+  decisionEntrySchema,
+  decisionSentence,
+  EVENT_LIMITS,
+} from "./decision/index.ts";
 import { classifyAwsError, EventPublishError } from "./errors.ts";
-import { candidateSchema, rejectionSchema } from "./selection.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
 import {
-  endpointPerformanceSchema,
   failureSchema,
   type JobRecord,
   modelRefSchema,
@@ -20,10 +30,11 @@ import {
   triggerSchema,
 } from "./workflow/record.ts";
 
-export const OUTCOME_SCHEMA_VERSION = "1.1";
+export const OUTCOME_SCHEMA_VERSION = "2.0";
 
 export const DETAIL_TYPES: Record<Outcome, string> = {
   selected: "Inference Recommendation Selected",
+  unsatisfiable: "Inference Recommendation Unsatisfiable",
   measured: "Inference Endpoint Measured",
   failed: "Inference Recommendation Failed",
   "timed-out": "Inference Recommendation Timed Out",
@@ -56,27 +67,54 @@ const baseDetail = {
   }),
 };
 
-const endpointPerformancesSchema = z
-  .array(endpointPerformanceSchema)
-  .describe("What the job measured on the existing endpoints it benchmarked.");
+/** What a decided job's event carries: the decision core's own fields, declared there once. */
+const decisionDetail = {
+  sentence: z.string().describe("The decision in one sentence."),
+  ...cappedDecisionSchema.pick({
+    policy: true,
+    latencyUnit: true,
+    ranked: true,
+    frontier: true,
+    rejected: true,
+    closest: true,
+    relaxations: true,
+    measured: true,
+    totals: true,
+    omitted: true,
+    notes: true,
+  }).shape,
+  comparison: comparisonSchema
+    .optional()
+    .describe("The decision against production, when the policy or the job names it."),
+  comparisonSentence: z.string().optional(),
+};
 
 export const outcomeDetailSchemas = {
   selected: z.strictObject({
     ...baseDetail,
     outcome: z.literal("selected"),
-    selected: candidateSchema,
-    alternatives: z
-      .array(candidateSchema)
-      .describe("The other eligible recommendations, best first."),
-    ineligible: z.array(rejectionSchema),
-    endpointPerformances: endpointPerformancesSchema.optional(),
+    ...decisionDetail,
+    selected: decisionEntrySchema.describe("The configuration to deploy, sized for the load."),
+  }),
+  unsatisfiable: z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("unsatisfiable"),
+    ...decisionDetail,
   }),
   measured: z.strictObject({
     ...baseDetail,
     outcome: z.literal("measured"),
-    endpointPerformances: endpointPerformancesSchema.min(1),
+    ...decisionDetail,
+    measured: decisionDetail.measured.min(1),
   }),
-  failed: z.strictObject({ ...baseDetail, outcome: z.literal("failed"), failure: failureSchema }),
+  failed: z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("failed"),
+    failure: failureSchema,
+    diagnosis: cappedDiagnosisSchema
+      .optional()
+      .describe("Why the job failed and where its logs are (a job that ended FAILED or STOPPED)."),
+  }),
   "timed-out": z.strictObject({
     ...baseDetail,
     outcome: z.literal("timed-out"),
@@ -135,25 +173,36 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
     },
   };
   const detail =
-    outcome === "selected"
-      ? {
+    (outcome === "selected" || outcome === "unsatisfiable" || outcome === "measured") &&
+    record.decision
+      ? { ...common, ...decisionFields(record.decision, record) }
+      : {
           ...common,
-          selected: record.selected,
-          alternatives: (record.recommendations ?? []).filter(
-            (candidate) => candidate.recommendationId !== record.selected?.recommendationId,
-          ),
-          ineligible: record.ineligible ?? [],
-          ...(record.endpointPerformances
-            ? { endpointPerformances: record.endpointPerformances }
-            : {}),
-        }
-      : outcome === "measured"
-        ? { ...common, endpointPerformances: record.endpointPerformances ?? [] }
-        : {
-            ...common,
-            failure: record.failure,
-          };
+          failure: record.failure,
+          ...(record.diagnosis ? { diagnosis: capDiagnosis(record.diagnosis, EVENT_LIMITS) } : {}),
+        };
   return outcomeDetailSchemas[outcome].parse(detail);
+}
+
+/** The decision as the event carries it: cut to the event's size, with its sentences. */
+function decisionFields(recorded: CappedDecision, record: JobRecord) {
+  const {
+    outcome: _outcome,
+    job: _job,
+    selected,
+    ...decision
+  } = capDecision(recorded, EVENT_LIMITS);
+  return {
+    sentence: decisionSentence(recorded),
+    ...decision,
+    ...(selected ? { selected } : {}),
+    ...(record.comparison
+      ? {
+          comparison: record.comparison,
+          comparisonSentence: comparisonSentence(record.comparison),
+        }
+      : {}),
+  };
 }
 
 export interface PublishOptions {

@@ -7,8 +7,11 @@
 import {
   CreateInferenceRecommendationsJobCommand,
   type CreateInferenceRecommendationsJobCommandInput,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
   DescribeInferenceRecommendationsJobCommand,
   type DescribeInferenceRecommendationsJobCommandOutput,
+  type InferenceRecommendationsJobStep,
   ListInferenceRecommendationsJobStepsCommand,
   ResourceInUse,
   ResourceLimitExceeded,
@@ -31,6 +34,19 @@ const isValidationException = (error: unknown) =>
 export type CreateResult = { created: true; jobArn: string } | { created: false; exists: true };
 
 export type JobDescription = DescribeInferenceRecommendationsJobCommandOutput;
+
+/** A live endpoint's production variant: what production runs on. */
+export interface ProductionVariant {
+  endpointName: string;
+  instanceType: string;
+  instanceCount: number;
+}
+
+/** What could be read, or, when a refusal other than throttling stopped it, a note saying so. */
+export type ReadResult<T> = { value: T; note?: undefined } | { value?: undefined; note: string };
+
+/** Pages of benchmark steps read at most, 100 steps each. */
+const MAX_STEP_PAGES = 10;
 
 /** The gateway, reached with the runtime's SageMaker settings. */
 export function sagemakerGateway(runtime: Runtime): SageMakerGateway {
@@ -91,25 +107,68 @@ export class SageMakerGateway {
   }
 
   /**
-   * The failure reasons of the job's failed benchmarks. A refusal other than throttling (access
-   * denied, say) must not hide the job's own failure reason: it becomes a note instead.
+   * The job's failed benchmarks (ListInferenceRecommendationsJobSteps). A refusal other than
+   * throttling (access denied, say) must not hide the job's own failure reason: it becomes a note.
    */
-  async failedBenchmarkReasons(jobName: string): Promise<string[]> {
+  async failedBenchmarks(jobName: string): Promise<ReadResult<InferenceRecommendationsJobStep[]>> {
+    const steps: InferenceRecommendationsJobStep[] = [];
+    let NextToken: string | undefined;
     try {
-      const steps = await this.client.send(
-        new ListInferenceRecommendationsJobStepsCommand({
-          JobName: jobName,
-          Status: "FAILED",
-          StepType: "BENCHMARK",
-        }),
-      );
-      return (steps.Steps ?? [])
-        .map((step) => step.InferenceBenchmark?.FailureReason)
-        .filter((reason): reason is string => typeof reason === "string" && reason.length > 0);
+      for (let page = 0; page < MAX_STEP_PAGES; page += 1) {
+        const response = await this.client.send(
+          new ListInferenceRecommendationsJobStepsCommand({
+            JobName: jobName,
+            Status: "FAILED",
+            StepType: "BENCHMARK",
+            MaxResults: 100,
+            ...(NextToken ? { NextToken } : {}),
+          }),
+        );
+        steps.push(...(response.Steps ?? []));
+        NextToken = response.NextToken;
+        if (!NextToken) break;
+      }
+      return { value: steps };
     } catch (error) {
       const classified = classifyAwsError(error, "list the job's failed benchmarks");
       if (classified instanceof TransientAwsError) throw classified;
-      return [`benchmark details unavailable (${(error as Error).name})`];
+      return { note: `benchmark details unavailable (${(error as Error).name})` };
+    }
+  }
+
+  /**
+   * The production variant of a live endpoint (DescribeEndpoint, then its endpoint config): the
+   * variant with the most traffic, its instance type and its current instance count. An endpoint
+   * that does not exist, is serverless or cannot be read gives a note instead.
+   */
+  async productionVariant(endpointName: string): Promise<ReadResult<ProductionVariant>> {
+    try {
+      const endpoint = await this.client.send(
+        new DescribeEndpointCommand({ EndpointName: endpointName }),
+      );
+      const config = await this.client.send(
+        new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }),
+      );
+      const live = [...(endpoint.ProductionVariants ?? [])].sort(
+        (a, b) => (b.CurrentWeight ?? 0) - (a.CurrentWeight ?? 0),
+      )[0];
+      const variants = config.ProductionVariants ?? [];
+      const configured =
+        variants.find((variant) => variant.VariantName === live?.VariantName) ?? variants[0];
+      const instanceType = configured?.InstanceType;
+      const instanceCount = live?.CurrentInstanceCount ?? configured?.InitialInstanceCount;
+      if (!instanceType || !instanceCount) {
+        return {
+          note: `endpoint ${endpointName} has no instance-based production variant (serverless, or still creating)`,
+        };
+      }
+      return { value: { endpointName, instanceType, instanceCount } };
+    } catch (error) {
+      const classified = classifyAwsError(error, `describe endpoint ${endpointName}`);
+      if (classified instanceof TransientAwsError) throw classified;
+      return {
+        note: `endpoint ${endpointName} could not be read (${(error as Error).name}: ${(error as Error).message})`,
+      };
     }
   }
 }

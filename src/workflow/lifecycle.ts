@@ -3,12 +3,19 @@
  * what the step learned to the change to write. The rule of each transition lives here and only
  * here; the steps make the calls and write what these functions return.
  */
+import {
+  type Comparison,
+  capDecision,
+  capDiagnosis,
+  type Decision,
+  type Diagnosis,
+  decisionSentence,
+  RECORD_LIMITS,
+} from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
-import type { Candidate, Selection } from "../selection.ts";
 import type { JobSpec } from "../spec/schema.ts";
 import { deadlinePassed, nextPollSeconds } from "./polling.ts";
 import {
-  type EndpointPerformance,
   type JobRecord,
   type ModelRef,
   type Outcome,
@@ -243,64 +250,63 @@ export function polled(
 // Select ------------------------------------------------------------------------------------------
 
 export interface SelectionResult {
-  candidates: Candidate[];
-  selection: Selection;
-  endpointPerformances: EndpointPerformance[];
+  decision: Decision;
+  comparison?: Comparison | undefined;
 }
 
 /**
- * A completed job's result: a selected recommendation; or, for a job on an existing endpoint with
- * nothing to choose from, its measurements; otherwise a failure saying why nothing was chosen.
+ * A completed job's decision (docs/decision.md) is its outcome: selected, unsatisfiable (no entry
+ * meets the policy), or measured (an existing endpoint, nothing to choose from). Its long lists
+ * are cut so the record stays far under DynamoDB's item limit.
  */
 export function selectionMade(
   record: JobRecord,
-  { candidates, selection, endpointPerformances }: SelectionResult,
+  { decision: made, comparison }: SelectionResult,
   now: Date,
 ): RecordChange {
-  const outcome: Outcome = selection.selected
-    ? "selected"
-    : candidates.length === 0 && endpointPerformances.length > 0
-      ? "measured"
-      : "failed";
   return {
-    ...decision(record, outcome, now),
-    recommendations: selection.ranked,
-    ineligible: selection.rejected,
-    ...(endpointPerformances.length > 0 ? { endpointPerformances } : {}),
-    ...(selection.selected ? { selected: selection.selected } : {}),
-    ...(outcome === "failed"
-      ? {
-          failure: {
-            reason:
-              candidates.length === 0
-                ? "the job completed without recommendations"
-                : `none of the ${candidates.length} recommendations had complete metrics`,
-            step: "SelectRecommendation",
-          },
-        }
+    ...decision(record, made.outcome, now),
+    decision: capDecision(made, RECORD_LIMITS),
+    ...(comparison ? { comparison } : {}),
+    // Only a job that did not complete decides `failed`; the state machine routes none here.
+    ...(made.outcome === "failed"
+      ? { failure: { reason: decisionSentence(made), step: "SelectRecommendation" } }
       : {}),
   };
 }
 
 // Diagnose ----------------------------------------------------------------------------------------
 
-/** A job that ended FAILED, STOPPED or DELETED: the reasons SageMaker gave, and where the logs are. */
+/**
+ * A job that ended FAILED, STOPPED or DELETED: its diagnosis (category, hint, failed benchmarks,
+ * log streams), and a failure reason that says the same in one line. `notes` says what could not
+ * be read, such as benchmark steps the role may not list.
+ */
 export function diagnosed(
   record: JobRecord,
-  job: { status: string; reasons: string[] },
+  { diagnosis, notes = [] }: { diagnosis: Diagnosis; notes?: string[] | undefined },
   now: Date,
 ): RecordChange {
+  const reasons = [
+    ...new Set([
+      ...(diagnosis.failureReason ? [diagnosis.failureReason] : []),
+      ...diagnosis.failedBenchmarks.map((benchmark) => benchmark.reason),
+      ...notes,
+    ]),
+  ];
   const reason =
-    job.reasons.length > 0
-      ? job.reasons.join(" | ")
-      : job.status === "STOPPED"
+    reasons.length > 0
+      ? reasons.join(" | ")
+      : diagnosis.status === "STOPPED"
         ? "the job was stopped outside irflow"
-        : `the job ended ${job.status} without a failure reason`;
+        : `the job ended ${diagnosis.status} without a failure reason`;
+  const [executionStream] = diagnosis.logs.streams;
   return {
     ...decision(record, "failed", now),
-    ...withStatus(record, job.status, now),
+    ...withStatus(record, diagnosis.status, now),
+    diagnosis: capDiagnosis(diagnosis, RECORD_LIMITS),
     failure: {
-      reason: `${reason} (logs: /aws/sagemaker/InferenceRecommendationsJobs, streams ${record.jobName}/*)`,
+      reason: `${reason} (${diagnosis.category}; logs: ${diagnosis.logs.logGroup}, stream ${executionStream ?? `${record.jobName}/execution`})`,
       step: "DiagnoseFailure",
     },
   };

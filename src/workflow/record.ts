@@ -10,11 +10,16 @@
  * - `published`: the outcome event is on the bus.
  */
 import { z } from "zod";
-import { candidateSchema, rejectionSchema } from "../selection.ts";
+import {
+  cappedDecisionSchema,
+  cappedDiagnosisSchema,
+  comparisonSchema,
+} from "../decision/index.ts";
 import { JOB_TYPES, jobSpecSchema } from "../spec/schema.ts";
 
 export const OUTCOMES = [
   "selected",
+  "unsatisfiable",
   "measured",
   "failed",
   "timed-out",
@@ -45,13 +50,6 @@ export const modelRefSchema = z.strictObject({
   modelName: z.string().optional(),
 });
 export type ModelRef = z.output<typeof modelRefSchema>;
-
-export const endpointPerformanceSchema = z.strictObject({
-  endpointName: z.string(),
-  maxInvocations: z.number().nonnegative().describe("requests per minute"),
-  modelLatencyMs: z.number().nonnegative(),
-});
-export type EndpointPerformance = z.output<typeof endpointPerformanceSchema>;
 
 /** A rule a spec breaks: the validator's rules, or a trigger's own precheck. */
 export const specIssueSchema = z.strictObject({
@@ -122,12 +120,12 @@ const recordFields = z.object({
   jobCompletedAt: timestamp.optional(),
   outcome: outcomeSchema.optional(),
   failure: failureSchema.optional(),
-  selected: candidateSchema.optional(),
-  /** Every eligible recommendation, compact, best first. */
-  recommendations: z.array(candidateSchema).optional(),
-  ineligible: z.array(rejectionSchema).optional(),
-  /** For a job on an existing endpoint: what SageMaker measured on it. */
-  endpointPerformances: z.array(endpointPerformanceSchema).optional(),
+  /** The decision on a completed job (docs/decision.md), its long lists cut to keep the item small. */
+  decision: cappedDecisionSchema.optional(),
+  /** The decision against production, when the policy or the job names it. */
+  comparison: comparisonSchema.optional(),
+  /** Why a FAILED or STOPPED job failed, and where its logs are. */
+  diagnosis: cappedDiagnosisSchema.optional(),
   publishedAt: timestamp.optional(),
   eventId: z.string().optional(),
   /** Epoch seconds after which DynamoDB's TTL may remove a finished record. */
@@ -147,8 +145,9 @@ const PHASE_RULES: Record<Phase, { requires: FieldName[]; forbids: FieldName[] }
 
 /** What each outcome carries. */
 const OUTCOME_RULES: Record<Outcome, FieldName[]> = {
-  selected: ["selected"],
-  measured: ["endpointPerformances"],
+  selected: ["decision"],
+  unsatisfiable: ["decision"],
+  measured: ["decision"],
   failed: ["failure"],
   "timed-out": ["failure"],
   rejected: ["failure"],

@@ -37,9 +37,13 @@ describe("an instance type newer than irflow's list, on the local stack", () => 
     expect(validated.warnings.map((warning) => warning.rule)).toEqual(["unlisted-instance-type"]);
     expect(execution.status).toBe("SUCCEEDED");
     const job = await record(clients, validated.jobName);
-    const g7e = job.recommendations?.find((item) => item.instanceType === "ml.g7e.2xlarge");
+    const entries = [
+      ...(job.decision?.ranked ?? []),
+      ...(job.decision?.rejected ?? []).map((rejection) => rejection.entry),
+    ];
+    const g7e = entries.find((item) => item.instanceType === "ml.g7e.2xlarge");
     expect(g7e?.recommendationId).toMatch(/-estimated$/);
-    expect(g7e?.metrics.costPerHour).toBeGreaterThan(0);
+    expect(g7e?.costPerHour).toBeGreaterThan(0);
     expect(outcomeEvents(stack, validated.jobName)).toHaveLength(1);
   });
 });

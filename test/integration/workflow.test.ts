@@ -4,7 +4,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
-import { selectRecommendation } from "../../src/selection.ts";
+import { decisionSentence } from "../../src/decision/index.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import {
   eventually,
@@ -41,7 +41,7 @@ function jobNameOf(spec: unknown): string {
 }
 
 describe("workflow on the local stack", () => {
-  it("completes a Default job and publishes the cheapest complete recommendation", async () => {
+  it("completes a Default job and publishes the decision on its recommendations", async () => {
     // Prepare
     const spec = sample("default-model-package.json", "default-happy");
     const jobName = jobNameOf(spec);
@@ -61,7 +61,10 @@ describe("workflow on the local stack", () => {
       "COMPLETED",
     ]);
     expect(job.pollCount).toBeGreaterThan(2);
-    expect(job.selected).toEqual(selectRecommendation(job.recommendations ?? []).selected);
+    const decision = job.decision;
+    expect(decision?.outcome).toBe("selected");
+    expect(decision?.selected).toEqual(decision?.ranked[0]);
+    expect(decision?.latencyUnit).toMatchObject({ unit: "us", source: "auto" });
     const [event, ...more] = outcomeEvents(stack, jobName);
     expect(more).toEqual([]);
     expect(event?.["detail-type"]).toBe("Inference Recommendation Selected");
@@ -70,7 +73,9 @@ describe("workflow on the local stack", () => {
       jobName,
       status: "COMPLETED",
       model: { key: "model-package/fraud-xgboost", packageVersion: 7 },
-      selected: job.selected,
+      selected: decision?.selected,
+      sentence: decision ? decisionSentence(decision) : "",
+      totals: decision?.totals,
       trigger: { type: "manual" },
     });
     expect(job.publishedAt).toBeDefined();
@@ -88,7 +93,12 @@ describe("workflow on the local stack", () => {
     // Assess
     expect(execution.status).toBe("SUCCEEDED");
     const job = await record(clients, jobName);
-    const types = new Set((job.recommendations ?? []).map((candidate) => candidate.instanceType));
+    const types = new Set(
+      [
+        ...(job.decision?.ranked ?? []),
+        ...(job.decision?.rejected ?? []).map((rejection) => rejection.entry),
+      ].map((entry) => entry.instanceType),
+    );
     expect(types).toEqual(new Set(["ml.c5.xlarge", "ml.m5.xlarge", "ml.c6i.xlarge"]));
     expect(job.jobType).toBe("Advanced");
     expect(outcomeEvents(stack, jobName)).toHaveLength(1);
@@ -106,18 +116,27 @@ describe("workflow on the local stack", () => {
     expect(execution.status).toBe("SUCCEEDED");
     const job = await record(clients, jobName);
     expect(job.outcome).toBe("measured");
-    expect(job.endpointPerformances).toEqual([
+    expect(job.decision?.measured).toEqual([
       {
         endpointName: "fraud-xgboost-prod",
         maxInvocations: expect.any(Number),
-        modelLatencyMs: expect.any(Number),
+        latencyMs: expect.any(Number),
       },
     ]);
+    // The live endpoint's production variant, read through DescribeEndpoint and its config.
+    expect(job.comparison?.current).toMatchObject({
+      source: "endpoint",
+      endpointName: "fraud-xgboost-prod",
+      instanceType: "ml.m5.xlarge",
+      instanceCount: 4,
+      latencySource: "endpoint-performance",
+    });
     const [event] = outcomeEvents(stack, jobName);
     expect(event?.["detail-type"]).toBe("Inference Endpoint Measured");
     expect(event?.detail).toMatchObject({
       outcome: "measured",
-      endpointPerformances: job.endpointPerformances,
+      measured: job.decision?.measured,
+      comparison: { worthActing: false },
     });
   });
 

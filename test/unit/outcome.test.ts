@@ -1,8 +1,23 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import {
+  capDecision,
+  compareWithProduction,
+  decide,
+  diagnoseFailure,
+  type NormalizedJob,
+  parsePolicy,
+  RECORD_LIMITS,
+} from "../../src/decision/index.ts";
 import { EventPublishError, TransientAwsError } from "../../src/errors.ts";
-import { buildOutcomeDetail, DETAIL_TYPES, publishOutcome } from "../../src/outcome.ts";
+import {
+  buildOutcomeDetail,
+  DETAIL_TYPES,
+  OUTCOME_SCHEMA_VERSION,
+  outcomeDetailSchemas,
+  publishOutcome,
+} from "../../src/outcome.ts";
 import type { JobRecord } from "../../src/workflow/record.ts";
 
 const events = mockClient(EventBridgeClient);
@@ -118,7 +133,7 @@ describe("buildOutcomeDetail", () => {
 
     // Assess
     expect(detail).toMatchObject({
-      schemaVersion: "1.0",
+      schemaVersion: "2.0",
       outcome: "failed",
       timings: {
         startedAt: "2026-11-23T10:00:00.000Z",
@@ -130,27 +145,22 @@ describe("buildOutcomeDetail", () => {
     });
   });
 
-  it("lists the selected recommendation and the others as alternatives", () => {
+  it("carries the decision: policy, selected fleet and cost, ranked entries, totals, sentence", () => {
     // Prepare
-    const cheap = {
-      recommendationId: "a",
-      endpointType: "RealTime" as const,
-      instanceType: "ml.c5.large",
-      instanceCount: 1,
-      metrics: { costPerInference: 1e-7 },
-    };
-    const dear = {
-      ...cheap,
-      recommendationId: "b",
+    const policy = parsePolicy({ requestsPerMinute: 30_000, current: { endpointName: "prod" } });
+    if (!policy.ok) throw new Error("the test policy is invalid");
+    const job = completedJob([entry("a", "ml.c5.large", 0.1), entry("b", "ml.m5.4xlarge", 0.9)]);
+    const decision = decide(job, policy.value);
+    const comparison = compareWithProduction(decision, job, {
+      endpointName: "prod",
       instanceType: "ml.m5.4xlarge",
-      metrics: { costPerInference: 9e-7 },
-    };
+      instanceCount: 4,
+    });
     const record = finishedRecord({
       outcome: "selected",
       status: "COMPLETED",
-      selected: cheap,
-      recommendations: [cheap, dear],
-      ineligible: [],
+      decision: capDecision(decision, RECORD_LIMITS),
+      ...(comparison ? { comparison } : {}),
       failure: undefined,
     });
 
@@ -158,11 +168,122 @@ describe("buildOutcomeDetail", () => {
     const detail = buildOutcomeDetail(record, new Date());
 
     // Assess
+    expect(OUTCOME_SCHEMA_VERSION).toBe("2.0");
     expect(detail).toMatchObject({
+      schemaVersion: "2.0",
       outcome: "selected",
-      selected: cheap,
-      alternatives: [dear],
-      ineligible: [],
+      sentence: "ml.c5.large x 4, $292/month, 15 ms at 30,000 requests/min with 20% headroom",
+      selected: { recommendationId: "a", instanceCount: 4, monthlyCost: 292 },
+      policy: { requestsPerMinute: 30_000, objective: "monthly-cost" },
+      totals: { entries: 2, feasible: 2, rejected: 0 },
+      omitted: { ranked: 0, frontier: 0, rejected: 0 },
+      comparison: { worthActing: true, current: { instanceType: "ml.m5.4xlarge" } },
+    });
+    expect(
+      detail.outcome === "selected" && detail.ranked.map((item) => item.recommendationId),
+    ).toEqual(["a", "b"]);
+    expect(detail.outcome === "selected" && detail.comparisonSentence).toContain("worth acting on");
+  });
+
+  it("cuts a large decision so the event stays far under EventBridge's 256 KB, keeping the totals", () => {
+    // Prepare
+    const entries = Array.from({ length: 3000 }, (_, index) =>
+      entry(`entry-${index}-${"x".repeat(60)}`, "ml.c5.large", 0.1 + index / 10_000),
+    );
+    const decision = decide(completedJob(entries));
+    const record = finishedRecord({
+      outcome: "selected",
+      status: "COMPLETED",
+      decision: capDecision(decision, RECORD_LIMITS),
+      failure: undefined,
+    });
+
+    // Act
+    const detail = buildOutcomeDetail(record, new Date());
+
+    // Assess
+    const bytes = Buffer.byteLength(JSON.stringify(detail), "utf8");
+    expect(bytes).toBeLessThan(100_000);
+    if (detail.outcome !== "selected") throw new Error("expected a selected detail");
+    expect(detail.totals.entries).toBe(3000);
+    expect(detail.ranked.length + detail.omitted.ranked).toBe(3000);
+    expect(detail.selected.recommendationId).toBe(entries[0]?.recommendationId);
+  });
+
+  it("publishes an unsatisfiable decision with the change that would admit an entry", () => {
+    // Prepare
+    const policy = parsePolicy({ maxLatencyMs: 10 });
+    if (!policy.ok) throw new Error("the test policy is invalid");
+    const decision = decide(completedJob([entry("a", "ml.c5.large", 0.1)]), policy.value);
+    const record = finishedRecord({
+      outcome: "unsatisfiable",
+      status: "COMPLETED",
+      decision: capDecision(decision, RECORD_LIMITS),
+      failure: undefined,
+    });
+
+    // Act
+    const detail = buildOutcomeDetail(record, new Date());
+
+    // Assess
+    expect(DETAIL_TYPES.unsatisfiable).toBe("Inference Recommendation Unsatisfiable");
+    expect(detail).toMatchObject({
+      outcome: "unsatisfiable",
+      rejected: [{ recommendationId: "a", rule: "max-latency" }],
+      relaxations: [{ changes: [{ field: "maxLatencyMs", from: 10, to: 15 }] }],
+    });
+    expect(outcomeDetailSchemas.unsatisfiable.safeParse(detail).success).toBe(true);
+    expect("selected" in detail).toBe(false);
+  });
+
+  it("carries a failed job's diagnosis", () => {
+    // Prepare
+    const diagnosis = diagnoseFailure({
+      jobName: "fraud-xgboost-v7-0123456789",
+      status: "FAILED",
+      failureReason: "InsufficientInstanceCapacity when calling CreateEndpoint for ml.g5.xlarge",
+      region: "us-east-1",
+    });
+    const record = finishedRecord({ diagnosis: { ...diagnosis, omittedFailedBenchmarks: 0 } });
+
+    // Act
+    const detail = buildOutcomeDetail(record, new Date());
+
+    // Assess
+    expect(detail).toMatchObject({
+      outcome: "failed",
+      diagnosis: {
+        category: "capacity",
+        logs: { streams: ["fraud-xgboost-v7-0123456789/execution"] },
+      },
     });
   });
 });
+
+function completedJob(recommendations: NormalizedJob["recommendations"]): NormalizedJob {
+  return {
+    jobName: "fraud-xgboost-v7-0123456789",
+    jobType: "Default",
+    status: "COMPLETED",
+    benchmarkedEndpoints: [],
+    recommendations,
+    endpointPerformances: [],
+  };
+}
+
+/** An entry sustaining 9,000 requests a minute at 15 ms (reported in microseconds). */
+function entry(id: string, instanceType: string, costPerHour: number) {
+  return {
+    recommendationId: id,
+    endpointType: "RealTime" as const,
+    instanceType,
+    environment: {},
+    metrics: {
+      costPerHour,
+      costPerInference: costPerHour / (9000 * 60),
+      maxInvocations: 9000,
+      modelLatency: 15_000,
+    },
+    unavailableMetrics: [],
+  };
+}

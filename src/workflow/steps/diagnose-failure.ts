@@ -1,5 +1,10 @@
-/** DiagnoseFailure: collects why a job ended FAILED, STOPPED or DELETED. */
+/**
+ * DiagnoseFailure: explains a job that ended FAILED, STOPPED or DELETED (docs/decision.md): the
+ * failed benchmarks with their instance types and reasons, a category with a next step, and where
+ * the logs are.
+ */
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
+import { diagnoseFailure as diagnose, parseJobSteps } from "../../decision/index.ts";
 import { diagnosed } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
@@ -10,13 +15,22 @@ export async function diagnoseFailure(
   deps: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date },
 ): Promise<{ outcome: Outcome }> {
   const job = await deps.sagemaker.describeJob(input.jobName);
-  const benchmarkReasons = await deps.sagemaker.failedBenchmarkReasons(input.jobName);
-  const reasons = [
-    ...new Set([job.FailureReason, ...benchmarkReasons].filter((reason) => !!reason)),
-  ] as string[];
-  const status = job.Status ?? "UNKNOWN";
+  const failed = await deps.sagemaker.failedBenchmarks(input.jobName);
+  const steps = failed.value ? parseJobSteps(failed.value) : undefined;
+  const notes = [
+    ...(failed.note ? [failed.note] : []),
+    ...(steps && !steps.ok ? ["the failed benchmarks could not be read"] : []),
+  ];
+  const diagnosis = diagnose({
+    jobName: input.jobName,
+    status: job.Status ?? "UNKNOWN",
+    failureReason: job.FailureReason,
+    // arn:aws:sagemaker:<region>:<account>:inference-recommendations-job/<name>
+    region: job.JobArn?.split(":")[3] || undefined,
+    steps: steps?.ok ? steps.value : [],
+  });
   await deps.store.mutate(input.jobName, (record) =>
-    diagnosed(record, { status, reasons }, deps.now()),
+    diagnosed(record, { diagnosis, notes }, deps.now()),
   );
   return { outcome: "failed" };
 }

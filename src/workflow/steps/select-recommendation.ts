@@ -1,27 +1,75 @@
-/** SelectRecommendation: reads a completed job's results from SageMaker and records the choice. */
-import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
-import { selectRecommendation as select, toCandidate } from "../../selection.ts";
+/**
+ * SelectRecommendation: reads a completed job's results from SageMaker and decides under the
+ * spec's policy (docs/decision.md): the selected configuration, its fleet and monthly cost, or why
+ * nothing fits; and, when the policy or the job names production, the comparison with it.
+ */
+import {
+  type ProductionVariant,
+  type SageMakerGateway,
+  sagemakerGateway,
+} from "../../aws/sagemaker-gateway.ts";
+import {
+  compareWithProduction,
+  DEFAULT_POLICY,
+  decide,
+  type NormalizedJob,
+  type Policy,
+  parseDescribeResponse,
+} from "../../decision/index.ts";
 import { selectionMade } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
 import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
+interface Deps {
+  store: JobStore;
+  sagemaker: SageMakerGateway;
+  now: () => Date;
+}
+
 export async function selectRecommendation(
   input: JobInput,
-  deps: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date },
+  deps: Deps,
 ): Promise<{ outcome: Outcome }> {
-  const job = await deps.sagemaker.describeJob(input.jobName);
-  const candidates = (job.InferenceRecommendations ?? []).map(toCandidate);
-  const endpointPerformances = (job.EndpointPerformances ?? []).map((performance) => ({
-    endpointName: performance.EndpointInfo?.EndpointName ?? "",
-    maxInvocations: performance.Metrics?.MaxInvocations ?? 0,
-    modelLatencyMs: performance.Metrics?.ModelLatency ?? 0,
-  }));
-  const result = { candidates, selection: select(candidates), endpointPerformances };
-  const record = await deps.store.mutate(input.jobName, (current) =>
-    selectionMade(current, result, deps.now()),
+  const record = await deps.store.require(input.jobName);
+  const policy = record.spec?.irflow?.policy ?? DEFAULT_POLICY;
+  const response = await deps.sagemaker.describeJob(input.jobName);
+  const parsed = parseDescribeResponse(response);
+  if (!parsed.ok) {
+    throw new Error(
+      `SageMaker's results for ${input.jobName} do not read: ${parsed.issues
+        .map((issue) => `${issue.path} [${issue.rule}] ${issue.message}`)
+        .join("; ")}`,
+    );
+  }
+  const job = parsed.value;
+  const decision = decide(job, policy);
+  const production = await readProduction(policy, job, deps.sagemaker);
+  const comparison = compareWithProduction(decision, job, production.value);
+  const noted = production.note
+    ? { ...decision, notes: [...decision.notes, production.note] }
+    : decision;
+  const decided = await deps.store.mutate(input.jobName, (current) =>
+    selectionMade(current, { decision: noted, comparison }, deps.now()),
   );
-  return { outcome: record.outcome ?? "failed" };
+  return { outcome: decided.outcome ?? "failed" };
+}
+
+/**
+ * The live endpoint production runs on, when the policy names one (current.endpointName) or the
+ * job benchmarked one, and the policy does not give the instance type itself.
+ */
+async function readProduction(
+  policy: Policy,
+  job: NormalizedJob,
+  sagemaker: SageMakerGateway,
+): Promise<{ value?: ProductionVariant | undefined; note?: string | undefined }> {
+  if (policy.current?.instanceType !== undefined) return {};
+  const endpointName =
+    policy.current?.endpointName ??
+    job.endpointPerformances.find((performance) => performance.endpointName)?.endpointName ??
+    job.benchmarkedEndpoints[0];
+  return endpointName ? sagemaker.productionVariant(endpointName) : {};
 }
 
 export const selectRecommendationStep = workflowStep({

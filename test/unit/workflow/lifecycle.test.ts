@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Selection } from "../../../src/selection.ts";
+import {
+  decide,
+  diagnoseFailure,
+  type NormalizedJob,
+  parsePolicy,
+  RECORD_LIMITS,
+} from "../../../src/decision/index.ts";
 import {
   created,
   diagnosed,
@@ -26,14 +32,39 @@ function apply(record: JobRecord, change: RecordChange | undefined): JobRecord {
   return jobRecordSchema.parse({ ...record, ...change, version: record.version + 1 });
 }
 
-const cheapest = {
-  recommendationId: "a",
-  endpointType: "RealTime" as const,
-  instanceType: "ml.c5.large",
-  instanceCount: 1,
-  metrics: { costPerInference: 1e-7, costPerHour: 0.1, maxInvocations: 900, modelLatencyMs: 20 },
-};
-const chosen: Selection = { selected: cheapest, ranked: [cheapest], rejected: [] };
+/** A completed job with these entries: latencies in microseconds, as SageMaker reports them. */
+function completedJob(
+  recommendations: NormalizedJob["recommendations"],
+  extra: Partial<NormalizedJob> = {},
+): NormalizedJob {
+  return {
+    jobName: "j",
+    jobType: "Default",
+    status: "COMPLETED",
+    benchmarkedEndpoints: [],
+    recommendations,
+    endpointPerformances: [],
+    ...extra,
+  };
+}
+
+function entry(id: string, costPerHour: number, latencyUs: number) {
+  return {
+    recommendationId: id,
+    endpointType: "RealTime" as const,
+    instanceType: `ml.c5.${id}`,
+    environment: {},
+    metrics: {
+      costPerHour,
+      costPerInference: costPerHour / (900 * 60),
+      maxInvocations: 900,
+      modelLatency: latencyUs,
+    },
+    unavailableMetrics: [],
+  };
+}
+
+const chosen = decide(completedJob([entry("large", 0.1, 20_000)]));
 
 describe("the job lifecycle", () => {
   it("moves a validated record to running when SageMaker accepts the job", () => {
@@ -100,64 +131,105 @@ describe("the job lifecycle", () => {
     expect(poll).toMatchObject({ deadlinePassed: true, waitSeconds: 0 });
   });
 
-  it("decides selected, measured or failed from what a completed job returned", () => {
+  it("takes the decision's outcome: selected, unsatisfiable or measured", () => {
     // Prepare
     const record = runningRecord("j", {
       status: "COMPLETED",
       completedAt: later(60).toISOString(),
     });
-    const measurement = { endpointName: "prod", maxInvocations: 1200, modelLatencyMs: 14 };
-    const none: Selection = { ranked: [], rejected: [] };
+    const strict = parsePolicy({ maxLatencyMs: 5 });
+    if (!strict.ok) throw new Error("the test policy is invalid");
+    const measuredJob = completedJob([], {
+      endpointPerformances: [
+        {
+          endpointName: "prod",
+          maxInvocations: 12_000,
+          modelLatency: 14_000,
+          unavailableMetrics: [],
+        },
+      ],
+    });
 
     // Act
-    const selected = apply(
+    const selected = apply(record, selectionMade(record, { decision: chosen }, later(61)));
+    const unsatisfiable = apply(
       record,
       selectionMade(
         record,
-        { candidates: [cheapest], selection: chosen, endpointPerformances: [] },
+        { decision: decide(completedJob([entry("large", 0.1, 20_000)]), strict.value) },
         later(61),
       ),
     );
     const measured = apply(
       record,
-      selectionMade(
-        record,
-        { candidates: [], selection: none, endpointPerformances: [measurement] },
-        later(61),
-      ),
-    );
-    const failed = apply(
-      record,
-      selectionMade(
-        record,
-        { candidates: [], selection: none, endpointPerformances: [] },
-        later(61),
-      ),
+      selectionMade(record, { decision: decide(measuredJob) }, later(61)),
     );
 
     // Assess
-    expect(selected).toMatchObject({ phase: "decided", outcome: "selected", selected: cheapest });
-    expect(measured).toMatchObject({ outcome: "measured", endpointPerformances: [measurement] });
-    expect(failed).toMatchObject({
-      outcome: "failed",
-      failure: { reason: "the job completed without recommendations" },
+    expect(selected).toMatchObject({
+      phase: "decided",
+      outcome: "selected",
+      decision: { selected: { recommendationId: "large", instanceCount: 1 } },
+    });
+    expect(unsatisfiable).toMatchObject({
+      outcome: "unsatisfiable",
+      decision: { rejected: [{ recommendationId: "large", rule: "max-latency" }] },
+    });
+    expect(unsatisfiable.failure).toBeUndefined();
+    expect(measured).toMatchObject({
+      outcome: "measured",
+      decision: { measured: [{ endpointName: "prod", latencyMs: 14 }] },
     });
   });
 
-  it("names the log streams of a failed job in its diagnosis", () => {
-    // Prepare
-    const record = runningRecord("j");
+  it("keeps the decision of a job with many entries far under DynamoDB's item limit", () => {
+    // Prepare: 2,000 entries with long environments.
+    const environment = Object.fromEntries(
+      Array.from({ length: 8 }, (_, index) => [`PARAMETER_${index}`, "x".repeat(40)]),
+    );
+    const entries = Array.from({ length: 2000 }, (_, index) => ({
+      ...entry(`e${index}`, 0.1 + index / 1000, 5_000 + index * 10),
+      environment,
+    }));
+    const record = runningRecord("j", { status: "COMPLETED" });
 
     // Act
-    const failed = apply(
+    const after = apply(
       record,
-      diagnosed(record, { status: "FAILED", reasons: ["ModelError"] }, later(60)),
+      selectionMade(record, { decision: decide(completedJob(entries)) }, later(61)),
     );
 
     // Assess
-    expect(failed).toMatchObject({ outcome: "failed", status: "FAILED" });
+    const bytes = Buffer.byteLength(JSON.stringify(after), "utf8");
+    expect(bytes).toBeLessThan(200_000);
+    expect(after.decision?.totals).toEqual({ entries: 2000, feasible: 2000, rejected: 0 });
+    expect(after.decision?.ranked.length).toBeLessThanOrEqual(RECORD_LIMITS.maxItems);
+    expect((after.decision?.ranked.length ?? 0) + (after.decision?.omitted.ranked ?? 0)).toBe(2000);
+    expect(after.decision?.selected?.recommendationId).toBe("e0");
+  });
+
+  it("records a failed job's diagnosis, and names its category and log stream in the reason", () => {
+    // Prepare
+    const record = runningRecord("j");
+    const diagnosis = diagnoseFailure({
+      jobName: "j",
+      status: "FAILED",
+      failureReason: "ModelError when calling InvokeEndpoint: the container timed out",
+      region: "us-east-1",
+    });
+
+    // Act
+    const failed = apply(record, diagnosed(record, { diagnosis }, later(60)));
+
+    // Assess
+    expect(failed).toMatchObject({
+      outcome: "failed",
+      status: "FAILED",
+      diagnosis: { category: "model-error", omittedFailedBenchmarks: 0 },
+    });
     expect(failed.failure?.reason).toContain("ModelError");
-    expect(failed.failure?.reason).toContain("streams j/*");
+    expect(failed.failure?.reason).toContain("(model-error; logs:");
+    expect(failed.failure?.reason).toContain("stream j/execution");
   });
 
   it("records one status when a stop both rejects and stops", () => {
@@ -198,14 +270,7 @@ describe("the job lifecycle", () => {
   it("times out at the deadline, and keeps a decision already made", () => {
     // Prepare
     const running = runningRecord("j", { pollCount: 7 });
-    const decided = apply(
-      running,
-      selectionMade(
-        running,
-        { candidates: [cheapest], selection: chosen, endpointPerformances: [] },
-        later(60),
-      ),
-    );
+    const decided = apply(running, selectionMade(running, { decision: chosen }, later(60)));
 
     // Act
     const timedOut = apply(
