@@ -1,0 +1,195 @@
+/**
+ * What the spec alone says about when a job ends: the prior of the poll schedule.
+ *
+ * AWS documents that a Default job usually completes within 45 minutes and that an Advanced job
+ * takes about 2 hours on average, depending on its duration and number of configurations. An
+ * Advanced job whose spec names its traffic pattern and tests says much more: each load test runs
+ * the whole pattern after its endpoint is provisioned, MaxParallelOfTests at a time, and the job
+ * stops at JobDurationInSeconds. The prior is a log-normal distribution of the completion time
+ * (seconds since CreateJob), split into the uncertainty about this model's typical duration and
+ * the variation from one of its jobs to the next, so that history can narrow the first.
+ */
+import { z } from "zod";
+import { JOB_TYPES, type JobRequest } from "../spec/schema.ts";
+
+/** PENDING before a job runs; a guess, not documented. */
+export const ASSUMED_PENDING_SECONDS = 60;
+/** AWS: a Default job usually completes within 45 minutes (taken as 4 jobs in 5). */
+export const DOCUMENTED_DEFAULT_SECONDS = 45 * 60;
+const USUALLY_Z = 1.0364;
+/** AWS: an Advanced job takes about 2 hours on average. */
+export const DOCUMENTED_ADVANCED_SECONDS = 2 * 3600;
+/** Provisioning and warming up an endpoint before a load test; a guess, not documented. */
+export const ASSUMED_ENDPOINT_SETUP_SECONDS = 420;
+/** Preparing the job and collecting its results, around the load tests; a guess. */
+const ASSUMED_JOB_OVERHEAD_SECONDS = 180;
+/** No Default job is expected to end sooner than this after CreateJob. */
+const DEFAULT_EARLIEST_SECONDS = 300;
+/** How much longer than assumed a job may wait in PENDING, as far as the ceiling goes. */
+const PENDING_SLACK_SECONDS = 300;
+/** From JobDurationInSeconds running to the job's reported end. */
+const STOP_SLACK_SECONDS = 120;
+/** Log-space spread of a model's typical Default duration around the documented figure. */
+const DEFAULT_MODEL_SPREAD = 0.25;
+/** Log-space spread of an Advanced job whose structure the spec does not give. */
+const UNSTRUCTURED_MODEL_SPREAD = 0.5;
+/** Log-space spread of the part of an Advanced job that is not traffic (setups, overhead). */
+const OVERHEAD_SPREAD = 0.4;
+/** Log-space variation from one job of a model to the next. */
+const JOB_SPREAD = 0.1;
+/** Log-space variation of an Advanced job's overhead from one job of a model to the next. */
+const OVERHEAD_JOB_SPREAD = 0.2;
+/** The traffic pattern's own length is exact; this covers the rest (log space). */
+const MIN_SPREAD = 0.01;
+/** Extra spread when the spec leaves the number of waves open. */
+const OPEN_WAVES_SPREAD = 0.25;
+
+const positiveSeconds = z
+  .number({ error: "must be a number of seconds" })
+  .finite({ error: "must be finite" })
+  .positive({ error: "must be positive" });
+const count = z
+  .number({ error: "must be a whole number" })
+  .int({ error: "must be a whole number" })
+  .positive({ error: "must be at least 1" });
+
+export const schedulePriorSchema = z.strictObject({
+  jobType: z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(", ")}` }),
+  /** Seconds one load test's traffic pattern lasts (Advanced). */
+  trafficSeconds: positiveSeconds.optional(),
+  /** Load tests the job runs. */
+  tests: count.optional(),
+  /** Load tests run at once (MaxParallelOfTests). */
+  parallelTests: count.optional(),
+  /** JobDurationInSeconds. */
+  jobDurationSeconds: positiveSeconds.optional(),
+  /** The job load-tests an existing endpoint: nothing to provision. */
+  existingEndpoint: z.boolean().optional(),
+  /** A stopping condition may end a load test before its traffic pattern does. */
+  mayStopEarly: z.boolean().optional(),
+});
+
+export type SchedulePrior = z.output<typeof schedulePriorSchema>;
+
+/** The prior's inputs, read from a CreateInferenceRecommendationsJob request. */
+export function priorFromRequest(request: JobRequest): SchedulePrior {
+  const input = request.InputConfig;
+  const traffic = input.TrafficPattern;
+  const trafficSeconds = traffic?.Phases
+    ? traffic.Phases.reduce((sum, phase) => sum + phase.DurationInSeconds, 0)
+    : traffic?.Stairs
+      ? traffic.Stairs.DurationInSeconds * traffic.Stairs.NumberOfSteps
+      : undefined;
+  const configurations = input.EndpointConfigurations?.reduce(
+    (sum, configuration) =>
+      sum +
+      (configuration.EnvironmentParameterRanges?.CategoricalParameterRanges ?? []).reduce(
+        (product, parameter) => product * Math.max(1, parameter.Value.length),
+        1,
+      ),
+    0,
+  );
+  const existingEndpoint = !configurations && (input.Endpoints?.length ?? 0) > 0;
+  const limit = input.ResourceLimit;
+  const tests = existingEndpoint
+    ? 1
+    : configurations
+      ? Math.min(configurations, limit?.MaxNumberOfTests ?? configurations)
+      : limit?.MaxNumberOfTests;
+  const stopping = request.StoppingConditions;
+  const mayStopEarly =
+    stopping !== undefined &&
+    (stopping.MaxInvocations !== undefined ||
+      (stopping.ModelLatencyThresholds?.length ?? 0) > 0 ||
+      stopping.FlatInvocations === "Stop");
+  return {
+    jobType: request.JobType,
+    ...(trafficSeconds !== undefined ? { trafficSeconds } : {}),
+    ...(tests !== undefined ? { tests } : {}),
+    ...(limit?.MaxParallelOfTests !== undefined ? { parallelTests: limit.MaxParallelOfTests } : {}),
+    ...(input.JobDurationInSeconds !== undefined
+      ? { jobDurationSeconds: input.JobDurationInSeconds }
+      : {}),
+    ...(existingEndpoint ? { existingEndpoint } : {}),
+    ...(mayStopEarly ? { mayStopEarly } : {}),
+  };
+}
+
+export interface PriorEnd {
+  /** Median completion time, seconds since CreateJob. */
+  medianSeconds: number;
+  /** Log-space uncertainty about this model's typical completion time. */
+  modelSpread: number;
+  /** Log-space variation from one job of the model to the next. */
+  jobSpread: number;
+  /** Cannot end sooner (seconds since CreateJob). */
+  lowerSeconds: number;
+  /** Cannot end later; Infinity when the spec sets no JobDurationInSeconds. */
+  upperSeconds: number;
+  /** Seconds of load tests the job must run before it can end (0 when unknown). */
+  trafficSeconds: number;
+}
+
+export function priorEnd(prior: SchedulePrior): PriorEnd {
+  const upperSeconds = ceilingSeconds(prior);
+  if (prior.jobType === "Default") {
+    const spread = Math.hypot(DEFAULT_MODEL_SPREAD, JOB_SPREAD);
+    return {
+      medianSeconds:
+        ASSUMED_PENDING_SECONDS + DOCUMENTED_DEFAULT_SECONDS / Math.exp(USUALLY_Z * spread),
+      modelSpread: DEFAULT_MODEL_SPREAD,
+      jobSpread: JOB_SPREAD,
+      lowerSeconds: DEFAULT_EARLIEST_SECONDS,
+      upperSeconds,
+      trafficSeconds: 0,
+    };
+  }
+  if (prior.trafficSeconds === undefined) {
+    const capped =
+      prior.jobDurationSeconds !== undefined
+        ? Math.min(DOCUMENTED_ADVANCED_SECONDS, prior.jobDurationSeconds)
+        : DOCUMENTED_ADVANCED_SECONDS;
+    return {
+      medianSeconds: ASSUMED_PENDING_SECONDS + capped,
+      modelSpread: UNSTRUCTURED_MODEL_SPREAD,
+      jobSpread: JOB_SPREAD,
+      lowerSeconds: 0,
+      upperSeconds,
+      trafficSeconds: 0,
+    };
+  }
+  const tests = prior.tests ?? 1;
+  const parallel = Math.min(prior.parallelTests ?? tests, tests);
+  const waves = Math.ceil(tests / parallel);
+  const wavesOpen = prior.tests === undefined || prior.parallelTests === undefined;
+  const setup = prior.existingEndpoint ? 0 : ASSUMED_ENDPOINT_SETUP_SECONDS;
+  const traffic = waves * prior.trafficSeconds;
+  const overhead = ASSUMED_PENDING_SECONDS + ASSUMED_JOB_OVERHEAD_SECONDS + waves * setup;
+  const natural = traffic + overhead;
+  const medianSeconds =
+    prior.jobDurationSeconds !== undefined
+      ? Math.min(natural, ASSUMED_PENDING_SECONDS + prior.jobDurationSeconds)
+      : natural;
+  const share = overhead / natural;
+  return {
+    medianSeconds,
+    // Only the overhead varies: its spread, in log space of the whole, scales with its share.
+    modelSpread:
+      OVERHEAD_SPREAD * share + MIN_SPREAD + (wavesOpen && tests > 1 ? OPEN_WAVES_SPREAD : 0),
+    jobSpread: OVERHEAD_JOB_SPREAD * share + MIN_SPREAD,
+    // At least one load test runs its whole pattern, unless a stopping condition may cut it.
+    lowerSeconds: (prior.mayStopEarly ? 0.25 : 1) * traffic,
+    upperSeconds,
+    trafficSeconds: prior.trafficSeconds,
+  };
+}
+
+/**
+ * The latest a job can end: JobDurationInSeconds after it started running (when it started, if
+ * known; otherwise after the longest plausible PENDING). Infinity without JobDurationInSeconds.
+ */
+export function ceilingSeconds(prior: SchedulePrior, runStartSeconds?: number): number {
+  if (prior.jobDurationSeconds === undefined) return Number.POSITIVE_INFINITY;
+  const start = runStartSeconds ?? ASSUMED_PENDING_SECONDS + PENDING_SLACK_SECONDS;
+  return start + prior.jobDurationSeconds + STOP_SLACK_SECONDS;
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  ceilingSeconds,
+  DOCUMENTED_DEFAULT_SECONDS,
+  priorEnd,
+  priorFromRequest,
+  type SchedulePrior,
+} from "../../../src/schedule/prior.ts";
+import type { JobRequest } from "../../../src/spec/schema.ts";
+
+function sample(file: string): JobRequest {
+  const spec = JSON.parse(
+    readFileSync(new URL(`../../../events/specs/${file}`, import.meta.url), "utf8"),
+  ) as { job: JobRequest };
+  return spec.job;
+}
+
+describe("the schedule's prior, read from the spec", () => {
+  it("reads traffic length, tests, parallelism, duration and stopping conditions of an Advanced job", () => {
+    // Act
+    const prior = priorFromRequest(sample("advanced-phases.json"));
+
+    // Assess: 600 + 900 s of phases; 2 + 3 environment combinations, at most 6 tests.
+    expect(prior).toEqual({
+      jobType: "Advanced",
+      trafficSeconds: 1500,
+      tests: 5,
+      parallelTests: 3,
+      jobDurationSeconds: 7200,
+      mayStopEarly: true,
+    });
+  });
+
+  it("reads a stairs pattern, an existing endpoint and a bare Default job", () => {
+    // Act
+    const stairs = priorFromRequest(sample("advanced-stairs.json"));
+    const endpoint = priorFromRequest(sample("existing-endpoint.json"));
+    const plain = priorFromRequest(sample("default-model-package.json"));
+
+    // Assess
+    expect(stairs.trafficSeconds).toBe(1800);
+    expect(stairs.tests).toBe(2);
+    expect(endpoint).toMatchObject({ tests: 1, existingEndpoint: true, trafficSeconds: 900 });
+    expect(plain).toEqual({ jobType: "Default" });
+  });
+});
+
+describe("the prior's end distribution", () => {
+  it("puts a Default job's documented 45 minutes above its median", () => {
+    // Act
+    const end = priorEnd({ jobType: "Default" });
+
+    // Assess
+    expect(end.medianSeconds).toBeGreaterThan(25 * 60);
+    expect(end.medianSeconds).toBeLessThan(DOCUMENTED_DEFAULT_SECONDS);
+    expect(end.upperSeconds).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("grows with the traffic pattern and the number of waves, and cannot end before the traffic has run", () => {
+    // Prepare
+    const base: SchedulePrior = {
+      jobType: "Advanced",
+      trafficSeconds: 900,
+      tests: 4,
+      parallelTests: 2,
+      jobDurationSeconds: 18_000,
+    };
+
+    // Act
+    const twoWaves = priorEnd(base);
+    const longer = priorEnd({ ...base, trafficSeconds: 1800 });
+    const fourWaves = priorEnd({ ...base, parallelTests: 1 });
+
+    // Assess
+    expect(twoWaves.lowerSeconds).toBe(1800);
+    expect(twoWaves.medianSeconds).toBeGreaterThan(1800);
+    expect(longer.medianSeconds - twoWaves.medianSeconds).toBe(1800);
+    expect(fourWaves.medianSeconds).toBeGreaterThan(twoWaves.medianSeconds + 1800);
+  });
+
+  it("is relatively surer of a long load test than of a short one: only the overhead varies", () => {
+    // Act
+    const short = priorEnd({ jobType: "Advanced", trafficSeconds: 600, tests: 1 });
+    const long = priorEnd({ jobType: "Advanced", trafficSeconds: 3600, tests: 1 });
+
+    // Assess
+    expect(long.modelSpread).toBeLessThan(short.modelSpread);
+    expect(long.jobSpread).toBeLessThan(short.jobSpread);
+  });
+
+  it("falls back on the documented 2 hours when the spec gives no traffic pattern, within JobDurationInSeconds", () => {
+    // Act
+    const open = priorEnd({ jobType: "Advanced" });
+    const capped = priorEnd({ jobType: "Advanced", jobDurationSeconds: 3600 });
+
+    // Assess
+    expect(open.medianSeconds).toBeGreaterThanOrEqual(2 * 3600);
+    expect(capped.medianSeconds).toBeLessThanOrEqual(3600 + 60);
+    expect(open.modelSpread).toBeGreaterThan(0.3);
+  });
+
+  it("ends no later than JobDurationInSeconds after the run starts", () => {
+    // Act
+    const unknownStart = ceilingSeconds({ jobType: "Advanced", jobDurationSeconds: 3600 });
+    const knownStart = ceilingSeconds({ jobType: "Advanced", jobDurationSeconds: 3600 }, 100);
+
+    // Assess
+    expect(knownStart).toBeGreaterThan(3700);
+    expect(knownStart).toBeLessThan(3900);
+    expect(unknownStart).toBeGreaterThan(knownStart);
+    expect(ceilingSeconds({ jobType: "Default" })).toBe(Number.POSITIVE_INFINITY);
+  });
+});
