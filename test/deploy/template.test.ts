@@ -3,11 +3,14 @@
  * generated: functions, the state machine and its definition, rules, IAM, encryption, recovery.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { transformInput } from "../../local/eventbridge/input-transform.ts";
+import { matchesPattern } from "../../local/eventbridge/pattern.ts";
+import type { EventEnvelope } from "../../local/eventbridge/types.ts";
 import {
   JOBS_TABLE,
   JOBS_TABLE_TIME_TO_LIVE,
@@ -15,6 +18,7 @@ import {
   STATE_MACHINE_DEFINITION_PATH,
 } from "../../src/infrastructure.ts";
 import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../src/workflow/functions.ts";
+import { clientsIn, readZip } from "../support/zip.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SLS = createRequire(import.meta.url).resolve("osls/bin/serverless.js");
@@ -164,6 +168,8 @@ describe("the packaged CloudFormation template", () => {
       SelectRecommendation: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "sagemaker:DescribeEndpoint",
+        "sagemaker:DescribeEndpointConfig",
         "sagemaker:DescribeInferenceRecommendationsJob",
       ],
       DiagnoseFailure: [
@@ -331,6 +337,77 @@ describe("the packaged CloudFormation template", () => {
     expect(resources.NotificationsEmail?.Condition).toBe("HasNotificationEmail");
   });
 
+  it("reads production's endpoints and their configs only, for the comparison", () => {
+    // Act
+    const statement = statementsOf("SelectRecommendationRole").find((item) =>
+      list(item.Action).includes("sagemaker:DescribeEndpoint"),
+    );
+
+    // Assess
+    expect(statement?.Action).toEqual([
+      "sagemaker:DescribeEndpoint",
+      "sagemaker:DescribeEndpointConfig",
+    ]);
+    expect(statement?.Resource).toEqual([
+      { "Fn::Sub": "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/*" },
+      {
+        "Fn::Sub":
+          "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint-config/*",
+      },
+    ]);
+  });
+
+  it("sends a saving worth acting on to the ops topic as one readable message", () => {
+    // Prepare
+    const rule = resources.NotifyOnSavingRule?.Properties ?? {};
+    const [target] = rule.Targets as {
+      Arn: unknown;
+      InputTransformer: { InputPathsMap: Record<string, string>; InputTemplate: string };
+    }[];
+    const event = (worthActing: boolean): EventEnvelope => ({
+      version: "0",
+      id: "event-1",
+      "detail-type": "Inference Recommendation Selected",
+      source: "irflow",
+      account: "111122223333",
+      time: "2026-11-23T06:00:00Z",
+      region: "us-east-1",
+      resources: [],
+      detail: {
+        outcome: "selected",
+        jobName: "fraud-xgboost-v7-2026-w48",
+        executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:run-1",
+        model: { key: "model-package/fraud-xgboost" },
+        sentence: "ml.c7g.xlarge x 2, $254/month, 8.1 ms <= 10 ms at 12,000 requests/min",
+        comparisonSentence:
+          "Production (ml.m5.xlarge x 4) costs $672/month at 11 ms; the proposal costs $254/month, saving $418/month (62.2%): worth acting on",
+        comparison: { worthActing },
+      },
+    });
+    const policy = resources.NotificationsTopicPolicy?.Properties.PolicyDocument as {
+      Statement: { Sid: string; Condition: { ArnEquals: Record<string, unknown[]> } }[];
+    };
+
+    // Act
+    const matches = [true, false].map((worth) => matchesPattern(rule.EventPattern, event(worth)));
+    const message = transformInput(target?.InputTransformer ?? { InputTemplate: "" }, event(true), {
+      ruleName: "irflow-ci-notify-savings",
+      ruleArn: "arn:aws:events:us-east-1:111122223333:rule/irflow-ci-notify-savings",
+      ingestionTime: "2026-11-23T06:00:01Z",
+    });
+
+    // Assess
+    expect(matches).toEqual([true, false]);
+    expect(target?.Arn).toEqual({ Ref: "NotificationsTopic" });
+    expect(JSON.parse(message)).toBe(
+      "irflow: model-package/fraud-xgboost can run cheaper. Production (ml.m5.xlarge x 4) costs $672/month at 11 ms; the proposal costs $254/month, saving $418/month (62.2%): worth acting on. Proposed: ml.c7g.xlarge x 2, $254/month, 8.1 ms <= 10 ms at 12,000 requests/min. Job fraud-xgboost-v7-2026-w48, execution arn:aws:states:us-east-1:111122223333:execution:irflow:run-1.",
+    );
+    const publish = policy.Statement.find((statement) => statement.Sid === "OutcomeRulesPublish");
+    expect(publish?.Condition.ArnEquals["aws:SourceArn"]).toContainEqual({
+      "Fn::GetAtt": ["NotifyOnSavingRule", "Arn"],
+    });
+  });
+
   it("alarms on failed executions, Lambda errors and executions past the deadline", () => {
     // Act
     const alarms = ofType("AWS::CloudWatch::Alarm").map(([id]) => id);
@@ -391,5 +468,39 @@ describe("the packaged CloudFormation template", () => {
         stateMachineArn: [{ Ref: "IrflowStateMachine" }],
       },
     });
+  });
+});
+
+/** What each function's own code calls: its bundle must hold those clients and no other. */
+const CLIENTS: Record<string, string[]> = {
+  validateSpec: ["dynamodb"],
+  acquireSlot: ["dynamodb"],
+  createJob: ["dynamodb", "sagemaker"],
+  describeJob: ["dynamodb", "sagemaker"],
+  selectRecommendation: ["dynamodb", "sagemaker"],
+  diagnoseFailure: ["dynamodb", "sagemaker"],
+  stopJob: ["dynamodb", "sagemaker"],
+  publishOutcome: ["dynamodb", "eventbridge"],
+  registryTrigger: ["sagemaker", "sfn"],
+  scheduleTrigger: ["sagemaker", "sfn"],
+  executionEnded: ["dynamodb", "eventbridge", "sagemaker", "sfn"],
+};
+
+describe("the packaged Lambda bundles", () => {
+  it.each(Object.entries(CLIENTS))("%s holds only the AWS clients it uses", (name, clients) => {
+    // Act
+    const files = readZip(join(ROOT, ".serverless", `${name}.zip`));
+    const code = [...files.entries()]
+      .filter(([file]) => file.endsWith(".mjs"))
+      .map(([, content]) => content.toString("utf8"))
+      .join("\n");
+
+    // Assess
+    expect([...files.keys()].filter((file) => file.endsWith(".map"))).toEqual([]);
+    expect(clientsIn(code).sort()).toEqual(clients);
+  });
+
+  it.each(Object.keys(CLIENTS))("%s is a zip of at most 300 KB", (name) => {
+    expect(statSync(join(ROOT, ".serverless", `${name}.zip`)).size).toBeLessThanOrEqual(300 * 1024);
   });
 });
