@@ -13,6 +13,11 @@ const EXECUTIONS = sub(
 const JOBS = sub(
   "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:inference-recommendations-job/*",
 );
+/** The live endpoints a decision compares with, and their configs. */
+const ENDPOINTS = [
+  sub("arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/*"),
+  sub("arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint-config/*"),
+];
 const packagesOf = (groups) =>
   groups.map((group) =>
     sub(
@@ -59,7 +64,13 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
       }),
     ],
     describeJob: [RECORD_READ_WRITE, DESCRIBE_JOB],
-    selectRecommendation: [RECORD_READ_WRITE, DESCRIBE_JOB],
+    selectRecommendation: [
+      RECORD_READ_WRITE,
+      DESCRIBE_JOB,
+      // Production's instance type and count, for the comparison: DescribeEndpoint names the
+      // endpoint config, which names the instance type.
+      allow(["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"], ENDPOINTS),
+    ],
     diagnoseFailure: [
       RECORD_READ_WRITE,
       allow(
@@ -217,8 +228,50 @@ module.exports = async ({ resolveVariable }) => {
     };
   }
 
+  Resources.NotifyOnSavingRule = savingNotification(service);
+
   return { Resources };
 };
+
+/** Selected outcomes whose comparison with production is worth acting on (docs/events.md). */
+const SAVING_PATTERN = {
+  source: ["irflow"],
+  "detail-type": ["Inference Recommendation Selected"],
+  detail: { comparison: { worthActing: [true] } },
+};
+
+/**
+ * A cheaper configuration meets the policy: the on-call team reads it as one message, the
+ * comparison's sentence and the decision's.
+ */
+function savingNotification(service) {
+  return {
+    Type: "AWS::Events::Rule",
+    Properties: {
+      Name: `${service}-notify-savings`,
+      Description: "Outcomes whose saving against production is worth acting on",
+      EventBusName: { Ref: "OutcomeBus" },
+      EventPattern: SAVING_PATTERN,
+      Targets: [
+        {
+          Id: "notifications",
+          Arn: { Ref: "NotificationsTopic" },
+          InputTransformer: {
+            InputPathsMap: {
+              model: "$.detail.model.key",
+              job: "$.detail.jobName",
+              comparison: "$.detail.comparisonSentence",
+              decision: "$.detail.sentence",
+              execution: "$.detail.executionArn",
+            },
+            InputTemplate:
+              '"irflow: <model> can run cheaper. <comparison>. Proposed: <decision>. Job <job>, execution <execution>."',
+          },
+        },
+      ],
+    },
+  };
+}
 
 module.exports.statementsByFunction = statementsByFunction;
 module.exports.WORKFLOW_FUNCTIONS = WORKFLOW_FUNCTIONS;
