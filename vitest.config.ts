@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The fault suite runs on its own (npm run test:faults).
+    exclude: ["test/faults/**", "**/node_modules/**"],
     environment: "node",
     testTimeout: 20_000,
   },
