@@ -14,7 +14,7 @@ import { JOB_TYPES, type JobRequest } from "../spec/schema.ts";
 
 /** PENDING before a job runs; a guess, not documented. */
 export const ASSUMED_PENDING_SECONDS = 60;
-/** AWS: a Default job usually completes within 45 minutes (taken as 4 jobs in 5). */
+/** AWS: a Default job completes within 45 minutes (taken as 85 jobs in 100). */
 export const DOCUMENTED_DEFAULT_SECONDS = 45 * 60;
 const USUALLY_Z = 1.0364;
 /** AWS: an Advanced job takes about 2 hours on average. */
