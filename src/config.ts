@@ -21,9 +21,10 @@ export const workflowConfigSchema = z.object({
   QUEUE_DEADLINE_SECONDS: z.coerce
     .number()
     .int()
-    .min(60)
-    .max(30 * 86400)
-    .default(3 * 86400),
+    .min(60, "QUEUE_DEADLINE_SECONDS must be at least 60")
+    // The state machine times out after 5 days, and a job may run for 2 of them.
+    .max(3 * 86400, "QUEUE_DEADLINE_SECONDS must be at most 259200 (3 days)")
+    .default(2 * 86400),
 });
 
 export type Config = z.output<typeof workflowConfigSchema>;
