@@ -2,9 +2,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type FaultConfigInput, faultConfigSchema } from "../local/sagemaker/faults.ts";
 import { startSageMakerServer } from "../local/sagemaker/server.ts";
-import { startLocalStack } from "../local/stack.ts";
+import { type LocalStackFaults, localStackFaultsSchema, startLocalStack } from "../local/stack.ts";
 import { CliError, type CliIo, EXIT, UnreadableInputError } from "./io.ts";
 import {
   type LocalState,
@@ -25,7 +24,9 @@ sagemaker  Starts only the SageMaker service and prints its endpoint. Point the 
            with AWS_ENDPOINT_URL_SAGEMAKER, or the AWS CLI with --endpoint-url.
 
   --time-scale N    simulated seconds per real second (default 600: a 45-minute job in 4.5 s)
-  --faults FILE     fault configuration (JSON): throttling, server errors, failed or stuck jobs
+  --faults FILE     fault configuration (JSON), one object per service: sagemaker, eventbridge,
+                    dynamodb, lambda (docs/local-stack.md); a file without those keys is the
+                    sagemaker object alone
   --log-level LEVEL the handlers' log level (stack only; default WARN)
   --port N          port to listen on (sagemaker only; default 0: any free port)
 
@@ -78,7 +79,7 @@ export async function localCommand(args: string[], io: CliIo): Promise<number> {
     );
     return EXIT.usage;
   }
-  const faults = values.faults ? await readFaults(values.faults, io) : undefined;
+  const faults = values.faults ? sageMakerOnly(await readFaults(values.faults, io)) : undefined;
   const server = await startSageMakerServer({ port, timeScale, ...(faults ? { faults } : {}) });
   io.stdout(`SageMaker (local) listening on ${server.endpoint} (time scale ${timeScale}x)\n`);
   io.stdout(`  export AWS_ENDPOINT_URL_SAGEMAKER=${server.endpoint}\n`);
@@ -95,7 +96,9 @@ export async function localCommand(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-async function readFaults(path: string, io: CliIo): Promise<FaultConfigInput> {
+const FAULT_SERVICES = ["sagemaker", "eventbridge", "dynamodb", "lambda"] as const;
+
+async function readFaults(path: string, io: CliIo): Promise<LocalStackFaults> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(resolve(io.cwd, path), "utf8"));
@@ -105,19 +108,47 @@ async function readFaults(path: string, io: CliIo): Promise<FaultConfigInput> {
       { cause: error },
     );
   }
-  const parsed = faultConfigSchema.safeParse(value);
+  return parseFaultsFile(value, path);
+}
+
+/**
+ * A faults file's content: an object per service, or, when it names no service, the SageMaker
+ * faults alone (the format `irflow local sagemaker` has always read). Throws a CliError naming
+ * each field that breaks a rule.
+ */
+export function parseFaultsFile(value: unknown, path: string): LocalStackFaults {
+  const perService =
+    typeof value === "object" &&
+    value !== null &&
+    FAULT_SERVICES.some((service) => Object.hasOwn(value, service));
+  const faults = perService ? value : { sagemaker: value };
+  const parsed = localStackFaultsSchema.safeParse(faults);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`,
     );
     throw new CliError(`the fault configuration ${path} is invalid: ${problems.join("; ")}`);
   }
-  return value as FaultConfigInput;
+  return faults as LocalStackFaults;
+}
+
+/** The SageMaker faults of a faults file; a file with others is for the whole stack. */
+export function sageMakerOnly(faults: LocalStackFaults): LocalStackFaults["sagemaker"] {
+  const others = FAULT_SERVICES.filter(
+    (service) => service !== "sagemaker" && faults[service] !== undefined,
+  );
+  if (others.length > 0) {
+    throw new CliError(
+      `the fault configuration sets ${others.join(", ")} faults; 'irflow local sagemaker' runs SageMaker only (use 'irflow local stack')`,
+      EXIT.usage,
+    );
+  }
+  return faults.sagemaker;
 }
 
 /** Runs the whole stack until SIGINT or SIGTERM, with its state file for the other commands. */
 async function runStack(
-  options: { timeScale: number; faults: FaultConfigInput | undefined; logLevel: string },
+  options: { timeScale: number; faults: LocalStackFaults | undefined; logLevel: string },
   io: CliIo,
 ): Promise<number> {
   const path = localStatePath(io);

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import dynalite from "dynalite";
+import { z } from "zod";
 import bundledTriggers from "../config/triggers.json" with { type: "json" };
 import { type FunctionDefinition, lambdaHandler } from "../src/handler.ts";
 import {
@@ -30,10 +31,14 @@ import type { ScheduleTickResult } from "../src/triggers/schedule.ts";
 import { executionEnded } from "../src/workflow/execution-ended.ts";
 import { bindDefinition, type WorkflowFunction } from "../src/workflow/functions.ts";
 import { WORKFLOW_STEPS } from "../src/workflow/steps/index.ts";
+import { type DynamoDbFaults, dynamoDbFaultsSchema } from "./dynamodb/faults.ts";
+import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb/proxy.ts";
+import { type EventBridgeFaults, eventBridgeFaultsSchema } from "./eventbridge/faults.ts";
 import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
-import type { FaultConfigInput } from "./sagemaker/faults.ts";
+import { type FaultInjector, faultConfigSchema } from "./sagemaker/faults.ts";
 import { type RunningSageMaker, startSageMakerServer } from "./sagemaker/server.ts";
 import { seedModelRegistry } from "./seed.ts";
+import { type LambdaFaults, lambdaFaultsSchema } from "./stepfunctions/faults.ts";
 import type { LocalLambdaContext } from "./stepfunctions/runner.ts";
 import { startStepFunctionsServer } from "./stepfunctions/server.ts";
 import { LocalStepFunctions } from "./stepfunctions/service.ts";
@@ -46,10 +51,28 @@ export const STATE_MACHINE_NAME = "irflow";
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 const ROOT = join(import.meta.dirname, "..");
 
+/** The faults of each service, one object per service (docs/local-stack.md). */
+export const localStackFaultsSchema = z.strictObject({
+  sagemaker: faultConfigSchema.optional(),
+  eventbridge: eventBridgeFaultsSchema.optional(),
+  dynamodb: dynamoDbFaultsSchema.optional(),
+  lambda: lambdaFaultsSchema.optional(),
+});
+export type LocalStackFaults = z.input<typeof localStackFaultsSchema>;
+
+/** Each service's faults as it runs: `configure`, `settings`, `injected`, `resetCounts`. */
+export interface LocalStackFaultControls {
+  sagemaker: FaultInjector;
+  eventbridge: EventBridgeFaults;
+  dynamodb: DynamoDbFaults;
+  lambda: LambdaFaults;
+}
+
 export interface LocalStackOptions {
   /** Simulated seconds per real second, for the SageMaker clock and for Wait and Retry states. */
   timeScale?: number;
-  faults?: FaultConfigInput;
+  /** Faults to inject from the start; change them later through `LocalStack.faults`. */
+  faults?: LocalStackFaults;
   /** Powertools log level for the handlers (default WARN, so a demo stays readable). */
   logLevel?: string;
   /** The trigger configuration, as config/triggers.json holds it (the default). */
@@ -66,6 +89,10 @@ export interface LocalStack {
   sagemaker: RunningSageMaker;
   eventbridge: EventBridgeServer;
   stepFunctions: LocalStepFunctions;
+  /** DynamoDB as the handlers reach it: the fault proxy, with dynalite behind it (`target`). */
+  dynamodb: DynamoDbProxy;
+  /** Every service's faults, to change and count while the stack runs. */
+  faults: LocalStackFaultControls;
   /** The environment the handlers run with; give it to any client of the stack. */
   environment: Record<string, string>;
   /** The trigger configuration the stack runs with. */
@@ -86,17 +113,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timeScale,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
-      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.faults?.sagemaker ? { faults: options.faults.sagemaker } : {}),
     });
     closers.push(() => sagemaker.close());
     seedModelRegistry(sagemaker.service.registry);
 
-    const dynamodb = await startDynalite();
-    closers.push(dynamodb.close);
+    const dynaliteServer = await startDynalite();
+    closers.push(dynaliteServer.close);
+    // The handlers reach DynamoDB through the proxy that injects DynamoDB faults.
+    const dynamodb = await startDynamoDbProxy({
+      target: dynaliteServer.endpoint,
+      ...(options.faults?.dynamodb ? { faults: options.faults.dynamodb } : {}),
+    });
+    closers.push(() => dynamodb.close());
 
     const eventbridge = await startEventBridgeServer({
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      ...(options.faults?.eventbridge ? { faults: options.faults.eventbridge } : {}),
     });
     closers.push(() => eventbridge.close());
     eventbridge.bus.createEventBus({ Name: LOCAL_BUS });
@@ -107,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       timeScale,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      ...(options.faults?.lambda ? { lambdaFaults: options.faults.lambda } : {}),
       // As Step Functions does on AWS: the default bus hears of every execution that ends.
       onExecutionClosed: (execution) => {
         eventbridge.bus.putServiceEvent({
@@ -194,6 +229,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sagemaker,
       eventbridge,
       stepFunctions,
+      dynamodb,
+      faults: {
+        sagemaker: sagemaker.service.faults,
+        eventbridge: eventbridge.bus.faults,
+        dynamodb: dynamodb.faults,
+        lambda: stepFunctions.lambdaFaults,
+      },
       environment,
       triggers,
       tickSchedule,

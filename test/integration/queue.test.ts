@@ -26,7 +26,7 @@ beforeAll(async () => {
     timeScale: 6000,
     logLevel: "ERROR",
     jobLimit: LIMIT,
-    faults: { accountJobLimit: LIMIT, jobs: [{ match: "^stuck-", fate: "stuck" }] },
+    faults: { sagemaker: { accountJobLimit: LIMIT, jobs: [{ match: "^stuck-", fate: "stuck" }] } },
   });
   clients = stackClients(stack);
   queue = new QueueStore(clients.documents, "irflow-local-jobs");
