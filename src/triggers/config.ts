@@ -11,7 +11,14 @@ import { ConfigError } from "../errors.ts";
 import { scheduleExecutionName } from "../execution/names.ts";
 import { jobRequestSchema } from "../spec/schema.ts";
 import { formatPath, validateSpec } from "../spec/validate.ts";
-import { buildPackageSpec, groupSchema } from "./package-spec.ts";
+import {
+  buildPackageSpec,
+  type GroupConfig,
+  groupSchema,
+  mergePolicies,
+  type PolicyDefaults,
+  policyDefaultsSchema,
+} from "./package-spec.ts";
 
 const request = jobRequestSchema.shape;
 
@@ -26,6 +33,11 @@ const targetSchema = z
     group: groupName.optional(),
     name: z.string().min(1).max(60).optional(),
     spec: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * The decision policy of this target's runs: over the group's policy for a group target;
+     * under the spec's own irflow.policy for a spec target.
+     */
+    policy: policyDefaultsSchema.optional(),
   })
   .superRefine((target, context) => {
     const byGroup = target.group !== undefined;
@@ -39,16 +51,44 @@ const targetSchema = z
       context.addIssue({ code: "custom", message: "a spec target needs both name and spec" });
     }
   })
-  .transform(
-    (target): ScheduleTarget =>
-      target.group !== undefined
-        ? { kind: "group", label: target.group, group: target.group }
-        : { kind: "spec", label: target.name ?? "", spec: target.spec ?? {} },
-  );
+  .transform((target): ScheduleTarget => {
+    const policy = target.policy ? { policy: target.policy } : {};
+    return target.group !== undefined
+      ? { kind: "group", label: target.group, group: target.group, ...policy }
+      : { kind: "spec", label: target.name ?? "", spec: target.spec ?? {}, ...policy };
+  });
 
-export type ScheduleTarget =
+export type ScheduleTarget = (
   | { kind: "group"; label: string; group: string }
-  | { kind: "spec"; label: string; spec: Record<string, unknown> };
+  | { kind: "spec"; label: string; spec: Record<string, unknown> }
+) & { policy?: PolicyDefaults };
+
+/** The group with a schedule target's policy over its own. */
+export function groupForTarget(
+  group: GroupConfig,
+  policy: PolicyDefaults | undefined,
+): GroupConfig {
+  if (!policy) return group;
+  return {
+    ...group,
+    irflow: { ...group.irflow, policy: mergePolicies(group.irflow?.policy, policy) },
+  };
+}
+
+/** The spec with a schedule target's policy under the spec's own irflow.policy. */
+export function specForTarget(
+  spec: Record<string, unknown>,
+  policy: PolicyDefaults | undefined,
+): Record<string, unknown> {
+  if (!policy) return spec;
+  const irflow = isRecord(spec.irflow) ? spec.irflow : {};
+  const own = isRecord(irflow.policy) ? irflow.policy : undefined;
+  return { ...spec, irflow: { ...irflow, policy: mergePolicies(policy, own) } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 export const SCHEDULE_WINDOWS = ["daily", "weekly"] as const;
 export type ScheduleWindow = (typeof SCHEDULE_WINDOWS)[number];
@@ -98,8 +138,23 @@ export const triggerConfigSchema = z
           message: `names no group of "groups"; add ${target.group} there with its job defaults`,
         });
       }
+      const group = target.kind === "group" ? config.groups[target.group] : undefined;
+      if (group && target.policy) {
+        // The target's policy over the group's must still be one policy (maxInstances >= minInstances).
+        const { spec } = buildPackageSpecChecked(group, target.policy, config.roleArn);
+        const result = validateSpec(spec);
+        for (const issue of result.valid ? [] : result.errors) {
+          if (!issue.path.startsWith("irflow.policy")) continue;
+          context.addIssue({
+            code: "custom",
+            path: [...path, "policy", ...issue.path.split(".").slice(2)],
+            message: `${issue.message} (with the group's policy)`,
+            params: { rule: issue.rule },
+          });
+        }
+      }
       if (target.kind === "spec") {
-        const result = validateSpec(target.spec);
+        const result = validateSpec(specForTarget(target.spec, target.policy));
         for (const issue of result.valid ? [] : result.errors) {
           context.addIssue({
             code: "custom",
@@ -124,6 +179,21 @@ export const triggerConfigSchema = z
   });
 
 export type TriggerConfig = z.output<typeof triggerConfigSchema>;
+
+/** The spec a group target runs for a sample package, built without parsing a bad policy. */
+function buildPackageSpecChecked(
+  group: GroupConfig,
+  policy: PolicyDefaults,
+  roleArn: string,
+): { spec: unknown } {
+  const merged = mergePolicies(group.irflow?.policy, policy);
+  const { spec } = buildPackageSpec(
+    { ModelPackageArn: "arn:aws:sagemaker:us-east-1:000000000000:model-package/check/1" },
+    { ...group, irflow: { ...group.irflow, policy: undefined } },
+    roleArn,
+  );
+  return { spec: { ...spec, irflow: { ...spec.irflow, policy: merged } } };
+}
 
 /** The configuration, or a ConfigError that lists every problem. */
 export function parseTriggerConfig(raw: unknown): TriggerConfig {

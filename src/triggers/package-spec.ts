@@ -5,6 +5,7 @@
  * trigger configuration as declared below.
  */
 import { z } from "zod";
+import { issueRule, policySchema } from "../decision/index.ts";
 import type { SpecIssue } from "../spec/rules.ts";
 import { irflowSettingsSchema, type JobSpec, jobRequestSchema } from "../spec/schema.ts";
 
@@ -28,10 +29,46 @@ export const jobDefaultsSchema = z.strictObject({
 
 export type JobDefaults = z.output<typeof jobDefaultsSchema>;
 
+/**
+ * A decision policy as written in the configuration (docs/decision.md): checked against the
+ * policy's schema, and kept as written, so that a more specific one (a schedule target's, a
+ * spec's own) overrides only the fields it sets, not the defaults it leaves out.
+ */
+export const policyDefaultsSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    const parsed = policySchema.safeParse(value);
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
+      context.addIssue({
+        code: "custom",
+        path: issue.path,
+        message: issue.message,
+        params: { rule: issueRule(issue) },
+      });
+    }
+  })
+  .describe("A decision policy (irflow.policy): the defaults of the jobs it applies to.");
+
+export type PolicyDefaults = z.output<typeof policyDefaultsSchema>;
+
+/** The more specific policy's fields over the general one's (a whole `current` replaced). */
+export function mergePolicies(
+  general: PolicyDefaults | undefined,
+  specific: PolicyDefaults | undefined,
+): PolicyDefaults | undefined {
+  if (!general && !specific) return undefined;
+  return { ...general, ...specific };
+}
+
 /** One entry of the configuration's "groups": its job defaults and irflow settings. */
 export const groupSchema = z.strictObject({
   job: jobDefaultsSchema.default({}),
-  irflow: irflowSettingsSchema.pick({ deadlineSeconds: true }).optional(),
+  irflow: z
+    .strictObject({
+      deadlineSeconds: irflowSettingsSchema.shape.deadlineSeconds,
+      policy: policyDefaultsSchema.optional(),
+    })
+    .optional(),
 });
 
 export type GroupConfig = z.output<typeof groupSchema>;
@@ -57,6 +94,12 @@ export function buildPackageSpec(
   roleArn: string,
 ): PackageSpec {
   const { JobType, InputConfig, ...defaults } = group.job;
+  const { policy, ...settings } = group.irflow ?? {};
+  const irflow = {
+    ...settings,
+    // Checked when the configuration was read; parsed here into the spec's own type.
+    ...(policy ? { policy: policySchema.parse(policy) } : {}),
+  };
   const spec: JobSpec = {
     specVersion: 1,
     job: {
@@ -65,9 +108,7 @@ export function buildPackageSpec(
       RoleArn: roleArn,
       InputConfig: { ...InputConfig, ModelPackageVersionArn: modelPackage.ModelPackageArn ?? "" },
     },
-    ...(group.irflow && Object.keys(group.irflow).length > 0
-      ? { irflow: { ...group.irflow } }
-      : {}),
+    ...(Object.keys(irflow).length > 0 ? { irflow } : {}),
   };
   return { spec, issues: missingMetadata(modelPackage, group) };
 }

@@ -8,7 +8,12 @@ import { ListModelPackagesCommand } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
 import { classifyAwsError, ScheduleTargetError } from "../errors.ts";
 import { scheduleExecutionName, withRunKey } from "../execution/names.ts";
-import type { ScheduleTarget, ScheduleWindow } from "./config.ts";
+import {
+  groupForTarget,
+  type ScheduleTarget,
+  type ScheduleWindow,
+  specForTarget,
+} from "./config.ts";
 import { executionInput, groupOf, specForPackage } from "./registry.ts";
 import { type ExecutionInput, startWorkflow, type TriggerDeps } from "./start.ts";
 
@@ -86,10 +91,11 @@ async function runTarget(
       if (!packageArn || !group) {
         return { ...summary, status: "skipped", reason: `${target.group} has no approved version` };
       }
-      const built = await specForPackage(packageArn, group, deps);
+      const built = await specForPackage(packageArn, groupForTarget(group, target.policy), deps);
       input = executionInput({ ...built, spec: withRunKey(built.spec, window) }, trigger);
     } else {
-      input = { spec: withRole(withRunKey(target.spec, window), deps.config.roleArn), trigger };
+      const spec = specForTarget(target.spec, target.policy);
+      input = { spec: withRole(withRunKey(spec, window), deps.config.roleArn), trigger };
     }
     const start = await startWorkflow(deps, executionName, input);
     return {
