@@ -8,7 +8,7 @@
  *   InternalServerError or as a connection reset. An SDK that retries sends the write again, and a
  *   conditional write then fails its condition although its first attempt succeeded.
  *
- * The SDK retries all three on its own (three attempts by default), so a handler sees the fault
+ * The SDK retries all three on its own (up to its `maxAttempts`), so a handler sees the fault
  * only when every attempt meets one. Each kind draws from its own stream: the same seed and the
  * same sequence of requests meet the same faults.
  */
