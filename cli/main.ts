@@ -1,7 +1,9 @@
 import { ConfigError, TransientAwsError } from "../src/errors.ts";
+import { decideCommand } from "./decide.ts";
 import { demoCommand } from "./demo.ts";
 import { CliError, type CliIo, EXIT, processIo, UnreadableInputError } from "./io.ts";
 import { localCommand } from "./local.ts";
+import { reportCommand } from "./report.ts";
 import { startCommand } from "./start.ts";
 import { listCommand, statusCommand } from "./status.ts";
 import { validateCommand } from "./validate.ts";
@@ -19,6 +21,14 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
     run: statusCommand,
   },
   list: { summary: "list a model's jobs, or the workflow's recent executions", run: listCommand },
+  decide: {
+    summary: "decide on a saved Describe response under a policy (no AWS call)",
+    run: decideCommand,
+  },
+  report: {
+    summary: "a job's decision: sentence, every entry, comparison; --html with a chart",
+    run: reportCommand,
+  },
   local: {
     summary: "run the local stack (stack), or only its SageMaker (sagemaker)",
     run: localCommand,

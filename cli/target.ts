@@ -6,6 +6,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { JobStore } from "../src/workflow/store.ts";
@@ -51,6 +52,8 @@ export interface Target {
   stateMachineArn(): string;
   /** The job store; throws a CliError naming the missing setting. */
   store(): JobStore;
+  /** SageMaker, for a job's results. */
+  sagemaker(): SageMakerClient;
   /** The table name when known, without failing. */
   tableName?: string;
   destroy(): void;
@@ -151,6 +154,7 @@ export function localTarget(
   const sfn = new SFNClient({ ...common, endpoint: state.endpoints.stepfunctions });
   const tableName = settings.table ?? env.TABLE_NAME;
   let dynamo: DynamoDBClient | undefined;
+  let sagemaker: SageMakerClient | undefined;
   return {
     name: "local",
     sfn,
@@ -162,10 +166,15 @@ export function localTarget(
       dynamo ??= new DynamoDBClient({ ...common, endpoint: state.endpoints.dynamodb });
       return new JobStore(DynamoDBDocumentClient.from(dynamo), tableName);
     },
+    sagemaker: () => {
+      sagemaker ??= new SageMakerClient({ ...common, endpoint: state.endpoints.sagemaker });
+      return sagemaker;
+    },
     ...(tableName ? { tableName } : {}),
     destroy: () => {
       sfn.destroy();
       dynamo?.destroy();
+      sagemaker?.destroy();
     },
   };
 }
@@ -176,6 +185,7 @@ function awsTarget(settings: TargetSettings, io: CliIo): Target {
   const tableName = settings.table || env.TABLE_NAME;
   const sfn = new SFNClient({});
   let dynamo: DynamoDBClient | undefined;
+  let sagemaker: SageMakerClient | undefined;
   return {
     name: "aws",
     sfn,
@@ -198,10 +208,15 @@ function awsTarget(settings: TargetSettings, io: CliIo): Target {
       dynamo ??= new DynamoDBClient({});
       return new JobStore(DynamoDBDocumentClient.from(dynamo), tableName);
     },
+    sagemaker: () => {
+      sagemaker ??= new SageMakerClient({});
+      return sagemaker;
+    },
     ...(tableName ? { tableName } : {}),
     destroy: () => {
       sfn.destroy();
       dynamo?.destroy();
+      sagemaker?.destroy();
     },
   };
 }

@@ -104,7 +104,8 @@ describe("irflow CLI on the local stack", () => {
     expect(out).toMatch(/job COMPLETED \(poll \d+\)/);
     expect(out).toContain("published the selected event");
     expect(out).toContain("execution SUCCEEDED");
-    expect(out).toMatch(/^selected ml\.\S+ x1: \$[\d.]+\/h/m);
+    expect(out).toMatch(/^decision {3}ml\.\S+ x \d+, \$[\d,.]+\/month, [\d.]+ ms$/m);
+    expect(out).toMatch(/^selected {3}ml\.\S+ x \d+: \$[\d,.]+\/month, [\d.]+ ms, /m);
   });
 
   it("starts nothing new for the same spec and names the existing execution", async () => {
@@ -200,12 +201,34 @@ describe("irflow CLI on the local stack", () => {
     expect(io.out()).toMatch(/^outcome {4}selected$/m);
     expect(io.out()).toMatch(/^polls {6}\d+ \(waited \d+ s of a 7200 s deadline\)$/m);
     expect(io.out()).toMatch(/^ {2}\S+Z {2}VALIDATED\n {2}\S+Z {2}QUEUED\n {2}\S+Z {2}PENDING\n/m);
-    expect(io.out()).toMatch(/^selected {3}ml\.\S+ x1: /m);
-    expect(io.out()).toContain("alternatives");
+    expect(io.out()).toMatch(/^selected {3}ml\.\S+ x \d+: /m);
+    expect(io.out()).toMatch(/^ {2}\* +ml\.\S+ +\d+ +\$[\d,.]+ .*selected/m);
     expect(jsonCode).toBe(0);
     const record = JSON.parse(jsonIo.out());
     expect(record).toMatchObject({ jobName, status: "COMPLETED", outcome: "selected" });
-    expect(io.out()).toContain(`selected   ${record.selected.instanceType} x1`);
+    expect(io.out()).toContain(`selected   ${record.decision.selected.instanceType} x 1`);
+  });
+
+  it("reports a job's decision by name, from its record and SageMaker's results", async () => {
+    // Prepare
+    const io = captureIo();
+    const statusIo = captureIo();
+    const page = join(dir, "job-report.html");
+    await main(["status", jobName, "--json"], statusIo);
+    const record = JSON.parse(statusIo.out());
+
+    // Act
+    const code = await main(["report", jobName, "--html", page], io);
+
+    // Assess
+    expect(code).toBe(0);
+    const [sentence] = io.out().split("\n");
+    expect(sentence).toMatch(/^ml\.\S+ x \d+, \$[\d,.]+\/month, [\d.]+ ms$/);
+    expect(sentence).toContain(`${record.decision.selected.instanceType} x 1`);
+    expect(io.out()).toMatch(/^\* +ml\.\S+ .*selected/m);
+    const html = await readFile(page, "utf8");
+    expect(html).toContain(`irflow decision · job ${jobName}`);
+    expect(html).toContain(`Figures from job ${jobName} (local)`);
   });
 
   it("reports an unknown job with exit 1", async () => {
@@ -320,7 +343,8 @@ describe("irflow as a program", () => {
     console.info(`irflow demo took ${seconds.toFixed(1)} s`);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain("validated spec -> job fraud-xgboost-v7-");
-    expect(stdout).toMatch(/^selected ml\.\S+ x1: /m);
+    expect(stdout).toMatch(/^selected {3}ml\.\S+ x \d+: /m);
+    expect(stdout).toMatch(/^ {2}\* +ml\.\S+ .*selected/m);
     expect(stdout).toContain('"detail-type": "Inference Recommendation Selected"');
     expect(stdout).toMatch(/demo finished in [\d.]+ s\n$/);
     expect(stderr).not.toContain("NodeVersionSupportWarning");

@@ -1,0 +1,166 @@
+/**
+ * `irflow decide`: the decision on a saved DescribeInferenceRecommendationsJob response, so any
+ * job can be judged, even one run outside irflow. The same pure decision the workflow makes.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  type Comparison,
+  compareWithProduction,
+  type Decision,
+  type DecisionIssue,
+  decide,
+  decisionSentence,
+  type NormalizedJob,
+  type Policy,
+  parseDescribeResponse,
+  parsePolicy,
+  readDescribeJson,
+} from "../src/decision/index.ts";
+import { comparisonLines, decisionTable } from "./format.ts";
+import { type CliIo, EXIT, readJsonInput, UnreadableInputError } from "./io.ts";
+
+export const decideUsage = `Usage: irflow decide <describe.json | -> [--policy policy.json] [--json]
+
+Decides on a saved DescribeInferenceRecommendationsJob response (as the AWS CLI prints it, or as
+the SDK returns it): which configuration to deploy under the policy, on how many instances, at
+what monthly cost, and why not the others. No AWS call is made.
+
+  --policy FILE   the decision policy (the spec's irflow.policy); default: every default
+  --json          print one JSON object: the decision (outcome, selected, ranked, rejected,
+                  frontier, relaxations, totals, ...), its sentence and the comparison
+
+Exit status: 0 a decision (selected, unsatisfiable, measured or failed), 1 an invalid policy or
+response (every problem named), 2 unreadable input.`;
+
+/** A decision with what it was made from, as decide and report print it. */
+export interface Decided {
+  job: NormalizedJob;
+  policy: Policy;
+  decision: Decision;
+  comparison?: Comparison | undefined;
+}
+
+/**
+ * Reads a saved Describe response: a file or standard input, JSON with NaN written bare as the
+ * AWS CLI may print it. Throws UnreadableInputError for a missing file or text that is not JSON.
+ */
+export async function readDescribeInput(source: string, io: CliIo): Promise<unknown> {
+  const label = source === "-" ? "standard input" : source;
+  let text: string;
+  try {
+    text = source === "-" ? await io.readStdin() : await readFile(resolve(io.cwd, source), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code);
+    throw new UnreadableInputError(`cannot read ${label}: ${reason}`, { cause: error });
+  }
+  try {
+    return readDescribeJson(text);
+  } catch (error) {
+    throw new UnreadableInputError(`${label} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The policy file's policy, or its issues; no file is every default. */
+export async function readPolicy(
+  source: string | undefined,
+  io: CliIo,
+): Promise<{ policy?: Policy; issues: DecisionIssue[] }> {
+  const parsed = parsePolicy(source === undefined ? undefined : await readJsonInput(source, io));
+  return parsed.ok ? { policy: parsed.value, issues: [] } : { issues: parsed.issues };
+}
+
+/** Issues with the input they are in named first: `(policy).headroom`, `(response).Status`. */
+export function rooted(issues: readonly DecisionIssue[], root: string): DecisionIssue[] {
+  return issues.map((issue) =>
+    issue.path.startsWith("(") ? issue : { ...issue, path: `${root}.${issue.path}` },
+  );
+}
+
+/** Every problem, one line each: `  error InferenceRecommendations[2].Metrics [type]: ...`. */
+export function issueLines(issues: readonly DecisionIssue[]): string {
+  return issues
+    .map((issue) => `  error ${issue.path} [${issue.rule}]: ${issue.message}\n`)
+    .join("");
+}
+
+/** The decision as JSON: everything the decision holds, its sentence and the comparison. */
+export function decisionJson(decided: Decided): Record<string, unknown> {
+  return {
+    ...decided.decision,
+    sentence: decisionSentence(decided.decision),
+    ...(decided.comparison ? { comparison: decided.comparison } : {}),
+  };
+}
+
+/** The sentence, the table of every entry, and the comparison, for a terminal. */
+export function decisionText(decided: Decided): string {
+  const { decision, comparison } = decided;
+  const lines = [decisionSentence(decision), ""];
+  if (decision.totals.entries > 0) lines.push(...decisionTable(decision), "");
+  for (const relaxation of decision.relaxations) lines.push(`relax: ${relaxation.sentence}`);
+  for (const note of decision.notes) lines.push(`note: ${note}`);
+  if (comparison) lines.push("production", ...comparisonLines(comparison));
+  lines.push(`latency unit: ${decision.latencyUnit.reason}`);
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
+}
+
+export async function decideCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      policy: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(`${decideUsage}\n`);
+    return EXIT.ok;
+  }
+  const [source, ...extra] = positionals;
+  if (!source || extra.length > 0) {
+    io.stderr(`${decideUsage}\n`);
+    return EXIT.usage;
+  }
+  const response = await readDescribeInput(source, io);
+  const { policy, issues: policyIssues } = await readPolicy(values.policy, io);
+  const job = parseDescribeResponse(response);
+  const issues = [
+    ...rooted(policyIssues, "(policy)"),
+    ...rooted(job.ok ? [] : job.issues, "(response)"),
+  ];
+  if (issues.length > 0 || !job.ok || !policy) {
+    if (values.json) io.stdout(`${JSON.stringify({ valid: false, errors: issues }, null, 2)}\n`);
+    const count = issues.length;
+    io.stderr(`invalid input (${count} error${count === 1 ? "" : "s"})\n${issueLines(issues)}`);
+    return EXIT.invalid;
+  }
+  const decided = decideOn(job.value, policy);
+  io.stdout(
+    values.json ? `${JSON.stringify(decisionJson(decided), null, 2)}\n` : decisionText(decided),
+  );
+  return EXIT.ok;
+}
+
+/**
+ * The decision and the comparison with production. Offline, production is what the policy says
+ * (current.instanceType), or the endpoint as `deployment` gives it.
+ */
+export function decideOn(
+  job: NormalizedJob,
+  policy: Policy,
+  deployment?: Parameters<typeof compareWithProduction>[2],
+): Decided {
+  const decision = decide(job, policy);
+  return { job, policy, decision, comparison: compareWithProduction(decision, job, deployment) };
+}

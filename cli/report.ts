@@ -1,0 +1,186 @@
+/**
+ * `irflow report`: a job's decision for a person. In the terminal, the sentence, every entry with
+ * its standing and the comparison; with --html, one self-contained page with a chart of monthly
+ * cost against latency. A job is read by name (its record and SageMaker's results, on the local
+ * stack or AWS), or from a saved Describe response.
+ */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sagemaker";
+import {
+  type CurrentDeployment,
+  DEFAULT_POLICY,
+  type Policy,
+  parseDescribeResponse,
+} from "../src/decision/index.ts";
+import type { JobRecord } from "../src/workflow/record.ts";
+import {
+  type Decided,
+  decideOn,
+  decisionJson,
+  decisionText,
+  issueLines,
+  readDescribeInput,
+  readPolicy,
+  rooted,
+} from "./decide.ts";
+import { diagnosisLines } from "./format.ts";
+import { CliError, type CliIo, EXIT } from "./io.ts";
+import { reportHtml } from "./report-html.ts";
+import { openTarget, TARGET_HELP, TARGET_OPTIONS, targetName } from "./target.ts";
+
+export const reportUsage = `Usage: irflow report <job-name | describe.json | -> [--policy FILE] [--html OUT.html] [--json]
+                     [--target local|aws] [--table NAME]
+
+The decision on a job, for a person: the decision in one sentence, a table of every entry (the
+selected one marked *, the frontier, each rejected one with its reason) and the comparison with
+production. A job name is read from the jobs table (its policy, production as it was read) and
+SageMaker (its results); a file is a saved DescribeInferenceRecommendationsJob response.
+
+  --policy FILE     decide under this policy instead of the job's own (or every default)
+  --html OUT.html   also write one self-contained page: the sentence, a chart of monthly cost
+                    against latency (the SLO, the frontier, the selected point, production), the
+                    table and the policy
+  --json            print the decision as JSON instead of the text
+${TARGET_HELP}
+
+Exit status: 0 reported, 1 an invalid policy or response or no such job, 2 unreadable input,
+64 usage error, 69 no local stack running.`;
+
+export async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ...TARGET_OPTIONS,
+      policy: { type: "string" },
+      html: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(`${reportUsage}\n`);
+    return EXIT.ok;
+  }
+  const [subject, ...extra] = positionals;
+  if (!subject || extra.length > 0) {
+    io.stderr(`${reportUsage}\n`);
+    return EXIT.usage;
+  }
+  targetName(values.target);
+  const { policy, issues } = await readPolicy(values.policy, io);
+  if (issues.length > 0) {
+    io.stderr(`invalid policy ${values.policy}\n${issueLines(rooted(issues, "(policy)"))}`);
+    return EXIT.invalid;
+  }
+  const fromFile =
+    subject === "-" || subject.endsWith(".json") || existsSync(resolve(io.cwd, subject));
+  const report = fromFile
+    ? await fromResponse(subject, policy, io)
+    : await fromJob(subject, policy, values, io);
+  if (!report) return EXIT.invalid;
+
+  if (values.json) {
+    io.stdout(
+      `${JSON.stringify({ ...decisionJson(report.decided), ...(report.record?.diagnosis ? { diagnosis: report.record.diagnosis } : {}) }, null, 2)}\n`,
+    );
+  } else {
+    io.stdout(decisionText(report.decided));
+    if (report.record?.diagnosis) {
+      io.stdout(`diagnosis\n${diagnosisLines(report.record.diagnosis).join("\n")}\n`);
+    }
+  }
+  if (values.html) {
+    const path = resolve(io.cwd, values.html);
+    const page = await reportHtml({
+      decision: report.decided.decision,
+      comparison: report.decided.comparison,
+      source: report.source,
+      generatedAt: new Date(),
+    });
+    await writeFile(path, page, "utf8");
+    (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);
+  }
+  return EXIT.ok;
+}
+
+interface Report {
+  decided: Decided;
+  source: string;
+  record?: JobRecord | undefined;
+}
+
+async function fromResponse(
+  source: string,
+  policy: Policy | undefined,
+  io: CliIo,
+): Promise<Report | undefined> {
+  const job = parseDescribeResponse(await readDescribeInput(source, io));
+  if (!job.ok) {
+    io.stderr(`invalid response ${source}\n${issueLines(rooted(job.issues, "(response)"))}`);
+    return undefined;
+  }
+  return {
+    decided: decideOn(job.value, policy ?? DEFAULT_POLICY),
+    source: source === "-" ? "standard input" : source,
+  };
+}
+
+/**
+ * A job by name: its record gives the policy and production as the workflow read it; SageMaker
+ * gives the results, decided again here in full (the record keeps a shortened copy).
+ */
+async function fromJob(
+  jobName: string,
+  policy: Policy | undefined,
+  settings: Parameters<typeof openTarget>[0],
+  io: CliIo,
+): Promise<Report | undefined> {
+  const target = await openTarget(settings, io);
+  try {
+    const record = await target.store().get(jobName);
+    if (!record) {
+      io.stderr(
+        `irflow report: no job named ${jobName}${target.tableName ? ` in table ${target.tableName}` : ""} (${target.name})\n`,
+      );
+      return undefined;
+    }
+    if (!record.jobArn) {
+      throw new CliError(
+        `job ${jobName} never ran (${record.outcome ?? record.status}): ${record.failure?.reason ?? "no reason recorded"}`,
+      );
+    }
+    const response = await target
+      .sagemaker()
+      .send(new DescribeInferenceRecommendationsJobCommand({ JobName: jobName }));
+    const job = parseDescribeResponse(response);
+    if (!job.ok) {
+      io.stderr(`SageMaker's results for ${jobName} do not read\n${issueLines(job.issues)}`);
+      return undefined;
+    }
+    const decided = decideOn(
+      job.value,
+      policy ?? record.spec?.irflow?.policy ?? DEFAULT_POLICY,
+      productionOf(record),
+    );
+    return { decided, source: `job ${jobName} (${target.name})`, record };
+  } finally {
+    target.destroy();
+  }
+}
+
+/** The live endpoint as the workflow read it when it decided. */
+function productionOf(record: JobRecord): CurrentDeployment | undefined {
+  const current = record.comparison?.current;
+  if (current?.source !== "endpoint" || !current.instanceType || !current.instanceCount) {
+    return undefined;
+  }
+  return {
+    instanceType: current.instanceType,
+    instanceCount: current.instanceCount,
+    ...(current.endpointName ? { endpointName: current.endpointName } : {}),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The HTML report as a person sees it: written by `irflow report --html`, opened in headless
+ * Chromium (Debian's `chromium`, driven by playwright-core), checked for what it shows, and
+ * photographed. Run with `npm run test:browser`; IRFLOW_REPORT_SCREENSHOT names where the
+ * screenshot goes (default: a temporary folder).
+ */
+import { existsSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { captureIo } from "../support/cli.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const RESPONSE = "test/fixtures/describe/emulated-fraud-xgboost.json";
+const POLICY = "events/policies/fraud-xgboost-slo.json";
+const SENTENCE =
+  "ml.c6g.xlarge x 2, $238/month, 8.2 ms <= 9 ms at 12,000 requests/min with 20% headroom";
+
+let dir: string;
+let context: BrowserContext;
+let page: Page;
+const requested: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  }
+  dir = await mkdtemp(join(tmpdir(), "irflow-browser-"));
+  const html = join(dir, "report.html");
+  const io = captureIo(process.env);
+  const code = await main(["report", RESPONSE, "--policy", POLICY, "--html", html], io);
+  if (code !== 0) throw new Error(`irflow report exited ${code}: ${io.err()}`);
+  context = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1100, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("request", (request) => requested.push(request.url()));
+  await page.goto(pathToFileURL(html).href, { waitUntil: "load" });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the HTML report in Chromium", () => {
+  it("states the decision in one sentence, and the saving against production", async () => {
+    // Assess
+    await expect(page.locator("h1#sentence").textContent()).resolves.toBe(SENTENCE);
+    await expect(page.locator("#comparison-sentence").textContent()).resolves.toContain(
+      "saving $433/month (64.5%): worth acting on",
+    );
+  });
+
+  it("draws the chart with the selected point on top, the SLO line and production", async () => {
+    // Prepare
+    const chart = page.locator("#chart svg");
+    const selectedLabel = chart.locator("text", { hasText: "selected: ml.c6g.xlarge x 2" });
+
+    // Act
+    const box = await chart.boundingBox();
+    const labelBox = await selectedLabel.boundingBox();
+    // The selected marker: the largest red symbol; what the page shows at its centre is it.
+    const onTop = await page.evaluate(() => {
+      const markers = [...document.querySelectorAll('#chart svg path[fill="#e15759"]')];
+      const marker = markers
+        .map((element) => ({ element, rect: element.getBoundingClientRect() }))
+        .sort((a, b) => b.rect.width - a.rect.width)[0];
+      if (!marker) return { found: false, width: 0, hit: false };
+      const x = marker.rect.left + marker.rect.width / 2;
+      const y = marker.rect.top + marker.rect.height / 2;
+      return {
+        found: true,
+        width: marker.rect.width,
+        hit: document.elementFromPoint(x, y) === marker.element,
+      };
+    });
+
+    // Assess
+    expect(box?.width).toBeGreaterThan(600);
+    expect(box?.height).toBeGreaterThan(300);
+    expect(labelBox).not.toBeNull();
+    expect(labelBox && box && labelBox.x >= box.x && labelBox.x < box.x + box.width).toBe(true);
+    expect(onTop).toEqual({ found: true, width: expect.any(Number), hit: true });
+    expect(onTop.width).toBeGreaterThan(12);
+    await expect(chart.locator("text", { hasText: "SLO 9 ms" }).count()).resolves.toBe(1);
+    await expect(
+      chart.locator("text", { hasText: "production: ml.m5.xlarge x 4" }).count(),
+    ).resolves.toBe(1);
+  });
+
+  it("lists every entry: the selected one marked, each rejected one with its reason", async () => {
+    // Act
+    const rows = page.locator("#entries-table tbody tr");
+    const selected = page.locator("#entries-table tr.selected");
+    const rejected = page.locator("#entries-table tr.rejected");
+
+    // Assess
+    await expect(rows.count()).resolves.toBe(10);
+    await expect(selected.count()).resolves.toBe(1);
+    await expect(selected.textContent()).resolves.toMatch(/ml\.c6g\.xlarge.*selected, frontier/);
+    await expect(rejected.count()).resolves.toBe(9);
+    await expect(
+      page.locator("#entries-table tr.rejected", { hasText: "ml.c7g.xlarge" }).textContent(),
+    ).resolves.toContain("rejected [max-latency] latency 9.5 ms is above 9 ms");
+    await expect(page.locator("#policy dl").textContent()).resolves.toContain("requestsPerMinute");
+  });
+
+  it("loads nothing from the network, and is photographed", async () => {
+    // Prepare
+    const screenshot = resolve(
+      ROOT,
+      process.env.IRFLOW_REPORT_SCREENSHOT ?? join(dir, "report.png"),
+    );
+
+    // Act
+    await page.screenshot({ path: screenshot, fullPage: true });
+
+    // Assess
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.every((url) => url.startsWith("file:"))).toBe(true);
+    expect(statSync(screenshot).size).toBeGreaterThan(30_000);
+  });
+});
