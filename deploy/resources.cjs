@@ -5,6 +5,7 @@ const { configuredGroups } = require("./trigger-groups.cjs");
 const sub = (text) => ({ "Fn::Sub": text });
 const arnOf = (logicalId) => ({ "Fn::GetAtt": [logicalId, "Arn"] });
 const TABLE = arnOf("JobsTable");
+const INDEXES = { "Fn::Join": ["/", [arnOf("JobsTable"), "index", "*"]] };
 const BUS = arnOf("OutcomeBus");
 const STATE_MACHINE = { Ref: "IrflowStateMachine" };
 const EXECUTIONS = sub(
@@ -51,6 +52,8 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
     acquireSlot: [allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE])],
     createJob: [
       RECORD_READ_WRITE,
+      // The model's earlier run times, from the byModel index, for the poll schedule.
+      allow(["dynamodb:Query"], [INDEXES]),
       allow(
         [
           "sagemaker:CreateInferenceRecommendationsJob",
@@ -63,7 +66,16 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
         StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" },
       }),
     ],
-    describeJob: [RECORD_READ_WRITE, DESCRIBE_JOB],
+    describeJob: [
+      RECORD_READ_WRITE,
+      allow(
+        [
+          "sagemaker:DescribeInferenceRecommendationsJob",
+          "sagemaker:ListInferenceRecommendationsJobSteps",
+        ],
+        [JOBS],
+      ),
+    ],
     selectRecommendation: [
       RECORD_READ_WRITE,
       DESCRIBE_JOB,

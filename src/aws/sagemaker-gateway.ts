@@ -111,29 +111,45 @@ export class SageMakerGateway {
    * throttling (access denied, say) must not hide the job's own failure reason: it becomes a note.
    */
   async failedBenchmarks(jobName: string): Promise<ReadResult<InferenceRecommendationsJobStep[]>> {
-    const steps: InferenceRecommendationsJobStep[] = [];
-    let NextToken: string | undefined;
     try {
-      for (let page = 0; page < MAX_STEP_PAGES; page += 1) {
-        const response = await this.client.send(
-          new ListInferenceRecommendationsJobStepsCommand({
-            JobName: jobName,
-            Status: "FAILED",
-            StepType: "BENCHMARK",
-            MaxResults: 100,
-            ...(NextToken ? { NextToken } : {}),
-          }),
-        );
-        steps.push(...(response.Steps ?? []));
-        NextToken = response.NextToken;
-        if (!NextToken) break;
-      }
-      return { value: steps };
+      return { value: await this.benchmarkSteps(jobName, "FAILED") };
     } catch (error) {
       const classified = classifyAwsError(error, "list the job's failed benchmarks");
       if (classified instanceof TransientAwsError) throw classified;
       return { note: `benchmark details unavailable (${(error as Error).name})` };
     }
+  }
+
+  /** Every benchmark step of the job as listed now: how far the job has got. */
+  async listBenchmarkSteps(jobName: string): Promise<InferenceRecommendationsJobStep[]> {
+    try {
+      return await this.benchmarkSteps(jobName);
+    } catch (error) {
+      throw classifyAwsError(error, "list the job's benchmark steps");
+    }
+  }
+
+  private async benchmarkSteps(
+    jobName: string,
+    status?: "FAILED",
+  ): Promise<InferenceRecommendationsJobStep[]> {
+    const steps: InferenceRecommendationsJobStep[] = [];
+    let NextToken: string | undefined;
+    for (let page = 0; page < MAX_STEP_PAGES; page += 1) {
+      const response = await this.client.send(
+        new ListInferenceRecommendationsJobStepsCommand({
+          JobName: jobName,
+          StepType: "BENCHMARK",
+          MaxResults: 100,
+          ...(status ? { Status: status } : {}),
+          ...(NextToken ? { NextToken } : {}),
+        }),
+      );
+      steps.push(...(response.Steps ?? []));
+      NextToken = response.NextToken;
+      if (!NextToken) break;
+    }
+    return steps;
   }
 
   /**

@@ -3,6 +3,7 @@
  * what the step learned to the change to write. The rule of each transition lives here and only
  * here; the steps make the calls and write what these functions return.
  */
+
 import {
   type Comparison,
   capDecision,
@@ -13,8 +14,10 @@ import {
   RECORD_LIMITS,
 } from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
+import type { StepsObservation } from "../schedule/index.ts";
+import { sha256Hex } from "../spec/canonical.ts";
 import type { JobSpec } from "../spec/schema.ts";
-import { deadlinePassed, nextPollSeconds } from "./polling.ts";
+import { deadlinePassed, planPoll } from "./polling.ts";
 import {
   type JobRecord,
   type ModelRef,
@@ -45,7 +48,8 @@ function decision(record: JobRecord, outcome: Outcome, now: Date): RecordChange 
   };
 }
 
-const isDecided = (record: JobRecord) => record.phase === "decided" || record.phase === "published";
+const isDecided = (record: JobRecord) =>
+  record.phase === "decided" || record.phase === "publishing" || record.phase === "published";
 
 // Validate ----------------------------------------------------------------------------------------
 
@@ -93,6 +97,8 @@ export function rejected(
   jobName: string,
   errors: RecordedIssue[],
   now: Date,
+  /** How many rules it breaks in all, when `errors` keeps only the first. */
+  errorCount: number = errors.length,
 ): JobRecord {
   const at = now.toISOString();
   return {
@@ -113,7 +119,7 @@ export function rejected(
     completedAt: at,
     outcome: "rejected",
     failure: {
-      reason: `the spec breaks ${errors.length} rule${errors.length === 1 ? "" : "s"}; no job was created`,
+      reason: `the spec breaks ${errorCount} rule${errorCount === 1 ? "" : "s"}${errorCount > errors.length ? ` (the first ${errors.length} are listed)` : ""}; no job was created`,
       step: "ValidateSpec",
       errors,
     },
@@ -165,26 +171,81 @@ function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
+// Execution ended ---------------------------------------------------------------------------------
+
+/**
+ * An execution that ended (failed, timed out, aborted) before it wrote any record: recorded as a
+ * failure all the same, so every execution leaves a record and an outcome.
+ */
+export function endedWithoutRecord(
+  execution: ExecutionRef,
+  jobName: string,
+  reason: string,
+  now: Date,
+): JobRecord {
+  const at = now.toISOString();
+  return {
+    jobName,
+    version: 1,
+    phase: "decided",
+    executionArn: execution.executionArn,
+    trigger: execution.trigger,
+    model: { key: "unknown", kind: "unknown" },
+    modelKey: "unknown",
+    status: "ABANDONED",
+    statusHistory: [{ status: "ABANDONED", at }],
+    pollCount: 0,
+    waitedSeconds: 0,
+    deadlineSeconds: 0,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: at,
+    outcome: "failed",
+    failure: { reason, step: "ExecutionEnded" },
+  };
+}
+
 // Create ------------------------------------------------------------------------------------------
 
-/** SageMaker accepted the job: the deadline runs from here, not from the validation. */
-export function created(record: JobRecord, jobArn: string, now: Date): RecordChange | undefined {
-  if (record.jobArn) return undefined;
+/**
+ * SageMaker accepted the job: the deadline runs from here, not from the validation. The first
+ * poll ticket waits as long as the schedule says: a job is never described right after CreateJob.
+ */
+export function created(
+  record: JobRecord,
+  job: { jobArn: string; historySeconds: number[] },
+  now: Date,
+): RecordChange | undefined {
+  if (record.jobArn || !record.spec) return undefined;
+  const plan = planPoll({
+    spec: record.spec,
+    historySeconds: job.historySeconds,
+    elapsedSeconds: 0,
+    deadlineSeconds: record.deadlineSeconds,
+    status: "PENDING",
+  });
   return {
     phase: "running",
-    jobArn,
+    jobArn: job.jobArn,
     jobStartedAt: record.jobStartedAt ?? now.toISOString(),
+    historySeconds: job.historySeconds,
+    lastPoll: {
+      status: "PENDING",
+      waitSeconds: plan.waitSeconds,
+      deadlinePassed: false,
+      pollCount: 0,
+      wantSteps: plan.wantSteps,
+    },
     ...withStatus(record, "PENDING", now),
     updatedAt: now.toISOString(),
   };
 }
 
-/**
- * The poll ticket the state machine carries into the first DescribeJob: no poll seen yet. The
- * state machine passes `pollCount` back on every poll so that a retried poll can be recognised.
- */
-export function firstPollTicket(): PollState {
-  return { status: "PENDING", waitSeconds: 0, deadlinePassed: false, pollCount: 0 };
+/** The ticket the poll loop starts with: the one CreateJob recorded. */
+export function firstPollTicket(record: JobRecord): PollState {
+  return (
+    record.lastPoll ?? { status: "PENDING", waitSeconds: 0, deadlinePassed: false, pollCount: 0 }
+  );
 }
 
 // Describe ----------------------------------------------------------------------------------------
@@ -206,6 +267,14 @@ export interface JobObservation {
   status: string;
   /** SageMaker's CompletionTime, when the job has one. */
   completedAt?: Date | undefined;
+  /** The listing of the job's benchmark steps, when this poll made one. */
+  steps?: StepsObservation | undefined;
+}
+
+/** Seconds the job has run, by the workflow's clock: what the deadline is measured in. */
+export function elapsedSeconds(record: JobRecord, now: Date): number {
+  const startedAt = Date.parse(record.jobStartedAt ?? record.createdAt);
+  return Math.max(record.waitedSeconds, (now.getTime() - startedAt) / 1000);
 }
 
 /** A poll's result: the next wait (or the deadline), and the status it saw. */
@@ -216,27 +285,38 @@ export function polled(
 ): { change: RecordChange; poll: PollState } {
   const { status } = observation;
   const pollCount = record.pollCount + 1;
-  const startedAt = Date.parse(record.jobStartedAt ?? record.createdAt);
-  const elapsedSeconds = Math.max(record.waitedSeconds, (now.getTime() - startedAt) / 1000);
-  const state = {
-    jobName: record.jobName,
-    jobType: record.jobType ?? "Default",
-    status,
-    pollCount,
-    elapsedSeconds,
-    deadlineSeconds: record.deadlineSeconds,
-  };
+  const elapsed = elapsedSeconds(record, now);
+  const steps = observation.steps ?? record.jobSteps;
   const terminal = TERMINAL_JOB_STATUSES.has(status);
-  const late = !terminal && deadlinePassed(state);
-  const waitSeconds = terminal || late ? 0 : nextPollSeconds(state);
-  const poll: PollState = { status, waitSeconds, deadlinePassed: late, pollCount };
+  const late =
+    !terminal &&
+    deadlinePassed({ elapsedSeconds: elapsed, deadlineSeconds: record.deadlineSeconds });
+  const plan =
+    terminal || late || !record.spec
+      ? undefined
+      : planPoll({
+          spec: record.spec,
+          historySeconds: record.historySeconds ?? [],
+          steps,
+          elapsedSeconds: elapsed,
+          deadlineSeconds: record.deadlineSeconds,
+          status,
+        });
+  const poll: PollState = {
+    status,
+    waitSeconds: plan?.waitSeconds ?? 0,
+    deadlinePassed: late,
+    pollCount,
+    ...(plan ? { wantSteps: plan.wantSteps } : {}),
+  };
   return {
     poll,
     change: {
       ...withStatus(record, status, now),
       pollCount,
-      waitedSeconds: record.waitedSeconds + waitSeconds,
+      waitedSeconds: record.waitedSeconds + poll.waitSeconds,
       lastPoll: poll,
+      ...(observation.steps ? { jobSteps: observation.steps } : {}),
       updatedAt: now.toISOString(),
       // completedAt is the workflow's clock, like createdAt; SageMaker's own time is kept apart.
       ...(terminal ? { completedAt: now.toISOString() } : {}),
@@ -245,6 +325,19 @@ export function polled(
         : {}),
     },
   };
+}
+
+/** This model's earlier run times (seconds) of the same job type, for the schedule's history. */
+export function runTimesOf(records: JobRecord[], jobType: JobRecord["jobType"]): number[] {
+  return records
+    .filter((earlier) => earlier.jobType === jobType && earlier.status === "COMPLETED")
+    .flatMap((earlier) =>
+      earlier.jobStartedAt && earlier.jobCompletedAt
+        ? [(Date.parse(earlier.jobCompletedAt) - Date.parse(earlier.jobStartedAt)) / 1000]
+        : [],
+    )
+    .filter((seconds) => seconds > 0)
+    .slice(0, 20);
 }
 
 // Select ------------------------------------------------------------------------------------------
@@ -389,14 +482,81 @@ export function undecidedFailure(record: JobRecord, now: Date): RecordChange | u
   };
 }
 
+/** The id of a job's outcome: derived from the job and its execution, so every copy carries it. */
+export function outcomeIdOf(record: Pick<JobRecord, "jobName" | "executionArn">): string {
+  const hex = sha256Hex(`${record.executionArn}\n${record.jobName}`);
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20, 32),
+  ].join("-");
+}
+
+/** How long a publisher's claim holds: longer than a Lambda invocation may run. */
+export const PUBLICATION_CLAIM_SECONDS = 90;
+
+export type PublicationClaim =
+  | { kind: "published" }
+  /** Another publisher holds an unexpired claim. */
+  | { kind: "busy"; until: string }
+  | { kind: "claim"; change: RecordChange };
+
+/**
+ * Whether `claimant` may publish the outcome event now. One claim at a time: a claim runs out
+ * after PUBLICATION_CLAIM_SECONDS, so a publisher that died is replaced; one whose PutEvents was
+ * accepted but whose answer was lost is the one way an event goes out twice, with the same
+ * outcome id.
+ */
+export function publicationClaim(record: JobRecord, claimant: string, now: Date): PublicationClaim {
+  if (record.phase === "published") return { kind: "published" };
+  const held = record.claim;
+  if (
+    record.phase === "publishing" &&
+    held &&
+    held.by !== claimant &&
+    held.until > now.toISOString()
+  ) {
+    return { kind: "busy", until: held.until };
+  }
+  return {
+    kind: "claim",
+    change: {
+      phase: "publishing",
+      outcomeId: outcomeIdOf(record),
+      claim: {
+        by: claimant,
+        until: new Date(now.getTime() + PUBLICATION_CLAIM_SECONDS * 1000).toISOString(),
+      },
+      updatedAt: now.toISOString(),
+    },
+  };
+}
+
+/** EventBridge accepted nothing: the claim is given up at once, for the next attempt. */
+export function publicationAbandoned(
+  record: JobRecord,
+  claimant: string,
+  now: Date,
+): RecordChange | undefined {
+  if (record.phase !== "publishing" || record.claim?.by !== claimant) return undefined;
+  return {
+    phase: "decided",
+    claim: { by: claimant, until: now.toISOString() },
+    updatedAt: now.toISOString(),
+  };
+}
+
 export function published(
   record: JobRecord,
   event: { eventId: string; retentionDays: number },
   now: Date,
 ): RecordChange | undefined {
-  if (record.phase !== "decided") return undefined;
+  if (record.phase === "published") return undefined;
   return {
     phase: "published",
+    outcomeId: outcomeIdOf(record),
     publishedAt: now.toISOString(),
     eventId: event.eventId,
     expiresAt: Math.floor(now.getTime() / 1000) + event.retentionDays * 86400,

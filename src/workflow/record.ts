@@ -7,6 +7,7 @@
  * - `validated`: the spec passed; no SageMaker job exists yet.
  * - `running`: SageMaker accepted the job (jobArn, jobStartedAt).
  * - `decided`: the outcome is known (the reason for a failure, the choice for a success).
+ * - `publishing`: one publisher has claimed the outcome event, until its claim runs out.
  * - `published`: the outcome event is on the bus.
  */
 import { z } from "zod";
@@ -15,6 +16,7 @@ import {
   cappedDiagnosisSchema,
   comparisonSchema,
 } from "../decision/index.ts";
+import { stepsObservationSchema } from "../schedule/index.ts";
 import { JOB_TYPES, jobSpecSchema } from "../spec/schema.ts";
 
 export const OUTCOMES = [
@@ -29,7 +31,7 @@ export const OUTCOMES = [
 const outcomeSchema = z.enum(OUTCOMES);
 export type Outcome = z.output<typeof outcomeSchema>;
 
-export const PHASES = ["validated", "running", "decided", "published"] as const;
+export const PHASES = ["validated", "running", "decided", "publishing", "published"] as const;
 export type Phase = (typeof PHASES)[number];
 
 const TRIGGER_TYPES = ["manual", "model-registry", "schedule"] as const;
@@ -78,6 +80,8 @@ const pollStateSchema = z.strictObject({
   deadlinePassed: z.boolean(),
   /** Polls recorded so far; the state machine passes it back as its poll ticket. */
   pollCount: z.number().int().nonnegative(),
+  /** Whether the next poll lists the job's benchmark steps first. */
+  wantSteps: z.boolean().optional(),
 });
 export type PollState = z.output<typeof pollStateSchema>;
 
@@ -114,6 +118,10 @@ const recordFields = z.object({
   /** When the SageMaker job was created: the deadline counts from here. */
   jobStartedAt: timestamp.optional(),
   lastPoll: pollStateSchema.optional(),
+  /** Run times (seconds) of this model's earlier jobs of the same type, newest first. */
+  historySeconds: z.array(z.number().positive()).max(50).optional(),
+  /** The latest listing of the job's benchmark steps, relative to its creation. */
+  jobSteps: stepsObservationSchema.optional(),
   /** When the workflow saw the job finish (the workflow's clock, like createdAt). */
   completedAt: timestamp.optional(),
   /** SageMaker's CompletionTime of the job. */
@@ -126,6 +134,10 @@ const recordFields = z.object({
   comparison: comparisonSchema.optional(),
   /** Why a FAILED or STOPPED job failed, and where its logs are. */
   diagnosis: cappedDiagnosisSchema.optional(),
+  /** The outcome's id, the same in every copy of its event: consumers deduplicate on it. */
+  outcomeId: z.string().optional(),
+  /** Who is publishing the outcome event, and until when the claim holds. */
+  claim: z.strictObject({ by: z.string(), until: timestamp }).optional(),
   publishedAt: timestamp.optional(),
   eventId: z.string().optional(),
   /** Epoch seconds after which DynamoDB's TTL may remove a finished record. */
@@ -140,7 +152,14 @@ const PHASE_RULES: Record<Phase, { requires: FieldName[]; forbids: FieldName[] }
   validated: { requires: ["spec", "specHash", "jobType"], forbids: ["jobArn", "outcome"] },
   running: { requires: ["spec", "jobArn", "jobStartedAt"], forbids: ["outcome", "publishedAt"] },
   decided: { requires: ["outcome", "completedAt"], forbids: ["publishedAt", "eventId"] },
-  published: { requires: ["outcome", "completedAt", "publishedAt", "eventId"], forbids: [] },
+  publishing: {
+    requires: ["outcome", "completedAt", "outcomeId", "claim"],
+    forbids: ["publishedAt", "eventId"],
+  },
+  published: {
+    requires: ["outcome", "completedAt", "outcomeId", "publishedAt", "eventId"],
+    forbids: [],
+  },
 };
 
 /** What each outcome carries. */

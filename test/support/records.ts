@@ -42,5 +42,9 @@ export function runningRecord(
   now: Date = TEST_START,
 ): JobRecord {
   const record = validatedRecord(jobName, {}, now);
-  return { ...record, ...created(record, `arn:job/${jobName}`, now), ...overrides };
+  return {
+    ...record,
+    ...created(record, { jobArn: `arn:job/${jobName}`, historySeconds: [] }, now),
+    ...overrides,
+  };
 }

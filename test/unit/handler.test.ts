@@ -17,6 +17,8 @@ import { runningRecord } from "../support/records.ts";
 const sagemaker = mockClient(SageMakerClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const EXECUTION = "arn:aws:states:us-east-1:111122223333:execution:irflow:run-7";
+/** A poll after which the schedule wants a plain Describe, not the steps. */
+const POLLED = { status: "PENDING", waitSeconds: 60, deadlinePassed: false, pollCount: 1 };
 const context = {
   functionName: "irflow-DescribeJob",
   awsRequestId: "request-1",
@@ -59,7 +61,7 @@ describe("a step handler", () => {
     // Prepare
     const record = runningRecord(
       "job-7",
-      { version: 3, executionArn: EXECUTION, pollCount: 1, waitedSeconds: 30 },
+      { version: 3, executionArn: EXECUTION, pollCount: 1, waitedSeconds: 30, lastPoll: POLLED },
       new Date(),
     );
     sagemaker
@@ -104,6 +106,9 @@ describe("a step handler", () => {
   it("passes throttling on as TransientAwsError for the state machine to retry", async () => {
     // Prepare
     captureLogs();
+    dynamo.on(GetCommand).resolves({
+      Item: runningRecord("job-7", { executionArn: EXECUTION, lastPoll: POLLED }, new Date()),
+    });
     sagemaker
       .on(DescribeInferenceRecommendationsJobCommand)
       .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));

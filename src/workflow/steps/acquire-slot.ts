@@ -69,7 +69,7 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
   state = await deps.queue.read();
   deps.metrics?.addMetric("QueueDepth", MetricUnit.Count, Object.keys(state.waiters).length);
 
-  const turn = turnOf(state, id, deps.limit, now, expectedRunSeconds(record));
+  const turn = turnOf(state, id, deps.limit, now, expectedRunSeconds(record.spec));
   if (
     turn.kind === "holding" ||
     (turn.kind === "admit" && (await admit(deps, id, record, waiter, now)))
@@ -102,7 +102,7 @@ async function admit(
     jobName: waiter.jobName,
     since: waiter.since,
     admittedAt: now.toISOString(),
-    expectedEnd: new Date(now.getTime() + expectedRunSeconds(record) * 1000).toISOString(),
+    expectedEnd: new Date(now.getTime() + expectedRunSeconds(record.spec) * 1000).toISOString(),
     leaseUntil: new Date(
       now.getTime() + (record.deadlineSeconds + LEASE_MARGIN_SECONDS) * 1000,
     ).toISOString(),

@@ -1,7 +1,7 @@
 /** CreateJob: CreateInferenceRecommendationsJob for the validated spec, adopting its own retry. */
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
 import { JobNameTakenError } from "../../errors.ts";
-import { created, firstPollTicket } from "../lifecycle.ts";
+import { created, firstPollTicket, runTimesOf } from "../lifecycle.ts";
 import type { JobRecord, PollState } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
 import { type JobInput, jobInput, workflowStep } from "./step.ts";
@@ -22,8 +22,12 @@ export async function createJob(
 ): Promise<PollState & { jobArn: string }> {
   const record = await deps.store.require(input.jobName);
   const jobArn = record.jobArn ?? (await createOrAdopt(record, deps.sagemaker));
-  await deps.store.mutate(record.jobName, (current) => created(current, jobArn, deps.now()));
-  return { ...firstPollTicket(), jobArn };
+  const earlier = record.jobArn ? [] : await deps.store.listByModel(record.modelKey, 20);
+  const historySeconds = runTimesOf(earlier, record.jobType);
+  const current = await deps.store.mutate(record.jobName, (latest) =>
+    created(latest, { jobArn, historySeconds }, deps.now()),
+  );
+  return { ...firstPollTicket(current), jobArn };
 }
 
 /**

@@ -71,7 +71,7 @@ describe("the job lifecycle", () => {
     // Act
     const record = apply(
       validatedRecord("j"),
-      created(validatedRecord("j"), "arn:job/j", later(60)),
+      created(validatedRecord("j"), { jobArn: "arn:job/j", historySeconds: [] }, later(60)),
     );
 
     // Assess
@@ -85,7 +85,9 @@ describe("the job lifecycle", () => {
   });
 
   it("writes nothing when the job was already recorded as created", () => {
-    expect(created(runningRecord("j"), "arn:job/other", later(60))).toBeUndefined();
+    expect(
+      created(runningRecord("j"), { jobArn: "arn:job/other", historySeconds: [] }, later(60)),
+    ).toBeUndefined();
   });
 
   it("appends a status to the history only when it changes", () => {

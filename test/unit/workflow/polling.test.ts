@@ -1,80 +1,73 @@
 import { describe, expect, it } from "vitest";
 import { validateSpec } from "../../../src/spec/validate.ts";
-import {
-  deadlinePassed,
-  deadlineSeconds,
-  nextPollSeconds,
-  PENDING_POLL_SECONDS,
-} from "../../../src/workflow/polling.ts";
+import { deadlinePassed, deadlineSeconds, planPoll } from "../../../src/workflow/polling.ts";
 import { sampleSpec } from "../../support/specs.ts";
 
-const base = {
-  jobName: "job-a",
-  jobType: "Default" as const,
-  status: "IN_PROGRESS",
-  pollCount: 1,
-  elapsedSeconds: 0,
-  deadlineSeconds: 7200,
-};
+function specOf(file: string) {
+  const result = validateSpec(sampleSpec(file));
+  if (!result.valid) throw new Error("sample is invalid");
+  return result.spec;
+}
 
-describe("nextPollSeconds", () => {
-  it("polls a pending job soon", () => {
+describe("planPoll", () => {
+  it("waits for a Default job's earliest plausible end before it looks, not seconds", () => {
     // Act
-    const wait = nextPollSeconds({ ...base, status: "PENDING" });
+    const plan = planPoll({
+      spec: specOf("default-model-package.json"),
+      historySeconds: [],
+      elapsedSeconds: 0,
+      deadlineSeconds: 7200,
+      status: "PENDING",
+    });
 
     // Assess
-    expect(wait).toBeGreaterThanOrEqual(PENDING_POLL_SECONDS * 0.9);
-    expect(wait).toBeLessThanOrEqual(PENDING_POLL_SECONDS * 1.1);
+    expect(plan.waitSeconds).toBeGreaterThanOrEqual(600);
+    expect(plan.waitSeconds).toBeLessThanOrEqual(1800);
   });
 
-  it("polls less often as a job runs, up to a ceiling", () => {
+  it("polls finely once the job may be done, and never past the deadline", () => {
+    // Prepare
+    const spec = specOf("default-model-package.json");
+
     // Act
-    const waits = [1, 2, 3, 4, 5, 10, 30].map((pollCount) =>
-      nextPollSeconds({ ...base, pollCount }),
-    );
+    const mayBeDone = planPoll({
+      spec,
+      historySeconds: [],
+      elapsedSeconds: 2400,
+      deadlineSeconds: 7200,
+    });
+    const nearDeadline = planPoll({
+      spec,
+      historySeconds: [],
+      elapsedSeconds: 7190,
+      deadlineSeconds: 7200,
+    });
 
     // Assess
-    expect(waits[1]).toBeGreaterThan(waits[0] ?? 0);
-    expect(waits[3]).toBeGreaterThan(waits[1] ?? 0);
-    expect(Math.max(...waits)).toBeLessThanOrEqual(330);
-    expect(waits[6]).toBeGreaterThanOrEqual(270);
+    expect(mayBeDone.waitSeconds).toBeLessThanOrEqual(60);
+    expect(nearDeadline.waitSeconds).toBeLessThanOrEqual(10);
   });
 
-  it("waits longer between polls of Advanced jobs", () => {
+  it("expects a model's job when its earlier runs say so", () => {
+    // Prepare
+    const spec = specOf("default-model-package.json");
+
     // Act
-    const [standard, advanced] = [
-      nextPollSeconds({ ...base, pollCount: 20 }),
-      nextPollSeconds({ ...base, jobType: "Advanced", pollCount: 20 }),
-    ];
+    const quick = planPoll({
+      spec,
+      historySeconds: [900, 960, 930],
+      elapsedSeconds: 0,
+      deadlineSeconds: 7200,
+    });
+    const slow = planPoll({
+      spec,
+      historySeconds: [4800, 5000, 4900],
+      elapsedSeconds: 0,
+      deadlineSeconds: 7200,
+    });
 
     // Assess
-    expect(advanced).toBeGreaterThan(standard);
-  });
-
-  it("never waits past the deadline, nor less than a second", () => {
-    // Act
-    const waits = [
-      nextPollSeconds({ ...base, pollCount: 9, elapsedSeconds: 7150 }),
-      nextPollSeconds({ ...base, pollCount: 9, elapsedSeconds: 7200 }),
-    ];
-
-    // Assess
-    expect(waits).toEqual([50, 1]);
-  });
-
-  it("jitters jobs started together apart, but the same job alike", () => {
-    // Act
-    const waits = new Set(
-      ["a", "b", "c", "d", "e"].map((jobName) =>
-        nextPollSeconds({ ...base, jobName, pollCount: 3 }),
-      ),
-    );
-    const first = nextPollSeconds({ ...base, jobName: "a", pollCount: 3 });
-    const second = nextPollSeconds({ ...base, jobName: "a", pollCount: 3 });
-
-    // Assess
-    expect(waits.size).toBeGreaterThan(1);
-    expect(second).toBe(first);
+    expect(quick.estimate.endSeconds).toBeLessThan(slow.estimate.endSeconds);
   });
 });
 

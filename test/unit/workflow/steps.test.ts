@@ -76,13 +76,14 @@ describe("createJob", () => {
     const output = await createJob({ jobName: "adopt-own" }, context);
 
     // Assess
-    expect(output).toEqual({
+    expect(output).toMatchObject({
       jobArn: "arn:job/adopt-own",
       status: "PENDING",
-      waitSeconds: 0,
       deadlinePassed: false,
       pollCount: 0,
     });
+    // The first look at the job waits for the schedule: never right after CreateJob.
+    expect(output.waitSeconds).toBeGreaterThan(60);
     expect(await store.get("adopt-own")).toMatchObject({
       phase: "running",
       jobArn: "arn:job/adopt-own",
@@ -156,6 +157,40 @@ describe("describeJob", () => {
       pollCount: 1,
       waitedSeconds: first.waitSeconds,
     });
+  });
+});
+
+describe("describeJob's progress check", () => {
+  it("lists the steps when the schedule asks, and spares the Describe while work is left", async () => {
+    // Prepare
+    await validatedRecord("listed", {
+      phase: "running",
+      jobArn: "arn:job/listed",
+      jobStartedAt: now.toISOString(),
+      status: "IN_PROGRESS",
+      lastPoll: {
+        status: "IN_PROGRESS",
+        waitSeconds: 600,
+        deadlinePassed: false,
+        pollCount: 0,
+        wantSteps: true,
+      },
+    });
+    sagemaker.on(ListInferenceRecommendationsJobStepsCommand).resolves({
+      Steps: [
+        { StepType: "BENCHMARK", JobName: "listed", Status: "COMPLETED" },
+        { StepType: "BENCHMARK", JobName: "listed", Status: "IN_PROGRESS" },
+      ],
+    } as never);
+    now = new Date(now.getTime() + 600_000);
+
+    // Act
+    const output = await describeJob({ jobName: "listed", pollsSeen: 0 }, context);
+
+    // Assess
+    expect(output).toMatchObject({ status: "IN_PROGRESS", pollCount: 1 });
+    expect(sagemaker.commandCalls(DescribeInferenceRecommendationsJobCommand)).toHaveLength(0);
+    expect((await store.get("listed"))?.jobSteps?.steps).toHaveLength(2);
   });
 });
 
