@@ -7,14 +7,15 @@ import { startSpec } from "./start.ts";
 import { localTarget, type Target } from "./target.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-const DEFAULT_SPEC = join(ROOT, "events/specs/default-model-package.json");
+const DEFAULT_SPEC = join(ROOT, "events/specs/default-slo-policy.json");
 
 export const demoUsage = `Usage: irflow demo [spec.json] [--time-scale N]
 
 Runs the whole workflow once on a local stack started in this process: validates the spec
-(default events/specs/default-model-package.json), starts the state machine through the Step
-Functions API, follows it step by step, and prints the decision in one sentence, every entry
-with its standing (selected, frontier, rejected and why) and the published outcome event.
+(default events/specs/default-slo-policy.json: a latency bound, a load, and production to
+compare with), starts the state machine through the Step Functions API, follows it step by
+step, and prints the decision in one sentence, every entry with its standing (selected,
+frontier, rejected and why), the comparison with production and the published outcome event.
 SageMaker's figures are emulated, not predictions.
 
   --time-scale N    simulated seconds per real second (default 600)
