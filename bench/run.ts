@@ -6,6 +6,8 @@
  * - workflow [--json]: one job per job type on the local stack: transitions, invocations, cost.
  * - polling [--mix FILE | --preset NAME | --all-presets] [--seed S] [--jobs N] [--save-mix FILE]
  *   [--json]: irflow's poll schedule against fixed schedules and an oracle.
+ * - scale [--jobs N] [--limit L] [--throttle R] [--time-scale S] [--json]: N executions at once
+ *   against the account's job limit.
  *
  * Method and figures: docs/performance.md.
  */
@@ -18,6 +20,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   core: async () => (await import("./core.ts")).coreBench,
   workflow: async () => (await import("./workflow.ts")).workflowBench,
   polling: async () => (await import("./polling/command.ts")).pollingBench,
+  scale: async () => (await import("./scale.ts")).scaleBench,
 };
 
 const USAGE = [
@@ -25,6 +28,7 @@ const USAGE = [
   "  core [--json]",
   "  workflow [--json]",
   `  ${POLLING_USAGE.replace("npm run bench -- ", "")}`,
+  "  scale [--jobs N] [--limit L] [--throttle R] [--time-scale S] [--json]",
   "Without a subcommand, every one runs in turn.",
 ].join("\n");
 

@@ -202,6 +202,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env: environment,
       aws: { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints },
       logLevel: options.logLevel ?? "WARN",
+      // The handlers live on the emulator's simulated clock, as the Wait states and the jobs do,
+      // so a deadline, a queue estimate or a job's run time means the same at any time scale.
+      now: () => new Date(sagemaker.service.clock.now()),
     });
     for (const [name, step] of Object.entries(WORKFLOW_STEPS)) {
       const handler = lambdaHandler(

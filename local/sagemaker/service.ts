@@ -87,7 +87,10 @@ export class InferenceRecommenderService {
   readonly faults: FaultInjector;
   readonly registry: ModelRegistry;
   private readonly jobs = new Map<string, EmulatedJob>();
-  private readonly clock: Clock;
+  /** Simulated time, which the emulated jobs run on. */
+  readonly clock: Clock;
+  /** CreateInferenceRecommendationsJob calls refused for the account's job limit. */
+  refusedCreates = 0;
   private readonly region: string;
   private readonly accountId: string;
 
@@ -137,6 +140,7 @@ export class InferenceRecommenderService {
       IN_FLIGHT.has(this.stateAt(job, now).status),
     );
     if (inFlight.length >= limit) {
+      this.refusedCreates += 1;
       throw new AwsServiceError(
         "ResourceLimitExceeded",
         `The account-level service limit 'Number of concurrent inference recommendations jobs' is ${limit} jobs, with current utilization of ${inFlight.length} jobs.`,
