@@ -22,6 +22,7 @@ import {
 } from "./decision/index.ts";
 import { classifyAwsError, EventPublishError } from "./errors.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
+import { outcomeIdOf } from "./workflow/lifecycle.ts";
 import {
   failureSchema,
   type JobRecord,
@@ -44,6 +45,9 @@ export const DETAIL_TYPES: Record<Outcome, string> = {
 
 const baseDetail = {
   schemaVersion: z.literal(OUTCOME_SCHEMA_VERSION),
+  outcomeId: z
+    .string()
+    .describe("The same in every copy of this outcome's event: deduplicate on it."),
   jobName: z.string(),
   jobArn: z.string().optional(),
   jobType: z.enum(JOB_TYPES).optional(),
@@ -154,6 +158,7 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
   const common = {
     schemaVersion: OUTCOME_SCHEMA_VERSION,
     outcome,
+    outcomeId: outcomeIdOf(record),
     jobName: record.jobName,
     ...(record.jobArn ? { jobArn: record.jobArn } : {}),
     ...(record.jobType ? { jobType: record.jobType } : {}),

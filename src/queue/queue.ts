@@ -20,6 +20,8 @@ export const holderSchema = z.strictObject({
   admittedAt: timestamp,
   /** When its job is expected to end: what the waiters' schedule is built on. */
   expectedEnd: timestamp,
+  /** Before this its job is not expected to end: the next in line sleep until then. */
+  earliestEnd: timestamp.optional(),
   /** After this, a holder that never released is taken to be dead and its slot reclaimed. */
   leaseUntil: timestamp,
 });
@@ -106,10 +108,11 @@ export function turnOf(
   const ahead = position - free;
   const untilTurn = secondsUntilTurn(state, ahead, limit, now, expectedJobSeconds);
   const untilRetry = held ? Math.ceil(secondsBetween(now, waiter.notBefore ?? "")) : 0;
+  const untilPossible = ahead < limit ? secondsUntilPossibleEnd(state, ahead, now) : 0;
   return {
     kind: "wait",
     position,
-    waitSeconds: Math.max(untilRetry, waitFor(untilTurn, ahead, limit)),
+    waitSeconds: Math.max(untilRetry, untilPossible, waitFor(untilTurn, ahead, limit)),
   };
 }
 
@@ -135,9 +138,20 @@ function secondsUntilTurn(
 }
 
 /**
- * The waiters who take the next free slots poll every minute, since jobs end earlier or later
- * than expected; the others wait half the time until their turn, so they come closer in fewer
- * and fewer polls, never longer than MAX_POLL_SECONDS.
+ * Seconds until the `ahead`-th slot to free (0-based, among the holders) may free at the earliest:
+ * the next in line sleep until then, since no holder's job is expected to end before.
+ */
+function secondsUntilPossibleEnd(state: QueueState, ahead: number, now: Date): number {
+  const earliest = Object.values(state.holders)
+    .map((holder) => secondsBetween(now, holder.earliestEnd ?? now.toISOString()))
+    .sort((a, b) => a - b);
+  return Math.min(MAX_POLL_SECONDS, Math.floor(earliest[ahead] ?? 0));
+}
+
+/**
+ * The waiters who take the next free slots poll every minute once a slot may free, since jobs end
+ * earlier or later than expected; the others wait half the time until their turn, so they come
+ * closer in fewer and fewer polls, never longer than MAX_POLL_SECONDS.
  */
 function waitFor(untilTurn: number, ahead: number, limit: number): number {
   if (ahead < limit) return HEAD_POLL_SECONDS;

@@ -4,9 +4,9 @@
  * src/schedule/, which decides when to look next.
  */
 import {
+  estimateEnd,
   nextPoll,
   type PollPlan,
-  priorEnd,
   priorFromRequest,
   type StepsObservation,
 } from "../schedule/index.ts";
@@ -25,9 +25,21 @@ export function deadlineSeconds(spec: JobSpec): number {
   return duration + ADVANCED_DEADLINE_MARGIN_SECONDS;
 }
 
-/** How long a job is expected to run (its prior median), for the queue's estimate of its end. */
-export function expectedRunSeconds(spec: JobSpec | undefined): number {
-  return spec ? priorEnd(priorFromRequest(spec.job)).medianSeconds : 45 * 60;
+/**
+ * How long a job is expected to run, from its prior and the model's earlier runs: its median, and
+ * the time before which it is not expected to end. The queue schedules its waiters on these.
+ */
+export function expectedRun(
+  spec: JobSpec | undefined,
+  historySeconds: readonly number[] = [],
+): { medianSeconds: number; earliestSeconds: number } {
+  if (!spec) return { medianSeconds: 45 * 60, earliestSeconds: 0 };
+  const { estimate } = estimateEnd({
+    prior: priorFromRequest(spec.job),
+    historySeconds,
+    elapsedSeconds: 0,
+  });
+  return { medianSeconds: estimate.endSeconds, earliestSeconds: estimate.earliestSeconds };
 }
 
 export interface PollFacts {

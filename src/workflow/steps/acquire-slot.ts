@@ -17,7 +17,7 @@ import {
 } from "../../queue/queue.ts";
 import { type QueueStore, queueStore } from "../../queue/store.ts";
 import { admitted, queued, queueTimedOut } from "../lifecycle.ts";
-import { expectedRunSeconds } from "../polling.ts";
+import { expectedRun } from "../polling.ts";
 import type { JobRecord } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
 import { workflowStep } from "./step.ts";
@@ -69,7 +69,13 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
   state = await deps.queue.read();
   deps.metrics?.addMetric("QueueDepth", MetricUnit.Count, Object.keys(state.waiters).length);
 
-  const turn = turnOf(state, id, deps.limit, now, expectedRunSeconds(record.spec));
+  const turn = turnOf(
+    state,
+    id,
+    deps.limit,
+    now,
+    expectedRun(record.spec, record.historySeconds).medianSeconds,
+  );
   if (
     turn.kind === "holding" ||
     (turn.kind === "admit" && (await admit(deps, id, record, waiter, now)))
@@ -97,12 +103,14 @@ async function admit(
   waiter: Waiter,
   now: Date,
 ): Promise<boolean> {
+  const run = expectedRun(record.spec, record.historySeconds);
   const holder: Holder = {
     executionArn: waiter.executionArn,
     jobName: waiter.jobName,
     since: waiter.since,
     admittedAt: now.toISOString(),
-    expectedEnd: new Date(now.getTime() + expectedRunSeconds(record.spec) * 1000).toISOString(),
+    expectedEnd: new Date(now.getTime() + run.medianSeconds * 1000).toISOString(),
+    earliestEnd: new Date(now.getTime() + run.earliestSeconds * 1000).toISOString(),
     leaseUntil: new Date(
       now.getTime() + (record.deadlineSeconds + LEASE_MARGIN_SECONDS) * 1000,
     ).toISOString(),

@@ -68,6 +68,7 @@ function policyOf(rule: Rule): RetryPolicy | undefined {
 
 const LAMBDA_ERRORS = [
   "Sandbox.Timedout",
+  "States.Timeout",
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
