@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { entryLabel } from "../src/decision/format.ts";
+import { line } from "../src/queue/queue.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import {
   comparisonLines,
@@ -25,13 +26,16 @@ ${TARGET_HELP}
 The table is --table, else (local) the local stack's table, else env TABLE_NAME.
 Exit status: 0 found, 1 no such job, 64 usage error, 69 no local stack running.`;
 
-export const listUsage = `Usage: irflow list [--model KEY] [--limit N] [--target local|aws] [--json]
+export const listUsage = `Usage: irflow list [--model KEY | --queue] [--limit N] [--target local|aws] [--json]
 
 Without --model: the state machine's recent executions, newest first.
 With --model: that model's jobs from the job records, newest first. A model's key is
 model-package/<group> (a spec naming a model package version) or model/<name>.
+With --queue: the executions holding one of the account's job slots, then those waiting for one,
+in the order they are served.
 
   --model KEY                list this model's jobs
+  --queue                    list who holds a job slot and who waits
   --limit N                  at most N rows (1 to 1000, default 20)
   --json                     print the rows as JSON
 ${TARGET_HELP}
@@ -144,6 +148,7 @@ export async function listCommand(args: string[], io: CliIo): Promise<number> {
     options: {
       ...TARGET_OPTIONS,
       model: { type: "string" },
+      queue: { type: "boolean", default: false },
       limit: { type: "string", default: "20" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -168,12 +173,45 @@ export async function listCommand(args: string[], io: CliIo): Promise<number> {
   targetName(values.target);
   const target = await openTarget(values, io);
   try {
+    if (values.queue) return await listQueue(target, limit, values.json, io);
     return values.model !== undefined
       ? await listModelJobs(target, values.model, limit, values.json, io)
       : await listExecutions(target, limit, values.json, io);
   } finally {
     target.destroy();
   }
+}
+
+async function listQueue(target: Target, limit: number, json: boolean, io: CliIo): Promise<number> {
+  const state = await target.queue().read();
+  const holders = Object.values(state.holders).sort((a, b) =>
+    a.admittedAt.localeCompare(b.admittedAt),
+  );
+  const waiters = line(state).map(([, waiter]) => waiter);
+  if (json) {
+    io.stdout(`${JSON.stringify({ holders, waiters: waiters.slice(0, limit) }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const rows = [
+    ...holders.map((holder) => [
+      "holds",
+      holder.jobName,
+      holder.since,
+      `expected to end ${holder.expectedEnd}`,
+    ]),
+    ...waiters
+      .slice(0, limit)
+      .map((waiter, index) => [
+        `waits #${index + 1}`,
+        waiter.jobName,
+        waiter.since,
+        waiter.notBefore ? `returned; tries again after ${waiter.notBefore}` : "-",
+      ]),
+  ];
+  io.stdout(
+    `${holders.length} holding, ${waiters.length} waiting\n${rows.length > 0 ? `${table(["PLACE", "JOB", "QUEUED", "NOTE"], rows).join("\n")}\n` : ""}`,
+  );
+  return EXIT.ok;
 }
 
 async function listModelJobs(

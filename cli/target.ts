@@ -9,6 +9,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { QueueStore } from "../src/queue/store.ts";
 import { JobStore } from "../src/workflow/store.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 
@@ -52,6 +53,8 @@ export interface Target {
   stateMachineArn(): string;
   /** The job store; throws a CliError naming the missing setting. */
   store(): JobStore;
+  /** The queue for the account's job limit, in the same table. */
+  queue(): QueueStore;
   /** SageMaker, for a job's results. */
   sagemaker(): SageMakerClient;
   /** The table name when known, without failing. */
@@ -138,6 +141,22 @@ export async function openTarget(settings: TargetSettings, io: CliIo): Promise<T
   return awsTarget(settings, io);
 }
 
+/** The job store and the queue, both in the jobs table that `table` names. */
+function tables(
+  table: () => { documents: DynamoDBDocumentClient; tableName: string },
+): Pick<Target, "store" | "queue"> {
+  return {
+    store: () => {
+      const { documents, tableName } = table();
+      return new JobStore(documents, tableName);
+    },
+    queue: () => {
+      const { documents, tableName } = table();
+      return new QueueStore(documents, tableName);
+    },
+  };
+}
+
 /** A target on a local stack, from its state file or from the stack itself (the demo). */
 export function localTarget(
   state: Pick<LocalState, "endpoints" | "stateMachineArn" | "environment">,
@@ -159,13 +178,13 @@ export function localTarget(
     name: "local",
     sfn,
     stateMachineArn: () => settings["state-machine-arn"] ?? state.stateMachineArn,
-    store: () => {
+    ...tables(() => {
       if (!tableName) {
         throw new CliError("the local stack's state names no jobs table; pass --table", EXIT.usage);
       }
       dynamo ??= new DynamoDBClient({ ...common, endpoint: state.endpoints.dynamodb });
-      return new JobStore(DynamoDBDocumentClient.from(dynamo), tableName);
-    },
+      return { documents: DynamoDBDocumentClient.from(dynamo), tableName };
+    }),
     sagemaker: () => {
       sagemaker ??= new SageMakerClient({ ...common, endpoint: state.endpoints.sagemaker });
       return sagemaker;
@@ -198,7 +217,7 @@ function awsTarget(settings: TargetSettings, io: CliIo): Target {
       }
       return arn;
     },
-    store: () => {
+    ...tables(() => {
       if (!tableName) {
         throw new CliError(
           "--target aws needs the jobs table's name: pass --table NAME or set TABLE_NAME",
@@ -206,8 +225,8 @@ function awsTarget(settings: TargetSettings, io: CliIo): Target {
         );
       }
       dynamo ??= new DynamoDBClient({});
-      return new JobStore(DynamoDBDocumentClient.from(dynamo), tableName);
-    },
+      return { documents: DynamoDBDocumentClient.from(dynamo), tableName };
+    }),
     sagemaker: () => {
       sagemaker ??= new SageMakerClient({});
       return sagemaker;

@@ -17,9 +17,11 @@ import { awsClient, type Runtime } from "../runtime.ts";
 import {
   EMPTY_QUEUE,
   type Holder,
+  holderSchema,
   type QueueState,
   queueStateSchema,
   type Waiter,
+  waiterSchema,
 } from "./queue.ts";
 
 export const QUEUE_KEY = "queue:inference-recommendations-jobs";
@@ -65,7 +67,7 @@ export class QueueStore {
       UpdateExpression: "SET waiters.#id = if_not_exists(waiters.#id, :waiter)",
       ConditionExpression: "attribute_not_exists(holders.#id)",
       ExpressionAttributeNames: { "#id": id },
-      ExpressionAttributeValues: { ":waiter": waiter },
+      ExpressionAttributeValues: { ":waiter": checked(waiterSchema, waiter) },
     }).catch(ignoreConditionFailure);
   }
 
@@ -76,7 +78,7 @@ export class QueueStore {
         UpdateExpression: "SET holders.#id = :holder REMOVE waiters.#id",
         ConditionExpression: "size(holders) < :limit AND attribute_not_exists(holders.#id)",
         ExpressionAttributeNames: { "#id": id },
-        ExpressionAttributeValues: { ":holder": holder, ":limit": limit },
+        ExpressionAttributeValues: { ":holder": checked(holderSchema, holder), ":limit": limit },
       });
       return true;
     } catch (error) {
@@ -91,7 +93,7 @@ export class QueueStore {
     await this.update("return to the queue", {
       UpdateExpression: "SET waiters.#id = :waiter REMOVE holders.#id",
       ExpressionAttributeNames: { "#id": id },
-      ExpressionAttributeValues: { ":waiter": waiter },
+      ExpressionAttributeValues: { ":waiter": checked(waiterSchema, waiter) },
     });
   }
 
@@ -155,6 +157,16 @@ export class QueueStore {
       throw classifyAwsError(error, action);
     }
   }
+}
+
+/** An entry as it will be stored: one that does not fit its schema is never written. */
+function checked<Entry>(schema: z.ZodType<Entry>, entry: Entry): Entry {
+  const parsed = schema.safeParse(entry);
+  if (parsed.success) return parsed.data;
+  throw new InvalidRecordError(
+    `a queue entry does not fit its schema: ${z.prettifyError(parsed.error)}`,
+    { cause: parsed.error },
+  );
 }
 
 function ignoreConditionFailure(error: unknown): void {

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { type LocalState, writeLocalState } from "../../cli/target.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import { QueueStore } from "../../src/queue/store.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import { type CapturedIo, captureIo as captureWith } from "../support/cli.ts";
 import { sampleSpec } from "../support/specs.ts";
+import { stackClients } from "../support/stack.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/irflow.js");
@@ -263,6 +265,48 @@ describe("irflow CLI on the local stack", () => {
     expect(created).toEqual([...created].sort().reverse());
     expect(executionsCode).toBe(0);
     expect(executionsIo.out()).toMatch(new RegExp(`${jobName}\\s+SUCCEEDED`));
+  });
+
+  it("lists who holds a job slot and who waits, in the order they are served", async () => {
+    // Prepare
+    const clients = stackClients(stack);
+    const queue = new QueueStore(clients.documents, "irflow-local-jobs");
+    const at = (minutes: number) => new Date(Date.UTC(2026, 10, 23, 10, minutes)).toISOString();
+    const waiter = (job: string, minutes: number) => ({
+      executionArn: `arn:execution:${job}`,
+      jobName: job,
+      since: at(minutes),
+      giveUpAt: at(59),
+    });
+    await queue.join("late", waiter("queued-late", 5));
+    await queue.join("early", waiter("queued-early", 1));
+    await queue.join("holder", waiter("holding-one", 0));
+    const { giveUpAt: _giveUpAt, ...holding } = waiter("holding-one", 0);
+    await queue.admit(
+      "holder",
+      { ...holding, admittedAt: at(2), expectedEnd: at(47), leaseUntil: at(59) },
+      10,
+    );
+    const io = captureIo();
+    const jsonIo = captureIo();
+
+    // Act
+    const code = await main(["list", "--queue"], io);
+    const jsonCode = await main(["list", "--queue", "--json"], jsonIo);
+
+    // Assess
+    expect([code, jsonCode]).toEqual([0, 0]);
+    expect(io.out()).toContain("1 holding, 2 waiting");
+    expect(io.out()).toMatch(
+      /holds\s+holding-one[\s\S]*waits #1\s+queued-early[\s\S]*waits #2\s+queued-late/,
+    );
+    const listed = JSON.parse(jsonIo.out());
+    expect(listed.waiters.map((entry: { jobName: string }) => entry.jobName)).toEqual([
+      "queued-early",
+      "queued-late",
+    ]);
+    for (const id of ["late", "early", "holder"]) await queue.leave(id);
+    clients.destroy();
   });
 
   it("rejects an invalid spec with every error and starts nothing", async () => {
