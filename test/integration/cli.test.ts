@@ -296,15 +296,17 @@ describe("irflow CLI on the local stack", () => {
 
     // Assess
     expect([code, jsonCode]).toEqual([0, 0]);
-    expect(io.out()).toContain("1 holding, 2 waiting");
+    // Other tests' executions may hold or wait too: only these three entries are asserted.
+    expect(io.out()).toMatch(/^\d+ holding, \d+ waiting$/m);
     expect(io.out()).toMatch(
-      /holds\s+holding-one[\s\S]*waits #1\s+queued-early[\s\S]*waits #2\s+queued-late/,
+      /holds\s+holding-one[\s\S]*waits #\d+\s+queued-early[\s\S]*waits #\d+\s+queued-late/,
     );
     const listed = JSON.parse(jsonIo.out());
-    expect(listed.waiters.map((entry: { jobName: string }) => entry.jobName)).toEqual([
-      "queued-early",
-      "queued-late",
-    ]);
+    const names = (entries: { jobName: string }[]) => entries.map((entry) => entry.jobName);
+    expect(names(listed.holders)).toContain("holding-one");
+    expect(
+      names(listed.waiters).filter((name) => name === "queued-early" || name === "queued-late"),
+    ).toEqual(["queued-early", "queued-late"]);
     for (const id of ["late", "early", "holder"]) await queue.leave(id);
     clients.destroy();
   });
