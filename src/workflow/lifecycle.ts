@@ -100,30 +100,15 @@ export function rejected(
   /** How many rules it breaks in all, when `errors` keeps only the first. */
   errorCount: number = errors.length,
 ): JobRecord {
-  const at = now.toISOString();
-  return {
-    jobName,
-    version: 1,
-    phase: "decided",
-    executionArn: execution.executionArn,
-    trigger: execution.trigger,
-    model: { key: "unknown", kind: "unknown" },
-    modelKey: "unknown",
+  return decidedWithoutJob(execution, jobName, now, {
     status: "REJECTED",
-    statusHistory: [{ status: "REJECTED", at }],
-    pollCount: 0,
-    waitedSeconds: 0,
-    deadlineSeconds: 0,
-    createdAt: at,
-    updatedAt: at,
-    completedAt: at,
     outcome: "rejected",
     failure: {
       reason: `the spec breaks ${errorCount} rule${errorCount === 1 ? "" : "s"}${errorCount > errors.length ? ` (the first ${errors.length} are listed)` : ""}; no job was created`,
       step: "ValidateSpec",
       errors,
     },
-  };
+  });
 }
 
 // Queue -------------------------------------------------------------------------------------------
@@ -183,6 +168,20 @@ export function endedWithoutRecord(
   reason: string,
   now: Date,
 ): JobRecord {
+  return decidedWithoutJob(execution, jobName, now, {
+    status: "ABANDONED",
+    outcome: "failed",
+    failure: { reason, step: "ExecutionEnded" },
+  });
+}
+
+/** A record decided the moment it is written: no model known, no job ever created. */
+function decidedWithoutJob(
+  execution: ExecutionRef,
+  jobName: string,
+  now: Date,
+  decided: { status: string; outcome: Outcome; failure: NonNullable<JobRecord["failure"]> },
+): JobRecord {
   const at = now.toISOString();
   return {
     jobName,
@@ -192,16 +191,16 @@ export function endedWithoutRecord(
     trigger: execution.trigger,
     model: { key: "unknown", kind: "unknown" },
     modelKey: "unknown",
-    status: "ABANDONED",
-    statusHistory: [{ status: "ABANDONED", at }],
+    status: decided.status,
+    statusHistory: [{ status: decided.status, at }],
     pollCount: 0,
     waitedSeconds: 0,
     deadlineSeconds: 0,
     createdAt: at,
     updatedAt: at,
     completedAt: at,
-    outcome: "failed",
-    failure: { reason, step: "ExecutionEnded" },
+    outcome: decided.outcome,
+    failure: decided.failure,
   };
 }
 

@@ -8,9 +8,8 @@ import { main } from "../../cli/main.ts";
 import { type LocalState, writeLocalState } from "../../cli/target.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
 import { QueueStore } from "../../src/queue/store.ts";
-import { validateSpec } from "../../src/spec/validate.ts";
 import { type CapturedIo, captureIo as captureWith } from "../support/cli.ts";
-import { sampleSpec } from "../support/specs.ts";
+import { jobNameOf, sampleSpec } from "../support/specs.ts";
 import { stackClients } from "../support/stack.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -47,12 +46,6 @@ function executionCount(): number {
     stateMachineArn: stack.stateMachineArn,
     maxResults: 1000,
   }).executions.length;
-}
-
-function jobNameOf(spec: unknown): string {
-  const result = validateSpec(spec);
-  if (!result.valid) throw new Error("the test spec is invalid");
-  return result.jobName;
 }
 
 /** Runs bin/irflow.js as a child process; resolves with its exit code and output. */

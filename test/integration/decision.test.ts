@@ -13,7 +13,7 @@ import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { matchesPattern } from "../../local/eventbridge/pattern.ts";
 import { SAMPLE_ENDPOINT } from "../../local/seed.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import {
   applyRelaxation,
   type DecisionEntry,
@@ -23,26 +23,23 @@ import {
 } from "../../src/decision/index.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import {
+  closeTestStack,
+  openTestStack,
   outcomeEvents,
   record,
   runWorkflow,
   type StackClients,
   sample,
-  stackClients,
 } from "../support/stack.ts";
 
 let stack: LocalStack;
 let clients: StackClients;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
-  clients = stackClients(stack);
+  ({ stack, clients } = await openTestStack());
 });
 
-afterAll(async () => {
-  clients.destroy();
-  await stack.close();
-});
+afterAll(() => closeTestStack(stack, clients));
 
 beforeEach(() => {
   stack.sagemaker.service.faults.configure({});

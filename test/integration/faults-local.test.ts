@@ -10,27 +10,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseFaultsFile } from "../../cli/local.ts";
 import { LOCAL_TABLE, type LocalStack, startLocalStack } from "../../local/stack.ts";
 import type { HistoryEvent } from "../../local/stepfunctions/history.ts";
-import { validateSpec } from "../../src/spec/validate.ts";
+import { jobNameOf } from "../support/specs.ts";
 import {
+  closeTestStack,
+  openTestStack,
   outcomeEvents,
   runWorkflow,
   type StackClients,
   sample,
-  stackClients,
 } from "../support/stack.ts";
 
 let stack: LocalStack;
 let clients: StackClients;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
-  clients = stackClients(stack);
+  ({ stack, clients } = await openTestStack());
 });
 
-afterAll(async () => {
-  clients.destroy();
-  await stack.close();
-});
+afterAll(() => closeTestStack(stack, clients));
 
 beforeEach(() => {
   for (const faults of Object.values(stack.faults)) {
@@ -38,12 +35,6 @@ beforeEach(() => {
     faults.resetCounts();
   }
 });
-
-function jobNameOf(spec: unknown): string {
-  const result = validateSpec(spec);
-  if (!result.valid) throw new Error("the test spec is invalid");
-  return result.jobName;
-}
 
 function history(executionArn: string | undefined): HistoryEvent[] {
   if (!executionArn) throw new Error("the execution has no ARN");

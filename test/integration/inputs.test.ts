@@ -1,26 +1,23 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import {
+  closeTestStack,
   eventually,
+  openTestStack,
   outcomeEvents,
   record,
   type StackClients,
-  stackClients,
 } from "../support/stack.ts";
 
 let stack: LocalStack;
 let clients: StackClients;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
-  clients = stackClients(stack);
+  ({ stack, clients } = await openTestStack());
 });
 
-afterAll(async () => {
-  clients.destroy();
-  await stack.close();
-});
+afterAll(() => closeTestStack(stack, clients));
 
 describe("execution inputs that are not a spec", () => {
   it.each([

@@ -6,7 +6,7 @@ import { StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
 import { QueueStore } from "../../src/queue/store.ts";
-import { validateSpec } from "../../src/spec/validate.ts";
+import { jobNameOf } from "../support/specs.ts";
 import {
   eventually,
   outcomeEvents,
@@ -38,12 +38,6 @@ afterAll(async () => {
   clients.destroy();
   await stack.close();
 });
-
-function jobNameOf(spec: unknown): string {
-  const result = validateSpec(spec);
-  if (!result.valid) throw new Error("the test spec is invalid");
-  return result.jobName;
-}
 
 /** The most jobs that ran at once, from SageMaker's own creation and completion times. */
 async function peakConcurrentJobs(): Promise<number> {

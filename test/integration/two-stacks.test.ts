@@ -1,7 +1,7 @@
 import { ListInferenceRecommendationsJobsCommand } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
-import { validateSpec } from "../../src/spec/validate.ts";
+import { jobNameOf } from "../support/specs.ts";
 import {
   outcomeEvents,
   runWorkflow,
@@ -21,12 +21,6 @@ let second: Running;
 async function start(): Promise<Running> {
   const stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
   return { stack, clients: stackClients(stack) };
-}
-
-function jobNameOf(spec: unknown): string {
-  const result = validateSpec(spec);
-  if (!result.valid) throw new Error("the test spec is invalid");
-  return result.jobName;
 }
 
 async function jobNames({ clients }: Running): Promise<string[]> {

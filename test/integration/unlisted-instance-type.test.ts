@@ -1,27 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import { validateSpec } from "../../src/spec/validate.ts";
 import {
+  closeTestStack,
+  openTestStack,
   outcomeEvents,
   record,
   runWorkflow,
   type StackClients,
   sample,
-  stackClients,
 } from "../support/stack.ts";
 
 let stack: LocalStack;
 let clients: StackClients;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
-  clients = stackClients(stack);
+  ({ stack, clients } = await openTestStack());
 });
 
-afterAll(async () => {
-  clients.destroy();
-  await stack.close();
-});
+afterAll(() => closeTestStack(stack, clients));
 
 describe("an instance type newer than irflow's list, on the local stack", () => {
   it("validates with a warning, runs, and is benchmarked from an estimated catalog entry that says so", async () => {

@@ -3,42 +3,33 @@ import {
   StopInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import { decisionSentence } from "../../src/decision/index.ts";
-import { validateSpec } from "../../src/spec/validate.ts";
+import { jobNameOf } from "../support/specs.ts";
 import {
+  closeTestStack,
   eventually,
+  openTestStack,
   outcomeEvents,
   record,
   runWorkflow,
   type StackClients,
   sample,
-  stackClients,
 } from "../support/stack.ts";
 
 let stack: LocalStack;
 let clients: StackClients;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
-  clients = stackClients(stack);
+  ({ stack, clients } = await openTestStack());
 });
 
-afterAll(async () => {
-  clients.destroy();
-  await stack.close();
-});
+afterAll(() => closeTestStack(stack, clients));
 
 beforeEach(() => {
   stack.sagemaker.service.faults.configure({});
   stack.eventbridge.bus.injectFaults({ failEntryRate: 0 });
 });
-
-function jobNameOf(spec: unknown): string {
-  const result = validateSpec(spec);
-  if (!result.valid) throw new Error("the test spec is invalid");
-  return result.jobName;
-}
 
 describe("workflow on the local stack", () => {
   it("completes a Default job and publishes the decision on its recommendations", async () => {

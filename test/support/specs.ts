@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { validateSpec } from "../../src/spec/validate.ts";
 
 export const SPECS_DIR = join(import.meta.dirname, "../../events/specs");
 
@@ -33,4 +34,11 @@ function parsePath(path: string): (string | number)[] {
       .filter((piece) => piece !== "")
       .map((piece) => (/^\d+$/.test(piece) && part.includes(`[${piece}]`) ? Number(piece) : piece)),
   );
+}
+
+/** The job name a valid spec runs under; a test spec that is invalid fails the test at once. */
+export function jobNameOf(spec: unknown): string {
+  const result = validateSpec(spec);
+  if (!result.valid) throw new Error("the test spec is invalid");
+  return result.jobName;
 }

@@ -11,7 +11,12 @@ import {
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { EventEnvelope } from "../../local/eventbridge/types.ts";
-import { LOCAL_TABLE, type LocalStack } from "../../local/stack.ts";
+import {
+  LOCAL_TABLE,
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+} from "../../local/stack.ts";
 import { DETAIL_TYPES } from "../../src/outcome.ts";
 import { type JobRecord, OUTCOMES, type Outcome } from "../../src/workflow/record.ts";
 import { JobStore } from "../../src/workflow/store.ts";
@@ -55,6 +60,19 @@ export function stackClients(stack: LocalStack): StackClients {
       dynamo.destroy();
     },
   };
+}
+
+/** A stack for one test file, at a time scale most tests use, with the clients they read it through. */
+export async function openTestStack(
+  options: LocalStackOptions = { timeScale: 3000, logLevel: "ERROR" },
+): Promise<{ stack: LocalStack; clients: StackClients }> {
+  const stack = await startLocalStack(options);
+  return { stack, clients: stackClients(stack) };
+}
+
+export async function closeTestStack(stack: LocalStack, clients: StackClients): Promise<void> {
+  clients.destroy();
+  await stack.close();
 }
 
 export function sample(name: string, runKey?: string): Record<string, unknown> {
