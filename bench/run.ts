@@ -8,6 +8,8 @@
  *   [--json]: irflow's poll schedule against fixed schedules and an oracle.
  * - scale [--jobs N] [--limit L] [--throttle R] [--time-scale S] [--json]: N executions at once
  *   against the account's job limit.
+ * - coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]: per packaged Lambda
+ *   function, zip size, AWS clients and import time, against the bundling deployed before.
  *
  * Method and figures: docs/performance.md.
  */
@@ -21,6 +23,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   workflow: async () => (await import("./workflow.ts")).workflowBench,
   polling: async () => (await import("./polling/command.ts")).pollingBench,
   scale: async () => (await import("./scale.ts")).scaleBench,
+  coldstart: async () => (await import("./coldstart.ts")).coldStartBench,
 };
 
 const USAGE = [
@@ -29,6 +32,7 @@ const USAGE = [
   "  workflow [--json]",
   `  ${POLLING_USAGE.replace("npm run bench -- ", "")}`,
   "  scale [--jobs N] [--limit L] [--throttle R] [--time-scale S] [--json]",
+  "  coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]",
   "Without a subcommand, every one runs in turn.",
 ].join("\n");
 
