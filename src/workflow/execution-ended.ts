@@ -13,7 +13,6 @@ import { classifyAwsError } from "../errors.ts";
 import { defineFunction } from "../handler.ts";
 import { queueEntryId } from "../queue/queue.ts";
 import { awsClient, type Runtime } from "../runtime.ts";
-import { validateSpec } from "../spec/validate.ts";
 import { endedWithoutRecord, mayStillRun, stopped } from "./lifecycle.ts";
 import { triggerSchema } from "./record.ts";
 import {
@@ -22,6 +21,7 @@ import {
   type PublishDeps,
   publishRecord,
 } from "./steps/publish-outcome.ts";
+import { recordNameFor } from "./steps/validate-spec.ts";
 
 export const ENDED_STATUSES = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
 
@@ -54,10 +54,10 @@ export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promi
   const { executionArn, name, status } = event.detail;
   await deps.queue.leave(queueEntryId(executionArn));
   const rawInput = event.detail.input ?? (await deps.describeInput(executionArn));
-  const parsed = executionInput.safeParse(safeJson(rawInput));
+  const request = safeJson(rawInput);
+  const parsed = executionInput.safeParse(request);
   const trigger = (parsed.success && parsed.data.trigger) || { type: "manual" as const };
-  const spec = parsed.success ? validateSpec(parsed.data.spec) : undefined;
-  const jobName = spec?.valid ? spec.jobName : `rejected-${name}`;
+  const jobName = recordNameFor(request, name);
   const reason = `the execution ended ${status}${event.detail.error ? ` (${event.detail.error}: ${event.detail.cause ?? "no cause"})` : ""}`;
 
   let record = await deps.store.get(jobName);

@@ -133,7 +133,7 @@ describe("irflow under arbitrary input", () => {
         written.length = 0;
         const output = await validateJobSpec(
           {
-            requestJson: JSON.stringify(input) ?? "null",
+            request: input,
             executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:fuzz",
             executionName: "fuzz",
           },

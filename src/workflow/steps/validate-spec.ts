@@ -18,11 +18,11 @@ export const executionInputSchema = z.object({
 export type ExecutionInput = z.input<typeof executionInputSchema>;
 
 /**
- * The step's input: the execution input as JSON text, whatever it is, and the state machine's ids.
+ * The step's input: the execution input as it came, whatever it is, and the state machine's ids.
  * An execution input that is not what irflow expects is a rejected spec, never a failed step.
  */
 export const validateInput = z.object({
-  requestJson: z.string(),
+  request: z.unknown(),
   executionArn: z.string().min(1),
   executionName: z.string().min(1),
 });
@@ -37,12 +37,10 @@ export type ValidateOutput =
   | { valid: false; jobName: string; errorCount: number };
 
 export async function validateJobSpec(
-  { requestJson, executionArn, executionName }: ValidateInput,
+  { request, executionArn, executionName }: ValidateInput,
   { store, now }: { store: JobStore; now: () => Date },
 ): Promise<ValidateOutput> {
-  const request = parseJson(requestJson);
-  const parsed = executionInputSchema.safeParse(request);
-  const input = parsed.success ? parsed.data : salvage(request);
+  const { input, result, errors } = judge(request);
   const execution = {
     executionArn,
     trigger: input.trigger
@@ -52,14 +50,8 @@ export async function validateJobSpec(
         }
       : { type: "manual" as const },
   };
-  const result = validateSpec(input.spec);
-  const errors: RecordedIssue[] = [
-    ...(parsed.success ? [] : inputIssues(parsed.error)),
-    ...(result.valid ? [] : result.errors),
-    ...(input.precheckErrors ?? []),
-  ];
   if (!result.valid || errors.length > 0) {
-    const jobName = `rejected-${executionName}`;
+    const jobName = rejectedRecordName(executionName);
     const kept = errors.slice(0, MAX_RECORDED_ISSUES).map((issue) => ({
       ...issue,
       path: bounded(issue.path),
@@ -89,12 +81,29 @@ export async function validateJobSpec(
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** The execution input's verdict: the spec's own, and every problem of the input around it. */
+function judge(request: unknown) {
+  const parsed = executionInputSchema.safeParse(request);
+  const input = parsed.success ? parsed.data : salvage(request);
+  const result = validateSpec(input.spec);
+  const errors: RecordedIssue[] = [
+    ...(parsed.success ? [] : inputIssues(parsed.error)),
+    ...(result.valid ? [] : result.errors),
+    ...(input.precheckErrors ?? []),
+  ];
+  return { input, result, errors };
+}
+
+const rejectedRecordName = (executionName: string) => `rejected-${executionName}`;
+
+/**
+ * The name of the record ValidateSpec writes for this execution input: the job's name, or, for an
+ * input it rejects, one named after the execution. The clean-up after a dead execution finds the
+ * record by it.
+ */
+export function recordNameFor(request: unknown, executionName: string): string {
+  const { result, errors } = judge(request);
+  return result.valid && errors.length === 0 ? result.jobName : rejectedRecordName(executionName);
 }
 
 /** The parts of a malformed execution input that can still be used: the spec, if any. */
@@ -141,5 +150,8 @@ export const validateSpecStep = workflowStep({
   name: "ValidateSpec",
   input: validateInput,
   connect: (runtime, config) => ({ store: jobStore(runtime, config.TABLE_NAME), now: runtime.now }),
-  run: validateJobSpec,
+  // The result replaces the state machine's state: the execution input goes no further.
+  run: async (input: ValidateInput, deps: { store: JobStore; now: () => Date }) => ({
+    job: await validateJobSpec(input, deps),
+  }),
 });

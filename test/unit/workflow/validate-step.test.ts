@@ -38,10 +38,7 @@ function validateStep(input: {
   precheckErrors?: ExecutionInput["precheckErrors"];
 }) {
   const { executionArn, executionName, ...request } = input;
-  return validateJobSpec(
-    { requestJson: JSON.stringify(request), executionArn, executionName },
-    deps,
-  );
+  return validateJobSpec({ request, executionArn, executionName }, deps);
 }
 
 describe("validateJobSpec with precheck errors", () => {
