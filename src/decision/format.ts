@@ -4,12 +4,23 @@
  * a sentence never depends on the machine that wrote it.
  */
 
-const grouped = (digits: number) =>
-  new Intl.NumberFormat("en-US", { maximumFractionDigits: digits, useGrouping: true });
+/** Formatters made on first use: making one costs milliseconds at every Lambda cold start. */
+const formatters = new Map<number, Intl.NumberFormat>();
+const grouped = (digits: number) => {
+  let formatter = formatters.get(digits);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat("en-US", {
+      maximumFractionDigits: digits,
+      useGrouping: true,
+    });
+    formatters.set(digits, formatter);
+  }
+  return formatter;
+};
 
-const WHOLE = grouped(0);
-const ONE_DECIMAL = grouped(1);
-const TWO_DECIMALS = grouped(2);
+const WHOLE = { format: (value: number) => grouped(0).format(value) };
+const ONE_DECIMAL = { format: (value: number) => grouped(1).format(value) };
+const TWO_DECIMALS = { format: (value: number) => grouped(2).format(value) };
 
 /** A count with thousands separators: 12000 -> "12,000"; fractions keep up to two decimals. */
 export function formatCount(value: number): string {
