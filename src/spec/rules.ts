@@ -39,6 +39,8 @@ export const RULES = {
   "load-test-percentile": "A custom load test (Advanced with TrafficPattern) takes P95 only.",
   "burstable-instance": "Load tests (Advanced jobs) do not run on burstable ml.t2 instances.",
   "invalid-json": "The input is not JSON.",
+  "package-unreadable":
+    "The model package version a trigger names cannot be described: it does not exist, or irflow may not read it.",
   // The decision policy (irflow.policy, docs/decision.md).
   "min-max": "irflow.policy.maxInstances is below minInstances.",
   "current-target":

@@ -9,7 +9,7 @@ import {
   type DescribeModelPackageCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import { z } from "zod";
-import { classifyAwsError } from "../errors.ts";
+import { classifyAwsError, TransientAwsError } from "../errors.ts";
 import { registryExecutionName } from "../execution/names.ts";
 import type { SpecIssue } from "../spec/rules.ts";
 import type { JobSpec } from "../spec/schema.ts";
@@ -86,7 +86,26 @@ export async function specForPackage(
       new DescribeModelPackageCommand({ ModelPackageName: packageArn }),
     );
   } catch (error) {
-    throw classifyAwsError(error, `describe model package ${packageArn}`);
+    const classified = classifyAwsError(error, `describe model package ${packageArn}`);
+    if (classified instanceof TransientAwsError) throw classified;
+    // A package that cannot be read still gets an execution, which rejects it and says why.
+    const { spec } = buildPackageSpec({ ModelPackageArn: packageArn }, group, deps.config.roleArn);
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      // Approved as the event or the listing said: the package itself could not say otherwise.
+      described: {
+        ModelPackageArn: packageArn,
+        ModelApprovalStatus: "Approved",
+      } as DescribeModelPackageCommandOutput,
+      spec,
+      issues: [
+        {
+          path: "job.InputConfig.ModelPackageVersionArn",
+          rule: "package-unreadable",
+          message: `model package ${packageArn} cannot be read (${reason})`,
+        },
+      ],
+    };
   }
   const { spec, issues } = buildPackageSpec(
     { ...described, ModelPackageArn: described.ModelPackageArn ?? packageArn },

@@ -158,6 +158,30 @@ describe("onModelPackageStateChange", () => {
     ]);
   });
 
+  it("starts an execution that rejects a package it cannot read, naming the package and why", async () => {
+    // Prepare
+    sagemaker.on(DescribeModelPackageCommand).rejects(awsError("ValidationException", 400));
+    sfn
+      .on(StartExecutionCommand)
+      .callsFake(() => ({ executionArn: "arn:execution", startDate: new Date() }));
+
+    // Act
+    await onModelPackageStateChange(approval(), deps);
+
+    // Assess
+    const input = JSON.parse(
+      sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? "{}",
+    );
+    expect(input.precheckErrors).toEqual([
+      expect.objectContaining({
+        path: "job.InputConfig.ModelPackageVersionArn",
+        rule: "package-unreadable",
+        message: expect.stringContaining(PACKAGE),
+      }),
+    ]);
+    expect(input.precheckErrors[0].message).toContain("ValidationException");
+  });
+
   it("adopts the execution of the same name and input once it has finished, with its ARN", async () => {
     // Prepare
     sagemaker.on(DescribeModelPackageCommand).resolves(described());
