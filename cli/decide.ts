@@ -1,9 +1,3 @@
-/**
- * `irflow decide`: the decision on a saved DescribeInferenceRecommendationsJob response, so any
- * job can be judged, even one run outside irflow. The same pure decision the workflow makes.
- */
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   type Comparison,
@@ -19,7 +13,7 @@ import {
   readDescribeJson,
 } from "../src/decision/index.ts";
 import { comparisonLines, decisionTable } from "./format.ts";
-import { type CliIo, EXIT, readJsonInput, UnreadableInputError } from "./io.ts";
+import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 export const decideUsage = `Usage: irflow decide <describe.json | -> [--policy policy.json] [--json]
 
@@ -47,23 +41,7 @@ export interface Decided {
  * AWS CLI may print it. Throws UnreadableInputError for a missing file or text that is not JSON.
  */
 export async function readDescribeInput(source: string, io: CliIo): Promise<unknown> {
-  const label = source === "-" ? "standard input" : source;
-  let text: string;
-  try {
-    text = source === "-" ? await io.readStdin() : await readFile(resolve(io.cwd, source), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code);
-    throw new UnreadableInputError(`cannot read ${label}: ${reason}`, { cause: error });
-  }
-  try {
-    return readDescribeJson(text);
-  } catch (error) {
-    throw new UnreadableInputError(`${label} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  return readJsonInput(source, io, readDescribeJson);
 }
 
 /** The policy file's policy, or its issues; no file is every default. */

@@ -42,8 +42,15 @@ export class CliError extends Error {
   }
 }
 
-/** Reads a JSON document from a file path, or from standard input for `-`. */
-export async function readJsonInput(source: string, io: CliIo): Promise<unknown> {
+/**
+ * Reads a JSON document from a file path, or from standard input for `-`, with `parse` (JSON.parse
+ * unless the document allows more, as the AWS CLI's bare NaN).
+ */
+export async function readJsonInput(
+  source: string,
+  io: CliIo,
+  parse: (text: string) => unknown = JSON.parse,
+): Promise<unknown> {
   const label = source === "-" ? "standard input" : source;
   let text: string;
   try {
@@ -55,7 +62,7 @@ export async function readJsonInput(source: string, io: CliIo): Promise<unknown>
     throw new UnreadableInputError(`cannot read ${label}: ${reason}`, { cause: error });
   }
   try {
-    return JSON.parse(text);
+    return parse(text);
   } catch (error) {
     throw new UnreadableInputError(`${label} is not valid JSON: ${(error as Error).message}`, {
       cause: error,
