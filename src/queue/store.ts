@@ -4,16 +4,17 @@
  * never overwrite each other: joining sets only the waiter's own entry; taking a slot is
  * conditional on a slot being free; leaving removes only the leaver's entries.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { documentClient } from "../aws/dynamodb.ts";
 import { classifyAwsError, InvalidRecordError } from "../errors.ts";
-import { awsClient, type Runtime } from "../runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import {
   EMPTY_QUEUE,
   type Holder,
@@ -175,9 +176,5 @@ function ignoreConditionFailure(error: unknown): void {
 
 /** The queue, reached with the runtime's DynamoDB settings. */
 export function queueStore(runtime: Runtime, tableName: string): QueueStore {
-  const client = awsClient(runtime, "dynamodb", (settings) => new DynamoDBClient(settings));
-  return new QueueStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    tableName,
-  );
+  return new QueueStore(documentClient(runtime), tableName);
 }

@@ -14,14 +14,13 @@ import { defineFunction } from "../handler.ts";
 import { queueEntryId } from "../queue/queue.ts";
 import { awsClient, type Runtime } from "../runtime.ts";
 import { endedWithoutRecord, mayStillRun, stopped } from "./lifecycle.ts";
-import { triggerSchema } from "./record.ts";
 import {
   connectPublisher,
   type Publication,
   type PublishDeps,
   publishRecord,
 } from "./steps/publish-outcome.ts";
-import { recordNameFor } from "./steps/validate-spec.ts";
+import { executionInputSchema, recordNameFor } from "./steps/validate-spec.ts";
 
 export const ENDED_STATUSES = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
 
@@ -48,7 +47,8 @@ export type CleanUp =
   | { action: "none"; reason: string }
   | { action: "cleaned"; jobName: string; stopped: boolean; publication?: Publication };
 
-const executionInput = z.object({ spec: z.unknown(), trigger: triggerSchema.optional() });
+/** Only the trigger matters here; the rest of the input is ValidateSpec's to judge. */
+const executionInput = executionInputSchema.pick({ trigger: true });
 
 export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promise<CleanUp> {
   const { executionArn, name, status } = event.detail;

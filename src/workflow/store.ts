@@ -4,15 +4,16 @@
  * step can never overwrite newer state. Every record read is parsed with the record schema, and
  * every record written is checked against it first.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import { documentClient } from "../aws/dynamodb.ts";
 import {
   classifyAwsError,
   InvalidRecordError,
@@ -21,7 +22,7 @@ import {
   RecordNotFoundError,
 } from "../errors.ts";
 import { BY_MODEL_INDEX } from "../infrastructure.ts";
-import { awsClient, type Runtime } from "../runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import { type JobRecord, jobRecordSchema, type RecordChange } from "./record.ts";
 
 const MAX_MUTATE_ATTEMPTS = 3;
@@ -39,11 +40,7 @@ export function parseRecord(item: unknown): JobRecord {
 
 /** The jobs table's store, reached with the runtime's DynamoDB settings. */
 export function jobStore(runtime: Runtime, tableName: string): JobStore {
-  const client = awsClient(runtime, "dynamodb", (settings) => new DynamoDBClient(settings));
-  return new JobStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    tableName,
-  );
+  return new JobStore(documentClient(runtime), tableName);
 }
 
 export class JobStore {
@@ -138,14 +135,16 @@ export class JobStore {
 
   /**
    * Reads the record, computes changes from it, and writes them conditionally, re-reading on a
-   * conflict. `change` returning undefined means nothing to write.
+   * conflict. `change` returning undefined means nothing to write. A step that has just read the
+   * record passes it as `known`, which spares the first read.
    */
   async mutate(
     jobName: string,
     change: (record: JobRecord) => RecordChange | undefined,
+    known?: JobRecord,
   ): Promise<JobRecord> {
     for (let attempt = 1; ; attempt += 1) {
-      const record = await this.require(jobName);
+      const record = attempt === 1 && known ? known : await this.require(jobName);
       const changes = change(record);
       if (!changes) return record;
       try {

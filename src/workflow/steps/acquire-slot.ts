@@ -65,7 +65,9 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
   } else if (!state.holders[id] && !state.waiters[id]) {
     await deps.queue.join(id, waiter);
   }
-  if (!record.queuedAt) record = await deps.store.mutate(record.jobName, (r) => queued(r, now));
+  if (!record.queuedAt) {
+    record = await deps.store.mutate(record.jobName, (r) => queued(r, now), record);
+  }
   state = await deps.queue.read();
   deps.metrics?.addMetric("QueueDepth", MetricUnit.Count, Object.keys(state.waiters).length);
 

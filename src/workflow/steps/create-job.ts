@@ -24,8 +24,10 @@ export async function createJob(
   const jobArn = record.jobArn ?? (await createOrAdopt(record, deps.sagemaker));
   const earlier = record.jobArn ? [] : await deps.store.listByModel(record.modelKey, 20);
   const historySeconds = runTimesOf(earlier, record.jobType);
-  const current = await deps.store.mutate(record.jobName, (latest) =>
-    created(latest, { jobArn, historySeconds }, deps.now()),
+  const current = await deps.store.mutate(
+    record.jobName,
+    (latest) => created(latest, { jobArn, historySeconds }, deps.now()),
+    record,
   );
   return { ...firstPollTicket(current), jobArn };
 }

@@ -22,13 +22,17 @@ export async function describeJob(
   if (replay) return replay;
   const observation = await observe(record, deps);
   let poll: PollState | undefined;
-  await deps.store.mutate(input.jobName, (record) => {
-    poll = replayedPoll(record, input.pollsSeen);
-    if (poll) return undefined;
-    const result = polled(record, observation, deps.now());
-    poll = result.poll;
-    return result.change;
-  });
+  await deps.store.mutate(
+    input.jobName,
+    (record) => {
+      poll = replayedPoll(record, input.pollsSeen);
+      if (poll) return undefined;
+      const result = polled(record, observation, deps.now());
+      poll = result.poll;
+      return result.change;
+    },
+    record,
+  );
   if (!poll) throw new Error(`the record of ${input.jobName} was not updated`);
   return poll;
 }

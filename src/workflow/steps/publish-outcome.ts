@@ -59,7 +59,11 @@ export async function publishRecord(jobName: string, deps: PublishDeps): Promise
   let record = await deps.store.require(jobName);
   // Every path that ends a job comes through here: its slot is free for the next in line.
   await deps.queue.leave(queueEntryId(record.executionArn));
-  record = await deps.store.mutate(jobName, (current) => undecidedFailure(current, deps.now()));
+  record = await deps.store.mutate(
+    jobName,
+    (current) => undecidedFailure(current, deps.now()),
+    record,
+  );
 
   const waitUntil = Date.now() + BUSY_WAIT_MS;
   for (;;) {

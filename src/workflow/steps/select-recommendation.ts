@@ -49,8 +49,10 @@ export async function selectRecommendation(
   const noted = production.note
     ? { ...decision, notes: [...decision.notes, production.note] }
     : decision;
-  const decided = await deps.store.mutate(input.jobName, (current) =>
-    selectionMade(current, { decision: noted, comparison }, deps.now()),
+  const decided = await deps.store.mutate(
+    input.jobName,
+    (current) => selectionMade(current, { decision: noted, comparison }, deps.now()),
+    record,
   );
   return { outcome: decided.outcome ?? "failed" };
 }

@@ -21,8 +21,11 @@ export async function stopJob(
   const stopRequested = mayStillRun(record, input.error)
     ? await deps.sagemaker.stopJob(record.jobName)
     : false;
-  const decided = await deps.store.mutate(record.jobName, (current) =>
-    stopped(current, { reason: input.reason, error: input.error, stopRequested }, deps.now()),
+  const decided = await deps.store.mutate(
+    record.jobName,
+    (current) =>
+      stopped(current, { reason: input.reason, error: input.error, stopRequested }, deps.now()),
+    record,
   );
   return { outcome: outcomeOf(decided) };
 }
