@@ -1,6 +1,7 @@
 /**
- * The predicted end of a job: a log-normal distribution of its completion time (seconds since
- * CreateJob), truncated to what is physically possible and to what has been seen so far.
+ * The predicted end of a job: a part of its completion time that is certain (the load tests' own
+ * traffic, when the spec fixes it) plus a log-normal rest (seconds since CreateJob), truncated to
+ * what is physically possible and to what has been seen so far.
  */
 
 /** Standard normal CDF; absolute error below 1.5e-7 (Abramowitz and Stegun 7.1.26). */
@@ -54,7 +55,13 @@ export function normalQuantile(p: number): number {
 }
 
 export interface EndDistribution {
-  /** Mean and standard deviation of the log of the completion time. */
+  /**
+   * Seconds of the completion time that are certain; the log-normal describes the rest. Without
+   * it (0), a job whose length is mostly a known load test would get the rest's uncertainty
+   * spread over the whole, and too early a window.
+   */
+  certain?: number;
+  /** Mean and standard deviation of the log of the completion time beyond `certain`. */
   mu: number;
   sigma: number;
   /** The job cannot end before this (seconds since CreateJob). */
@@ -64,9 +71,10 @@ export interface EndDistribution {
 }
 
 function cdfAt(distribution: EndDistribution, seconds: number): number {
-  if (seconds <= 0) return 0;
-  if (seconds === Number.POSITIVE_INFINITY) return 1;
-  return normalCdf((Math.log(seconds) - distribution.mu) / distribution.sigma);
+  const rest = seconds - (distribution.certain ?? 0);
+  if (rest <= 0) return 0;
+  if (rest === Number.POSITIVE_INFINITY) return 1;
+  return normalCdf((Math.log(rest) - distribution.mu) / distribution.sigma);
 }
 
 /**
@@ -87,6 +95,8 @@ export function endQuantile(distribution: EndDistribution, p: number, from?: num
       : lower + p * scale;
   }
   const target = low + p * (high - low);
-  const seconds = Math.exp(distribution.mu + distribution.sigma * normalQuantile(target));
+  const seconds =
+    (distribution.certain ?? 0) +
+    Math.exp(distribution.mu + distribution.sigma * normalQuantile(target));
   return Math.min(Math.max(seconds, lower), upper);
 }

@@ -32,6 +32,12 @@ export const LATE_END_SHARE = 0.005;
 const NOISE_PRIOR_WEIGHT = 4;
 /** Progress is never trusted to better than this (log-space). */
 const MIN_PROGRESS_SPREAD = 0.01;
+/**
+ * A duration is read as at least this share of the prior's uncertain rest beyond the certain
+ * part: an earlier job that ended within its traffic (cut short) widens the estimate instead of
+ * making its log meaningless.
+ */
+const MIN_REST_SHARE = 0.05;
 
 export type EstimateBasis = "prior" | "history" | "progress";
 
@@ -94,8 +100,9 @@ export function estimateEnd(input: EstimateInput): Estimated {
     lower = Math.max(lower, lower + delay);
   }
   if (progress.endSeconds !== undefined && progress.spreadSeconds !== undefined) {
-    const measured = Math.log(Math.max(1, progress.endSeconds));
-    const spread = Math.max(MIN_PROGRESS_SPREAD, progress.spreadSeconds / progress.endSeconds);
+    const rest = restOf(prior, progress.endSeconds);
+    const measured = Math.log(rest);
+    const spread = Math.max(MIN_PROGRESS_SPREAD, progress.spreadSeconds / rest);
     const weight = 1 / sigma ** 2 + 1 / spread ** 2;
     mu = (mu / sigma ** 2 + measured / spread ** 2) / weight;
     sigma = Math.sqrt(1 / weight);
@@ -104,6 +111,7 @@ export function estimateEnd(input: EstimateInput): Estimated {
   const upper = ceilingSeconds(priorInput, progress.runStartSeconds);
 
   const distribution: EndDistribution = {
+    certain: prior.certainSeconds,
     mu,
     sigma,
     lower: Math.min(lower, upper),
@@ -128,15 +136,24 @@ export function estimateEnd(input: EstimateInput): Estimated {
   };
 }
 
-/** The log-normal of this job's completion time, from the prior and the model's earlier jobs. */
+/** The part of a completion time beyond the prior's certain part, as the log-normal reads it. */
+function restOf(prior: PriorEnd, seconds: number): number {
+  const floor = Math.max(1, MIN_REST_SHARE * (prior.medianSeconds - prior.certainSeconds));
+  return Math.max(floor, seconds - prior.certainSeconds);
+}
+
+/**
+ * The log-normal of this job's completion time beyond the prior's certain part, from the prior
+ * and the model's earlier jobs.
+ */
 export function withHistory(
   prior: PriorEnd,
   historySeconds: readonly number[],
 ): { mu: number; sigma: number } {
-  const priorMu = Math.log(prior.medianSeconds);
+  const priorMu = Math.log(prior.medianSeconds - prior.certainSeconds);
   const count = historySeconds.length;
   if (count === 0) return { mu: priorMu, sigma: Math.hypot(prior.modelSpread, prior.jobSpread) };
-  const logs = historySeconds.map((value) => Math.log(value));
+  const logs = historySeconds.map((value) => Math.log(restOf(prior, value)));
   const mean = logs.reduce((sum, value) => sum + value, 0) / count;
   const squares = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0);
   const noise =

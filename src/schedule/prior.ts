@@ -7,7 +7,8 @@
  * the whole pattern after its endpoint is provisioned, MaxParallelOfTests at a time, and the job
  * stops at JobDurationInSeconds. The prior is a log-normal distribution of the completion time
  * (seconds since CreateJob), split into the uncertainty about this model's typical duration and
- * the variation from one of its jobs to the next, so that history can narrow the first.
+ * the variation from one of its jobs to the next, so that history can narrow the first. Traffic
+ * the spec fixes is certain and kept out of the log-normal, which describes only the rest.
  */
 import { z } from "zod";
 import { JOB_TYPES, type JobRequest } from "../spec/schema.ts";
@@ -118,9 +119,14 @@ export function priorFromRequest(request: JobRequest): SchedulePrior {
 export interface PriorEnd {
   /** Median completion time, seconds since CreateJob. */
   medianSeconds: number;
-  /** Log-space uncertainty about this model's typical completion time. */
+  /**
+   * Seconds of it that are certain: the traffic the spec fixes, as far as nothing can cut it short
+   * (a quarter of it with a stopping condition). The spreads below are of the rest.
+   */
+  certainSeconds: number;
+  /** Log-space uncertainty about this model's typical completion time (beyond the certain part). */
   modelSpread: number;
-  /** Log-space variation from one job of the model to the next. */
+  /** Log-space variation from one job of the model to the next (beyond the certain part). */
   jobSpread: number;
   /** Cannot end sooner (seconds since CreateJob). */
   lowerSeconds: number;
@@ -137,6 +143,7 @@ export function priorEnd(prior: SchedulePrior): PriorEnd {
     return {
       medianSeconds:
         ASSUMED_PENDING_SECONDS + DOCUMENTED_DEFAULT_SECONDS / Math.exp(USUALLY_Z * spread),
+      certainSeconds: 0,
       modelSpread: DEFAULT_MODEL_SPREAD,
       jobSpread: JOB_SPREAD,
       lowerSeconds: DEFAULT_EARLIEST_SECONDS,
@@ -151,6 +158,7 @@ export function priorEnd(prior: SchedulePrior): PriorEnd {
         : DOCUMENTED_ADVANCED_SECONDS;
     return {
       medianSeconds: ASSUMED_PENDING_SECONDS + capped,
+      certainSeconds: 0,
       modelSpread: UNSTRUCTURED_MODEL_SPREAD,
       jobSpread: JOB_SPREAD,
       lowerSeconds: 0,
@@ -166,19 +174,39 @@ export function priorEnd(prior: SchedulePrior): PriorEnd {
   const traffic = waves * prior.trafficSeconds;
   const overhead = ASSUMED_PENDING_SECONDS + ASSUMED_JOB_OVERHEAD_SECONDS + waves * setup;
   const natural = traffic + overhead;
-  const medianSeconds =
-    prior.jobDurationSeconds !== undefined
-      ? Math.min(natural, ASSUMED_PENDING_SECONDS + prior.jobDurationSeconds)
-      : natural;
+  const stoppedAtDuration =
+    prior.jobDurationSeconds !== undefined &&
+    natural > ASSUMED_PENDING_SECONDS + prior.jobDurationSeconds;
+  const medianSeconds = stoppedAtDuration
+    ? ASSUMED_PENDING_SECONDS + (prior.jobDurationSeconds ?? 0)
+    : natural;
+  // At least one load test runs its whole pattern, unless a stopping condition may cut it.
+  const lowerSeconds = (prior.mayStopEarly ? 0.25 : 1) * traffic;
+  const wavesKnown = !wavesOpen || tests === 1;
+  if (wavesKnown && !stoppedAtDuration) {
+    // The traffic up to the lower bound is certain; of the rest, only the overhead (setups,
+    // PENDING, preparation) varies, so its spread is weighed by the overhead's share of the rest.
+    const rest = medianSeconds - lowerSeconds;
+    const share = overhead / rest;
+    return {
+      medianSeconds,
+      certainSeconds: lowerSeconds,
+      modelSpread: OVERHEAD_SPREAD * share + MIN_SPREAD,
+      jobSpread: OVERHEAD_JOB_SPREAD * share + MIN_SPREAD,
+      lowerSeconds,
+      upperSeconds,
+      trafficSeconds: prior.trafficSeconds,
+    };
+  }
+  // Stopped by JobDurationInSeconds, or run in an unknown number of waves: no part is certain;
+  // the overhead's spread is weighed by its share of the whole.
   const share = overhead / natural;
   return {
     medianSeconds,
-    // Only the overhead varies: its spread, in log space of the whole, scales with its share.
-    modelSpread:
-      OVERHEAD_SPREAD * share + MIN_SPREAD + (wavesOpen && tests > 1 ? OPEN_WAVES_SPREAD : 0),
+    certainSeconds: 0,
+    modelSpread: OVERHEAD_SPREAD * share + MIN_SPREAD + (wavesKnown ? 0 : OPEN_WAVES_SPREAD),
     jobSpread: OVERHEAD_JOB_SPREAD * share + MIN_SPREAD,
-    // At least one load test runs its whole pattern, unless a stopping condition may cut it.
-    lowerSeconds: (prior.mayStopEarly ? 0.25 : 1) * traffic,
+    lowerSeconds,
     upperSeconds,
     trafficSeconds: prior.trafficSeconds,
   };

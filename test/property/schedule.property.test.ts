@@ -4,6 +4,7 @@ import {
   FINE_POLL_SECONDS,
   nextPoll,
   type PollInput,
+  priorEnd,
   QUIET_CHECK_SECONDS,
   type SchedulePrior,
   type StepsObservation,
@@ -221,6 +222,53 @@ describe("the poll schedule over a whole job", () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it("opens the window no sooner than the traffic that cannot be cut short, as wide in seconds however long that traffic is", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 120, max: 10_800 }),
+        fc.integer({ min: 120, max: 10_800 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.boolean(),
+        fc.boolean(),
+        (traffic, otherTraffic, tests, parallelTests, existingEndpoint, mayStopEarly) => {
+          // Prepare: no JobDurationInSeconds, so nothing stops the job at a ceiling.
+          const spec = {
+            jobType: "Advanced",
+            tests,
+            parallelTests,
+            existingEndpoint,
+            mayStopEarly,
+          };
+          const windowOf = (trafficSeconds: number) => {
+            const prior: SchedulePrior = { ...spec, jobType: "Advanced", trafficSeconds };
+            const { estimate } = nextPoll({
+              prior,
+              historySeconds: [],
+              elapsedSeconds: 0,
+              deadlineSeconds: 400_000,
+            });
+            return { certain: priorEnd(prior).certainSeconds, ...estimate };
+          };
+
+          // Act
+          const one = windowOf(traffic);
+          const other = windowOf(otherTraffic);
+
+          // Assess
+          expect(one.certain).toBeGreaterThan(0);
+          expect(one.earliestSeconds).toBeGreaterThanOrEqual(Math.floor(one.certain));
+          // Only the overhead varies: with all the traffic certain, the window is the same in seconds.
+          if (!mayStopEarly) {
+            const width = (window: typeof one) => window.endSeconds - window.earliestSeconds;
+            expect(Math.abs(width(one) - width(other))).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { nextPoll } from "../../../src/schedule/poll.ts";
 import {
   ceilingSeconds,
   DOCUMENTED_DEFAULT_SECONDS,
@@ -79,14 +80,56 @@ describe("the prior's end distribution", () => {
     expect(fourWaves.medianSeconds).toBeGreaterThan(twoWaves.medianSeconds + 1800);
   });
 
-  it("is relatively surer of a long load test than of a short one: only the overhead varies", () => {
+  it("is relatively surer of a long load test than of a short one: the traffic is certain, only the overhead varies", () => {
+    // Prepare
+    const shortPrior: SchedulePrior = { jobType: "Advanced", trafficSeconds: 600, tests: 1 };
+    const longPrior: SchedulePrior = { jobType: "Advanced", trafficSeconds: 3600, tests: 1 };
+    const windowOf = (prior: SchedulePrior) =>
+      nextPoll({ prior, historySeconds: [], elapsedSeconds: 0, deadlineSeconds: 40_000 }).estimate;
+
     // Act
-    const short = priorEnd({ jobType: "Advanced", trafficSeconds: 600, tests: 1 });
-    const long = priorEnd({ jobType: "Advanced", trafficSeconds: 3600, tests: 1 });
+    const short = priorEnd(shortPrior);
+    const long = priorEnd(longPrior);
+    const shortWindow = windowOf(shortPrior);
+    const longWindow = windowOf(longPrior);
+
+    // Assess: the same overhead, so the same window in seconds, narrower next to a longer job.
+    expect(short.certainSeconds).toBe(600);
+    expect(long.certainSeconds).toBe(3600);
+    expect(long.medianSeconds - long.certainSeconds).toBe(
+      short.medianSeconds - short.certainSeconds,
+    );
+    expect(longWindow.endSeconds - longWindow.earliestSeconds).toBe(
+      shortWindow.endSeconds - shortWindow.earliestSeconds,
+    );
+    expect(longWindow.earliestSeconds / longWindow.endSeconds).toBeGreaterThan(
+      shortWindow.earliestSeconds / shortWindow.endSeconds,
+    );
+    expect(longWindow.earliestSeconds).toBeGreaterThan(3600);
+  });
+
+  it("counts as certain only the traffic nothing can cut short or spread over unknown waves", () => {
+    // Prepare
+    const base: SchedulePrior = {
+      jobType: "Advanced",
+      trafficSeconds: 1200,
+      tests: 3,
+      parallelTests: 1,
+    };
+
+    // Act
+    const full = priorEnd(base);
+    const mayStop = priorEnd({ ...base, mayStopEarly: true });
+    const openWaves = priorEnd({ jobType: "Advanced", trafficSeconds: 1200, tests: 3 });
+    const stoppedAtDuration = priorEnd({ ...base, jobDurationSeconds: 3600 });
 
     // Assess
-    expect(long.modelSpread).toBeLessThan(short.modelSpread);
-    expect(long.jobSpread).toBeLessThan(short.jobSpread);
+    expect(full.certainSeconds).toBe(3600);
+    expect(mayStop.certainSeconds).toBe(900);
+    expect(mayStop.medianSeconds).toBe(full.medianSeconds);
+    expect(openWaves.certainSeconds).toBe(0);
+    expect(stoppedAtDuration.certainSeconds).toBe(0);
+    expect(priorEnd({ jobType: "Default" }).certainSeconds).toBe(0);
   });
 
   it("falls back on the documented 2 hours when the spec gives no traffic pattern, within JobDurationInSeconds", () => {
