@@ -3,9 +3,10 @@
  * generated: functions, the state machine and its definition, rules, IAM, encryption, recovery.
  */
 import { execFile } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { transformInput } from "../../local/eventbridge/input-transform.ts";
@@ -488,21 +489,110 @@ const CLIENTS: Record<string, string[]> = {
   executionEnded: ["dynamodb", "eventbridge", "sagemaker", "sfn"],
 };
 
+/** The function's logical id in the template: createJob -> CreateJobLambdaFunction. */
+const functionResource = (name: string) =>
+  resources[`${name[0]?.toUpperCase()}${name.slice(1)}LambdaFunction`]?.Properties ?? {};
+
+/** The module the handler names, as packaged: functions/create-job.handler -> functions/create-job.js. */
+function handlerModule(name: string): string {
+  const handler = String(functionResource(name).Handler);
+  return `${handler.slice(0, handler.lastIndexOf("."))}.js`;
+}
+
+/** The function's environment as CloudFormation would set it, with a Ref given a plausible value. */
+function environmentOf(name: string): Record<string, string> {
+  const variables = (functionResource(name).Environment as { Variables?: Json } | undefined)
+    ?.Variables;
+  return Object.fromEntries(
+    Object.entries(variables ?? {}).map(([key, value]) => {
+      if (typeof value === "string") return [key, value];
+      const reference = String((value as { Ref?: string }).Ref);
+      const properties = resources[reference]?.Properties ?? {};
+      const resolved =
+        resources[reference]?.Type === "AWS::StepFunctions::StateMachine"
+          ? `arn:aws:states:us-east-1:111122223333:stateMachine:${String(properties.StateMachineName ?? reference)}`
+          : String(properties.TableName ?? reference);
+      return [key, resolved];
+    }),
+  );
+}
+
+/** Loads a handler module with require(), as Lambda does a .js one, and invokes it with `{}`. */
+const INVOKE_WITH_NOTHING = `
+const { handler } = require(process.argv[1]);
+const context = {
+  functionName: "irflow-test", awsRequestId: "request", functionVersion: "$LATEST",
+  invokedFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:irflow-test",
+  memoryLimitInMB: "256", getRemainingTimeInMillis: () => 30000,
+};
+handler({}, context).then(
+  () => process.stdout.write(JSON.stringify({ resolved: true })),
+  (error) => process.stdout.write(JSON.stringify({ name: error.name, message: error.message })),
+);
+`;
+
 describe("the packaged Lambda bundles", () => {
   it.each(Object.entries(CLIENTS))("%s holds only the AWS clients it uses", (name, clients) => {
     // Act
     const files = readZip(join(ROOT, ".serverless", `${name}.zip`));
-    const code = [...files.entries()]
-      .filter(([file]) => file.endsWith(".mjs"))
-      .map(([, content]) => content.toString("utf8"))
-      .join("\n");
+    const code = files.get(handlerModule(name))?.toString("utf8") ?? "";
 
     // Assess
-    expect([...files.keys()].filter((file) => file.endsWith(".map"))).toEqual([]);
+    expect([...files.keys()]).toEqual([handlerModule(name)]);
     expect(clientsIn(code).sort()).toEqual(clients);
   });
 
   it.each(Object.keys(CLIENTS))("%s is a zip of at most 300 KB", (name) => {
     expect(statSync(join(ROOT, ".serverless", `${name}.zip`)).size).toBeLessThanOrEqual(300 * 1024);
   });
+
+  it.each(Object.keys(CLIENTS))("%s leaves out the parts of zod irflow never calls", (name) => {
+    // Act
+    const code = readZip(join(ROOT, ".serverless", `${name}.zip`)).get(handlerModule(name));
+
+    // Assess: zod's JSON Schema reader (z.fromJSONSchema) is in the bundle only if all of zod is.
+    expect(code?.toString("utf8")).not.toContain("External $ref is not supported");
+  });
+
+  it.each(Object.keys(CLIENTS))(
+    "%s loads with require() and refuses an event it does not expect, naming the field",
+    async (name) => {
+      // Prepare
+      const directory = mkdtempSync(join(tmpdir(), "irflow-bundle-"));
+      const file = join(directory, handlerModule(name));
+      const code = readZip(join(ROOT, ".serverless", `${name}.zip`)).get(handlerModule(name));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, code ?? "");
+
+      // Act
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["--eval", INVOKE_WITH_NOTHING, file],
+        {
+          cwd: directory,
+          env: {
+            PATH: process.env.PATH ?? "",
+            AWS_REGION: "us-east-1",
+            AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+            AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            ...environmentOf(name),
+            POWERTOOLS_LOG_LEVEL: "SILENT",
+          },
+        },
+      ).finally(() => rmSync(directory, { recursive: true, force: true }));
+
+      // Assess
+      const outcome = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as {
+        name?: string;
+        message?: string;
+      };
+      expect(outcome.name).toBe(
+        TRIGGERS.includes(`${name[0]?.toUpperCase()}${name.slice(1)}`)
+          ? "InvalidTriggerEventError"
+          : "InvalidStepInputError",
+      );
+      expect(outcome.message).toMatch(/unexpected input: .*\n {2}→ at \S+/);
+    },
+    30_000,
+  );
 });
