@@ -31,6 +31,7 @@ import type { ScheduleTickResult } from "../src/triggers/schedule.ts";
 import { executionEnded } from "../src/workflow/execution-ended.ts";
 import { bindDefinition, type WorkflowFunction } from "../src/workflow/functions.ts";
 import { WORKFLOW_STEPS } from "../src/workflow/steps/index.ts";
+import { ScaledClock } from "./clock.ts";
 import { type DynamoDbFaults, dynamoDbFaultsSchema } from "./dynamodb/faults.ts";
 import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb/proxy.ts";
 import { type EventBridgeFaults, eventBridgeFaultsSchema } from "./eventbridge/faults.ts";
@@ -69,7 +70,10 @@ export interface LocalStackFaultControls {
 }
 
 export interface LocalStackOptions {
-  /** Simulated seconds per real second, for the SageMaker clock and for Wait and Retry states. */
+  /**
+   * Simulated seconds per real second while the stack waits (local/clock.ts): one clock for the
+   * jobs, the Wait and Retry states and the handlers, which stands still while anything works.
+   */
   timeScale?: number;
   /** Faults to inject from the start; change them later through `LocalStack.faults`. */
   faults?: LocalStackFaults;
@@ -86,6 +90,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   endpoints: { sagemaker: string; dynamodb: string; eventbridge: string; stepfunctions: string };
   stateMachineArn: string;
+  /** The simulated clock every service and handler of the stack reads. */
+  clock: ScaledClock;
   sagemaker: RunningSageMaker;
   eventbridge: EventBridgeServer;
   stepFunctions: LocalStepFunctions;
@@ -106,11 +112,11 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const timeScale = options.timeScale ?? 600;
+  const clock = new ScaledClock(options.timeScale ?? 600);
   const closers: (() => Promise<void>)[] = [];
   try {
     const sagemaker = await startSageMakerServer({
-      timeScale,
+      clock,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       ...(options.faults?.sagemaker ? { faults: options.faults.sagemaker } : {}),
@@ -138,7 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createJobsTable(dynamodb.endpoint);
 
     const stepFunctions = new LocalStepFunctions({
-      timeScale,
+      clock,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       ...(options.faults?.lambda ? { lambdaFaults: options.faults.lambda } : {}),
@@ -163,7 +169,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         });
       },
     });
-    closers.push(async () => stepFunctions.close());
+    // Stopping the executions sends their status changes to the clean-up; let it finish while
+    // DynamoDB and the bus still answer.
+    closers.push(async () => {
+      await stepFunctions.close();
+      await eventbridge.bus.settled();
+    });
     const definition = bindDefinition(
       await readFile(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8"),
       functionArn,
@@ -202,9 +213,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env: environment,
       aws: { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints },
       logLevel: options.logLevel ?? "WARN",
-      // The handlers live on the emulator's simulated clock, as the Wait states and the jobs do,
+      // The handlers live on the stack's simulated clock, as the Wait states and the jobs do,
       // so a deadline, a queue estimate or a job's run time means the same at any time scale.
-      now: () => new Date(sagemaker.service.clock.now()),
+      now: () => new Date(clock.now()),
     });
     for (const [name, step] of Object.entries(WORKFLOW_STEPS)) {
       const handler = lambdaHandler(
@@ -218,8 +229,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const rawTriggers = options.triggers ?? bundledTriggers;
     const triggers = parseTriggerConfig(rawTriggers);
-    const tickSchedule = wireTriggers(eventbridge, sagemaker, triggers, rawTriggers, runtime);
-    wireExecutionEnded(eventbridge, stateMachineArn, runtime);
+    const tickSchedule = wireTriggers(
+      eventbridge,
+      sagemaker,
+      triggers,
+      rawTriggers,
+      runtime,
+      clock,
+    );
+    wireExecutionEnded(eventbridge, stateMachineArn, runtime, clock);
 
     return {
       endpoints: {
@@ -229,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         stepfunctions: endpoints.sfn,
       },
       stateMachineArn,
+      clock,
       sagemaker,
       eventbridge,
       stepFunctions,
@@ -259,11 +278,14 @@ function wireExecutionEnded(
   eventbridge: EventBridgeServer,
   stateMachineArn: string,
   runtime: Runtime,
+  clock: ScaledClock,
 ): void {
   const { bus } = eventbridge;
   const arn = functionArn("ExecutionEnded");
   const handler = lambdaHandler(executionEnded, runtime);
-  bus.registerTargetHandler(arn, (input) => handler(input, lambdaContext("ExecutionEnded")));
+  bus.registerTargetHandler(arn, (input) =>
+    clock.during(() => handler(input, lambdaContext("ExecutionEnded"))),
+  );
   bus.putRule({
     Name: EXECUTION_ENDED_RULE,
     EventPattern: JSON.stringify(executionEndedPattern(stateMachineArn)),
@@ -294,12 +316,13 @@ function wireTriggers(
   triggers: TriggerConfig,
   rawTriggers: unknown,
   runtime: Runtime,
+  clock: ScaledClock,
 ): (time: Date) => Promise<ScheduleTickResult> {
   const { bus } = eventbridge;
   const registryArn = functionArn("RegistryTrigger");
   const registryHandler = lambdaHandler(registryTrigger(rawTriggers), runtime);
   bus.registerTargetHandler(registryArn, (input) =>
-    registryHandler(input, lambdaContext("RegistryTrigger")),
+    clock.during(() => registryHandler(input, lambdaContext("RegistryTrigger"))),
   );
   // An EventBridge pattern cannot list no values: without groups, no approval starts anything.
   if (Object.keys(triggers.groups).length > 0) {
@@ -326,21 +349,24 @@ function wireTriggers(
       triggers.schedule.window === "daily" ? "cron(0 6 * * ? *)" : "cron(0 6 ? * MON *)",
   });
   bus.putTargets({ Rule: SCHEDULE_RULE, Targets: [{ Id: "schedule-trigger", Arn: scheduleArn }] });
-  return async (time) =>
-    (await scheduleHandler(
-      {
-        version: "0",
-        id: randomUUID(),
-        "detail-type": "Scheduled Event",
-        source: "aws.events",
-        account: LOCAL_ACCOUNT,
-        time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
-        region: LOCAL_REGION,
-        resources: [RuleArn],
-        detail: {},
-      },
-      lambdaContext("ScheduleTrigger"),
-    )) as ScheduleTickResult;
+  return (time) =>
+    clock.during(
+      async () =>
+        (await scheduleHandler(
+          {
+            version: "0",
+            id: randomUUID(),
+            "detail-type": "Scheduled Event",
+            source: "aws.events",
+            account: LOCAL_ACCOUNT,
+            time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+            region: LOCAL_REGION,
+            resources: [RuleArn],
+            detail: {},
+          },
+          lambdaContext("ScheduleTrigger"),
+        )) as ScheduleTickResult,
+    );
 }
 
 /** The Lambda context a local invocation gets. */

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RunningServer, sendJson, startAwsJsonServer } from "../aws-json.ts";
-import { type Clock, ScaledClock } from "./clock.ts";
+import { type Clock, ScaledClock } from "../clock.ts";
 import { type FaultConfigInput, FaultInjector } from "./faults.ts";
 import { InferenceRecommenderService } from "./service.ts";
 

@@ -11,7 +11,7 @@ import {
   type OperationHandler,
   timestampInput,
 } from "../aws-json.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 import { FaultInjector, failureReason, type JobFate } from "./faults.ts";
 import {
   benchmarkRealTime,

@@ -8,7 +8,8 @@
  * - every Wait state becomes a Task state on `LOCAL_WAIT_RESOURCE` whose envelope carries the
  *   evaluated `Seconds`/`SecondsPath`/`Timestamp`/`TimestampPath`, because the library's own Wait
  *   override is a fixed number of milliseconds per state name and cannot follow `SecondsPath`;
- * - Retry `IntervalSeconds` and `MaxDelaySeconds` are divided by the time scale;
+ * - a Task state's Retry intervals are left to the runner, which waits them out on the simulated
+ *   clock (`retryDelayMs`); a Parallel or Map state's are divided by the time scale;
  * - Task timeouts default to the longest delay a timer can hold, as AWS has no 60 s default.
  */
 import { createRequire } from "node:module";
@@ -145,7 +146,7 @@ export function prepareDefinition(definition: AslObject, timeScale: number): Pre
   const rewriteState = (name: string, state: AslObject): AslObject => {
     switch (state.Type) {
       case "Task":
-        return rewriteTask(name, state, timeScale);
+        return rewriteTask(name, state);
       case "Wait":
         return rewriteWait(name, state);
       case "Parallel":
@@ -189,8 +190,8 @@ export function readTaskEnvelope(value: unknown): TaskEnvelope {
   return { state: value.state, resource: value.resource, payload: value.payload };
 }
 
-function rewriteTask(name: string, state: AslObject, timeScale: number): AslObject {
-  const { Parameters, ...rest } = withScaledRetry(state, timeScale);
+function rewriteTask(name: string, state: AslObject): AslObject {
+  const { Parameters, ...rest } = state;
   const resource = String(state.Resource);
   const rewritten: AslObject = {
     ...rest,
@@ -221,6 +222,25 @@ function rewriteWait(name: string, state: AslObject): AslObject {
     Parameters: { state: name, resource: LOCAL_WAIT_RESOURCE, payload },
     TimeoutSeconds: MAX_TIMER_SECONDS,
   };
+}
+
+/**
+ * How long ASL waits before the retry a retrier allows at `attempt` (1 for the first retry):
+ * IntervalSeconds x BackoffRate^(attempt - 1), at most MaxDelaySeconds, and with FULL jitter a
+ * uniform share of that. `random` is in [0, 1).
+ */
+export function retryDelayMs(retrier: AslObject, attempt: number, random: number): number {
+  const interval =
+    typeof retrier.IntervalSeconds === "number"
+      ? retrier.IntervalSeconds
+      : DEFAULT_RETRY_INTERVAL_SECONDS;
+  const backoff = typeof retrier.BackoffRate === "number" ? retrier.BackoffRate : 2;
+  let seconds = interval * backoff ** Math.max(0, attempt - 1);
+  if (typeof retrier.MaxDelaySeconds === "number") {
+    seconds = Math.min(seconds, retrier.MaxDelaySeconds);
+  }
+  if (retrier.JitterStrategy === "FULL") seconds *= random;
+  return seconds * 1000;
 }
 
 function withScaledRetry(state: AslObject, timeScale: number): AslObject {

@@ -2,10 +2,12 @@
  * Runs an ASL definition (JSONPath) in process on aws-local-stepfunctions, with Task states bound
  * to local handlers and idle time (Wait states, Retry intervals) shortened by a time scale.
  *
- * Time scale: `timeScale: 600` turns a 600 s wait into 1 s. It applies to Wait states (`Seconds`,
- * `SecondsPath`, and the time left until `Timestamp`/`TimestampPath`) and to Retry
- * `IntervalSeconds`/`MaxDelaySeconds` (backoff and jitter keep working). Time limits stay real:
- * the state machine's and Task states' `TimeoutSeconds` bound handlers that run at real speed.
+ * Time: Wait states (`Seconds`, `SecondsPath`, and the time left until `Timestamp`/
+ * `TimestampPath`) and a Task state's Retry intervals (backoff and jitter included) pass on a
+ * simulated clock (../clock.ts): `timeScale: 600` turns a 600 s wait into 1 s while nothing else
+ * runs. A running execution holds that clock except while it waits, so its handlers and state
+ * transitions take no simulated time, however slow the machine. Time limits stay real: the state
+ * machine's and Task states' `TimeoutSeconds` bound handlers that run at real speed.
  *
  * Quotas (limits.ts): a Task input or result, or a state output, over the payload quota fails the
  * execution with `States.DataLimitExceeded`; a history that reaches its quota fails it with
@@ -21,6 +23,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from "aws-local-stepfunctions";
+import { type Release, ScaledClock } from "../clock.ts";
 import {
   type AslObject,
   isAslObject,
@@ -29,6 +32,7 @@ import {
   parseDefinition,
   prepareDefinition,
   readTaskEnvelope,
+  retryDelayMs,
   type StateInfo,
   type WaitPayload,
 } from "./definition.ts";
@@ -79,8 +83,10 @@ export type LocalTaskHandlers = Readonly<Record<string, LocalTaskHandler>>;
 export interface LocalRunnerOptions {
   /** Read at each invocation, so a caller may bind handlers after creating the runner. */
   handlers: LocalTaskHandlers;
-  /** How many times faster than real time idle time passes; default 1. */
+  /** How many times faster than real time idle time passes; default 1. Or give `clock`. */
   timeScale?: number;
+  /** The simulated clock to wait on, shared with the rest of a local stack. */
+  clock?: ScaledClock;
   /** Used to build the ARN of Lambda functions given by name; default us-east-1. */
   region?: string;
   /** Default 000000000000. */
@@ -171,7 +177,7 @@ export class LocalStateMachineRunner {
   private readonly prepared: PreparedDefinition;
   private readonly machine: StateMachine;
   private readonly handlers: LocalTaskHandlers;
-  private readonly timeScale: number;
+  readonly clock: ScaledClock;
   private readonly location: AccountLocation;
   private readonly limits: ExecutionLimits;
   private readonly faults: LambdaFaults | undefined;
@@ -180,9 +186,12 @@ export class LocalStateMachineRunner {
 
   /** Throws `InvalidDefinition` for a definition AWS would reject or that uses JSONata. */
   constructor(definition: string | object, options: LocalRunnerOptions) {
-    const timeScale = options.timeScale ?? 1;
+    const timeScale = options.clock?.timeScale ?? options.timeScale ?? 1;
     if (!Number.isFinite(timeScale) || timeScale <= 0) {
       throw new InvalidRunnerOption(`timeScale must be a positive number, got ${timeScale}`);
+    }
+    if (options.clock && options.timeScale !== undefined) {
+      throw new InvalidRunnerOption("Give timeScale or clock, not both");
     }
     this.limits = executionLimits(options.limits);
     this.definition = parseDefinition(definition);
@@ -192,7 +201,7 @@ export class LocalStateMachineRunner {
       validationOptions: { noValidate: true },
     });
     this.handlers = options.handlers;
-    this.timeScale = timeScale;
+    this.clock = options.clock ?? new ScaledClock(timeScale);
     this.location = {
       region: options.region ?? DEFAULT_LOCATION.region,
       accountId: options.accountId ?? DEFAULT_LOCATION.accountId,
@@ -210,30 +219,42 @@ export class LocalStateMachineRunner {
     const lifetime = new AbortController();
     const log = new RunLog(this.limits);
     this.anonymousRuns += 1;
+    const hold = new ClockHold(this.clock);
+    const pendingRetries = new Map<string, number>();
     const dispatch = this.dispatcher({
       executionArn: options.executionArn,
       execution: options.executionArn ?? `local-run-${this.anonymousRuns}`,
       signal: lifetime.signal,
       log,
       invocations: new Map(),
+      hold,
+      pendingRetries,
     });
-    const taskResourceLocalHandlers = Object.fromEntries(
-      this.prepared.taskStateNames.map((name) => [name, dispatch]),
-    );
+    const byTaskState = <T>(value: T): Record<string, T> =>
+      Object.fromEntries(this.prepared.taskStateNames.map((name) => [name, value]));
     const execution = this.machine.run(toJson(input), {
-      overrides: { taskResourceLocalHandlers },
+      overrides: {
+        taskResourceLocalHandlers: byTaskState(dispatch),
+        // The dispatcher waits a Task's retry interval out on the simulated clock instead.
+        retryIntervalOverrides: byTaskState(0),
+      },
       context: contextObject(options),
     });
     log.stopRun = () => execution.abort();
 
     const recorded = (async () => {
       for await (const event of execution.eventLogs) {
+        if (event.type === "StateRetried" && event.state.type === "Task") {
+          const delay = retryDelayMs(event.retry.retrier, event.retry.attempt, Math.random());
+          pendingRetries.set(event.state.name, delay);
+        }
         const runEvent = toRunEvent(event, this.prepared.states);
         if (runEvent) log.record(runEvent);
       }
     })();
     const outcome = settle(execution.result).then(async (closed): Promise<RunOutcome> => {
       await recorded;
+      hold.release();
       lifetime.abort();
       if (!log.terminal) return closed;
       log.events.push({ type: "ExecutionFailed", timestamp: new Date(), ...log.terminal });
@@ -257,8 +278,12 @@ export class LocalStateMachineRunner {
     log: RunLog;
     /** Invocations so far, by state name. */
     invocations: Map<string, number>;
+    /** The execution's hold on the clock, let go while it waits. */
+    hold: ClockHold;
+    /** Simulated milliseconds a Task state waits before its retry, by state name. */
+    pendingRetries: Map<string, number>;
   }): LibraryTaskHandler {
-    const { executionArn, signal, log } = run;
+    const { executionArn, signal, log, hold } = run;
     return async (envelopeValue) => {
       // The library reaches a Task synchronously (the first one inside run()). Let every event
       // dispatched so far be recorded first, so that start() has returned and a quota met by an
@@ -266,8 +291,13 @@ export class LocalStateMachineRunner {
       await new Promise((resolve) => setImmediate(resolve));
       if (log.terminal) throw new TaskFailure(log.terminal.error, log.terminal.cause);
       const envelope = readTaskEnvelope(envelopeValue);
+      const retryDelay = run.pendingRetries.get(envelope.state);
+      if (retryDelay !== undefined) {
+        run.pendingRetries.delete(envelope.state);
+        await hold.whileWaiting(() => this.clock.sleep(retryDelay, signal));
+      }
       if (envelope.resource === LOCAL_WAIT_RESOURCE) {
-        return toJson(await this.wait(envelope.payload, signal));
+        return toJson(await hold.whileWaiting(() => this.wait(envelope.payload, signal)));
       }
       const target = resolveTaskTarget(envelope.resource, envelope.payload, this.location);
       const key = target.handlerKeys.find((candidate) => Object.hasOwn(this.handlers, candidate));
@@ -335,7 +365,7 @@ export class LocalStateMachineRunner {
 
   private async wait(payload: unknown, signal: AbortSignal): Promise<unknown> {
     const { input, seconds, timestamp }: Partial<WaitPayload> = isAslObject(payload) ? payload : {};
-    let realSeconds: number;
+    let waitSeconds: number;
     if (seconds !== undefined) {
       if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0) {
         throw new TaskFailure(
@@ -343,7 +373,7 @@ export class LocalStateMachineRunner {
           `Wait seconds must be a non-negative integer, got ${JSON.stringify(seconds)}`,
         );
       }
-      realSeconds = seconds;
+      waitSeconds = seconds;
     } else {
       const until = typeof timestamp === "string" ? Date.parse(timestamp) : Number.NaN;
       if (Number.isNaN(until)) {
@@ -352,25 +382,40 @@ export class LocalStateMachineRunner {
           `Wait timestamp must be an ISO 8601 timestamp, got ${JSON.stringify(timestamp)}`,
         );
       }
-      realSeconds = Math.max(0, (until - Date.now()) / 1000);
+      waitSeconds = Math.max(0, (until - this.clock.now()) / 1000);
     }
-    await sleep((realSeconds * 1000) / this.timeScale, signal);
+    await this.clock.sleep(waitSeconds * 1000, signal);
     return input;
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+/** A running execution's hold on the clock: taken while it works, let go while it waits. */
+class ClockHold {
+  private releaseCurrent: Release | undefined;
+  private ended = false;
+
+  constructor(private readonly clock: ScaledClock) {
+    this.releaseCurrent = clock.hold();
+  }
+
+  /** Starts `wait` (which sets its timer at once), then lets go until it ends. */
+  async whileWaiting<T>(wait: () => Promise<T>): Promise<T> {
+    const waiting = wait();
+    this.releaseCurrent?.();
+    this.releaseCurrent = undefined;
+    try {
+      return await waiting;
+    } finally {
+      if (!this.ended) this.releaseCurrent = this.clock.hold();
+    }
+  }
+
+  /** Lets go for good, once the execution has closed. */
+  release(): void {
+    this.ended = true;
+    this.releaseCurrent?.();
+    this.releaseCurrent = undefined;
+  }
 }
 
 async function settle(result: Promise<JsonValue>): Promise<RunOutcome> {

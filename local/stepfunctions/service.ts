@@ -3,6 +3,7 @@
  * Request and response fields follow the Step Functions API, with `Date` timestamps.
  */
 import { randomUUID } from "node:crypto";
+import { ScaledClock } from "../clock.ts";
 import {
   assertValidName,
   executionArn as buildExecutionArn,
@@ -52,6 +53,8 @@ export interface LocalStepFunctionsOptions {
   handlers?: Readonly<Record<string, LocalTaskHandler>>;
   /** How many times faster than real time Wait states and Retry intervals pass; default 1. */
   timeScale?: number;
+  /** The simulated clock the executions wait on, shared with a local stack (replaces timeScale). */
+  clock?: ScaledClock;
   /** Default us-east-1. */
   region?: string;
   /** Default 000000000000. */
@@ -172,7 +175,7 @@ export class LocalStepFunctions {
   readonly lambdaFaults: LambdaFaults;
   private readonly limits: ExecutionLimits;
   private readonly handlers: Record<string, LocalTaskHandler>;
-  private readonly timeScale: number;
+  private readonly clock: ScaledClock;
   private readonly onExecutionClosed: ((execution: ExecutionDescription) => void) | undefined;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
@@ -188,10 +191,14 @@ export class LocalStepFunctions {
     this.onExecutionClosed = options.onExecutionClosed;
     this.limits = executionLimits(options.limits);
     this.lambdaFaults = new LambdaFaults(options.lambdaFaults);
-    this.timeScale = options.timeScale ?? 1;
-    if (!Number.isFinite(this.timeScale) || this.timeScale <= 0) {
-      throw new InvalidRunnerOption(`timeScale must be a positive number, got ${this.timeScale}`);
+    const timeScale = options.timeScale ?? 1;
+    if (!Number.isFinite(timeScale) || timeScale <= 0) {
+      throw new InvalidRunnerOption(`timeScale must be a positive number, got ${timeScale}`);
     }
+    if (options.clock && options.timeScale !== undefined) {
+      throw new InvalidRunnerOption("Give timeScale or clock, not both");
+    }
+    this.clock = options.clock ?? new ScaledClock(timeScale);
   }
 
   /** Binds a Task resource key (function name, function ARN or resource ARN) to a handler. */
@@ -216,7 +223,7 @@ export class LocalStepFunctions {
         : JSON.stringify(request.definition);
     const runner = new LocalStateMachineRunner(definition, {
       handlers: this.handlers,
-      timeScale: this.timeScale,
+      clock: this.clock,
       ...this.location,
       limits: this.limits,
       faults: this.lambdaFaults,

@@ -1,5 +1,5 @@
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { ManualClock } from "../../local/sagemaker/clock.ts";
+import { ManualClock } from "../../local/clock.ts";
 import type { FaultConfigInput } from "../../local/sagemaker/faults.ts";
 import { type RunningSageMaker, startSageMakerServer } from "../../local/sagemaker/server.ts";
 

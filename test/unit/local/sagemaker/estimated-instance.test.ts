@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ManualClock } from "../../../../local/clock.ts";
 import { instanceSpec } from "../../../../local/sagemaker/catalog.ts";
-import { ManualClock } from "../../../../local/sagemaker/clock.ts";
 import { benchmarkRealTime } from "../../../../local/sagemaker/performance.ts";
 import { InferenceRecommenderService } from "../../../../local/sagemaker/service.ts";
 import { seedModelRegistry } from "../../../../local/seed.ts";

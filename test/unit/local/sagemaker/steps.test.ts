@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { JsonObject } from "../../../../local/aws-json.ts";
-import { ManualClock } from "../../../../local/sagemaker/clock.ts";
+import { ManualClock } from "../../../../local/clock.ts";
 import { FaultInjector } from "../../../../local/sagemaker/faults.ts";
 import { PENDING_SECONDS } from "../../../../local/sagemaker/plan.ts";
 import { InferenceRecommenderService } from "../../../../local/sagemaker/service.ts";

@@ -4,6 +4,7 @@ import {
   MAX_TIMER_SECONDS,
   parseDefinition,
   prepareDefinition,
+  retryDelayMs,
 } from "../../../../local/stepfunctions/definition.ts";
 import { InvalidDefinition } from "../../../../local/stepfunctions/errors.ts";
 
@@ -59,7 +60,7 @@ describe("prepareDefinition", () => {
     expect(prepared.taskStateNames).toEqual(["Pause", "Check"]);
   });
 
-  it("wraps Task input in an envelope, scales Retry intervals and bounds timeouts to a timer", () => {
+  it("wraps Task input in an envelope, leaves Retry intervals to the runner and bounds timeouts to a timer", () => {
     // Prepare
     const parsed = parseDefinition(definition);
 
@@ -74,8 +75,8 @@ describe("prepareDefinition", () => {
       "payload.$": "$",
     });
     expect(states.Check?.Retry).toEqual([
-      { ErrorEquals: ["NotReady"], IntervalSeconds: 3, MaxDelaySeconds: 30 },
-      { ErrorEquals: ["States.ALL"], IntervalSeconds: 0.1 },
+      { ErrorEquals: ["NotReady"], IntervalSeconds: 30, MaxDelaySeconds: 300 },
+      { ErrorEquals: ["States.ALL"] },
     ]);
     expect(states.Check?.TimeoutSeconds).toBe(MAX_TIMER_SECONDS);
     expect(prepared.definition.TimeoutSeconds).toBe(MAX_TIMER_SECONDS);
@@ -106,5 +107,33 @@ describe("parseDefinition", () => {
     // Assess
     expect(parse).toThrow(InvalidDefinition);
     expect(parse).toThrow(/not valid JSON/);
+  });
+});
+
+describe("retryDelayMs", () => {
+  it("backs off from IntervalSeconds by BackoffRate per attempt, up to MaxDelaySeconds", () => {
+    // Prepare
+    const retrier = { IntervalSeconds: 3, BackoffRate: 2, MaxDelaySeconds: 20 };
+
+    // Act
+    const delays = [1, 2, 3, 4, 5].map((attempt) => retryDelayMs(retrier, attempt, 0.5));
+
+    // Assess
+    expect(delays).toEqual([3000, 6000, 12_000, 20_000, 20_000]);
+  });
+
+  it("defaults to a 1 s interval doubling per attempt", () => {
+    expect([1, 2, 3].map((attempt) => retryDelayMs({}, attempt, 0.5))).toEqual([1000, 2000, 4000]);
+  });
+
+  it("takes the random share of the delay with FULL jitter", () => {
+    // Prepare
+    const retrier = { IntervalSeconds: 10, BackoffRate: 1, JitterStrategy: "FULL" };
+
+    // Act
+    const delays = [0, 0.25, 0.999].map((random) => retryDelayMs(retrier, 1, random));
+
+    // Assess
+    expect(delays).toEqual([0, 2500, 9990]);
   });
 });

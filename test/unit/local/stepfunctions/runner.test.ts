@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ScaledClock } from "../../../../local/clock.ts";
 import { InvalidDefinition, InvalidRunnerOption } from "../../../../local/stepfunctions/errors.ts";
 import {
   type LocalLambdaContext,
@@ -168,6 +169,53 @@ describe("LocalStateMachineRunner", () => {
     ]);
     // 60 s then 120 s of backoff at the time scale: 10 ms then 20 ms.
     expect(Date.now() - startedAt).toBeLessThan(2000);
+  });
+
+  it("waits Wait states and Retry intervals out in simulated time, none of it spent by handlers", async () => {
+    // Prepare: each handler burns 40 ms of CPU, 40 simulated seconds at this scale if it counted.
+    const clock = new ScaledClock(1000, Date.UTC(2026, 0, 1));
+    const seen: number[] = [];
+    const busyHandler = (fail: boolean) => async () => {
+      seen.push(clock.now());
+      const until = performance.now() + 40;
+      while (performance.now() < until) {
+        // work
+      }
+      if (fail && seen.length === 2) throw namedError("NotYet", "try again");
+      return {};
+    };
+    const definition = {
+      StartAt: "First",
+      States: {
+        First: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:000000000000:function:first",
+          Next: "Pause",
+        },
+        Pause: { Type: "Wait", Seconds: 60, Next: "Second" },
+        Second: {
+          Type: "Task",
+          Resource: "arn:aws:lambda:us-east-1:000000000000:function:second",
+          Retry: [{ ErrorEquals: ["NotYet"], IntervalSeconds: 30, BackoffRate: 2 }],
+          End: true,
+        },
+      },
+    };
+    const runner = new LocalStateMachineRunner(definition, {
+      clock,
+      handlers: { first: busyHandler(false), second: busyHandler(true) },
+    });
+
+    // Act
+    const outcome = await runner.run({});
+
+    // Assess: the Wait, then the retry's interval, to the millisecond.
+    expect(outcome.status).toBe("SUCCEEDED");
+    const [first = 0, second = 0, retried = 0] = seen;
+    expect(second - first).toBe(60_000);
+    expect(retried - second).toBe(30_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clock.held).toBe(false);
   });
 
   it("routes a named error to the Catch branch with its name as Error and message as Cause", async () => {

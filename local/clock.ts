@@ -1,0 +1,169 @@
+/**
+ * The local stack's notion of time. Jobs, Wait states, Retry intervals and the handlers' `now`
+ * all read one simulated clock, so a 45-minute job, a queue deadline and a 60 s Wait mean the
+ * same whatever the time scale and however busy the machine is.
+ */
+import { performance } from "node:perf_hooks";
+
+export interface Clock {
+  /** Simulated now, in epoch milliseconds. */
+  now(): number;
+}
+
+/** Releases what `hold` took; calling it again does nothing. */
+export type Release = () => void;
+
+interface Timer {
+  at: number;
+  order: number;
+  fire: () => void;
+}
+
+/**
+ * Simulated time that runs `timeScale` times faster than real time while the stack waits, and
+ * stands still while it works. Anything that is working (a running execution between its Wait
+ * states, a handler invoked by a rule) holds the clock; time passes only when nothing holds it,
+ * as if every handler and state transition took no time at all. So the machine's speed decides
+ * the wall time of a run, never what happens in simulated time: a slow, shared machine shows the
+ * same queue waits and deadlines as a fast one. Without holders it is a plain scaled clock.
+ */
+export class ScaledClock implements Clock {
+  private simulatedAtMark: number;
+  private realAtMark = performance.now();
+  private holders = 0;
+  private readonly timers: Timer[] = [];
+  private timerCount = 0;
+  private realTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly timeScale: number,
+    simulatedStart = Date.now(),
+  ) {
+    if (!(Number.isFinite(timeScale) && timeScale > 0)) {
+      throw new RangeError(`timeScale must be a positive number, got ${timeScale}`);
+    }
+    this.simulatedAtMark = simulatedStart;
+  }
+
+  now(): number {
+    if (this.holders > 0) return this.simulatedAtMark;
+    const running = this.simulatedAtMark + (performance.now() - this.realAtMark) * this.timeScale;
+    // Time does not pass a sleeper's wake-up before it has woken: a real timer that fires late
+    // must not let simulated time run on without it.
+    const next = this.timers[0];
+    return next === undefined ? running : Math.min(running, next.at);
+  }
+
+  /** Whether something holds the clock still. */
+  get held(): boolean {
+    return this.holders > 0;
+  }
+
+  /** Stops simulated time until the returned function is called. */
+  hold(): Release {
+    if (this.holders === 0) {
+      this.simulatedAtMark = this.now();
+      this.disarm();
+    }
+    this.holders += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holders -= 1;
+      if (this.holders === 0) {
+        this.realAtMark = performance.now();
+        this.arm();
+      }
+    };
+  }
+
+  /** Runs `work` with the clock held. */
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    const release = this.hold();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /** Resolves once `milliseconds` of simulated time have passed, or at once when `signal` aborts. */
+  sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
+    if (!(milliseconds > 0) || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer: Timer = {
+        at: this.now() + milliseconds,
+        order: this.timerCount++,
+        fire: () => {
+          signal?.removeEventListener("abort", cancel);
+          resolve();
+        },
+      };
+      const cancel = () => {
+        const index = this.timers.indexOf(timer);
+        if (index >= 0) this.timers.splice(index, 1);
+        timer.fire();
+      };
+      signal?.addEventListener("abort", cancel, { once: true });
+      this.insert(timer);
+      this.disarm();
+      this.arm();
+    });
+  }
+
+  private insert(timer: Timer): void {
+    let index = this.timers.length;
+    while (index > 0) {
+      const before = this.timers[index - 1];
+      if (before === undefined || before.at <= timer.at) break;
+      index -= 1;
+    }
+    this.timers.splice(index, 0, timer);
+  }
+
+  /** Sets a real timer for the earliest sleeper, while nothing holds the clock. */
+  private arm(): void {
+    const next = this.timers[0];
+    if (this.holders > 0 || next === undefined || this.realTimer) return;
+    const realDelay = Math.max(0, (next.at - this.now()) / this.timeScale);
+    this.realTimer = setTimeout(() => {
+      this.realTimer = undefined;
+      this.fireDue();
+    }, Math.ceil(realDelay));
+  }
+
+  private disarm(): void {
+    if (!this.realTimer) return;
+    clearTimeout(this.realTimer);
+    this.realTimer = undefined;
+  }
+
+  private fireDue(): void {
+    if (this.holders > 0) return;
+    const now = this.now();
+    this.simulatedAtMark = now;
+    this.realAtMark = performance.now();
+    if (!(this.timers[0] && this.timers[0].at <= now)) {
+      this.arm();
+      return;
+    }
+    // The woken act at their wake-up instant: time stands still until their continuations ran.
+    const release = this.hold();
+    while (this.timers[0] && this.timers[0].at <= now) this.timers.shift()?.fire();
+    setImmediate(release);
+  }
+}
+
+/** A clock a test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = Date.UTC(2026, 0, 1)) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  advance(milliseconds: number): void {
+    this.current += milliseconds;
+  }
+}
