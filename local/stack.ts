@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import dynalite from "dynalite";
-import { z } from "zod";
+import * as z from "zod";
 import bundledTriggers from "../config/triggers.json" with { type: "json" };
 import { type FunctionDefinition, lambdaHandler } from "../src/handler.ts";
 import {

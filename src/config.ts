@@ -2,7 +2,7 @@
  * Configuration, read once per function instance from its environment and validated all at once,
  * so a bad setting fails the cold start with every problem named instead of a later call.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "./errors.ts";
 
 /** The workflow steps' settings. */

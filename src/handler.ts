@@ -10,7 +10,7 @@ import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
 import type { Context } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { loadSettings } from "./config.ts";
 import { InvalidStepInputError, InvalidTriggerEventError } from "./errors.ts";
 import { lambdaRuntime, type Runtime } from "./runtime.ts";

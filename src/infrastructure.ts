@@ -8,7 +8,7 @@
  * The table is kept in the shape that both CloudFormation's AWS::DynamoDB::Table and DynamoDB's
  * CreateTable take, so each side uses it as it is.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "./errors.ts";
 import facts from "./infrastructure.json" with { type: "json" };
 

@@ -7,7 +7,7 @@ import {
   PutEventsCommand,
   type PutEventsCommandOutput,
 } from "@aws-sdk/client-eventbridge";
-import { z } from "zod";
+import * as z from "zod";
 import {
   type CappedDecision,
   capDecision,

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { priorFromRequest, type SchedulePrior } from "../../src/schedule/index.ts";
 import type { JobRequest } from "../../src/spec/schema.ts";
 import { validateSpec } from "../../src/spec/validate.ts";

@@ -13,7 +13,7 @@
  * same sequence of requests meet the same faults.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 /** The operations that write: a lost answer leaves their write in place. */
 export const WRITE_OPERATIONS = [

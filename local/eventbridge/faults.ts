@@ -12,7 +12,7 @@
  * Each kind draws from its own stream, so turning one on does not move the others.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 export const DEFAULT_FAULT_SEED = "irflow";
 

@@ -2,7 +2,7 @@
  * The AWS JSON 1.1 operations of the local bus, free of HTTP: each request's members checked and
  * typed, then the call. The transport and the wire encoding are local/aws-json.ts's.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { OperationHandler } from "../aws-json.ts";
 import type { LocalEventBus } from "./bus.ts";
 import { ValidationException } from "./errors.ts";

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 import {
   INSTANCE_TYPES,
   type InstanceType,

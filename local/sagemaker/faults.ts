@@ -5,7 +5,7 @@
  * that fail, and the account's limit on jobs in flight. Every decision is a pure function of the
  * seed and the job name or call number, so a run with the same configuration fails the same way.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { AwsServiceError } from "../aws-json.ts";
 import { seededUnit } from "./performance-random.ts";
 import type { PlanOverrides } from "./plan.ts";

@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CreateInferenceRecommendationsJobRequest } from "@aws-sdk/client-sagemaker";
-import { z } from "zod";
+import * as z from "zod";
 import type { JobRequest } from "../../src/spec/schema.ts";
 import { AwsServiceError, type JsonObject } from "../aws-json.ts";
 import { documentedRuleViolation } from "./documented-rules.ts";

@@ -12,7 +12,7 @@
  * run beside it.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 export const LAMBDA_FAULT_ERRORS = [
   "Lambda.Unknown",

@@ -2,7 +2,7 @@
  * The AWS JSON 1.0 operations of Step Functions, free of HTTP: each request's members checked and
  * typed, then the call. The transport and the wire encoding are local/aws-json.ts's.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { OperationHandler } from "../aws-json.ts";
 import { ValidationException } from "./errors.ts";
 import { EXECUTION_STATUSES, type LocalStepFunctions } from "./service.ts";

@@ -5,7 +5,7 @@
  * many were left out; the totals stay whole. Items are halved until the JSON fits the byte budget,
  * so a job with long ids or many environment variables is cut further, never sent too large.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type Diagnosis, diagnosisSchema } from "./diagnose.ts";
 import { type Decision, decisionSchema } from "./select.ts";
 

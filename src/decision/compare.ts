@@ -8,7 +8,7 @@
  * that, it is unknown. No price is ever made up. An endpoint named in the policy is read by the
  * caller (DescribeEndpoint and its endpoint config); this module takes what was read.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { NormalizedJob, NormalizedRecommendation } from "./describe.ts";
 import { decisionEntrySchema, HOURS_PER_MONTH } from "./entry.ts";
 import {

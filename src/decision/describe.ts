@@ -8,7 +8,7 @@
  * "not available" and become absent, with the metric's name kept in `unavailableMetrics`.
  * Every problem is reported with its path, never thrown.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalJson } from "../spec/canonical.ts";
 import { compareText, describeInput, type Parsed, toDecisionIssues, typeError } from "./issues.ts";
 import { ENDPOINT_TYPES } from "./policy.ts";

@@ -4,7 +4,7 @@
  * Inference Recommender troubleshooting guide documents, giving a category and a one-line next
  * step, with the CloudWatch log group and streams of the job and a console link for its region.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type Parsed, toDecisionIssues, typeError } from "./issues.ts";
 
 export const FAILURE_CATEGORIES = [

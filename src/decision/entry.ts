@@ -3,7 +3,7 @@
  * latency in milliseconds, and every rule it breaks. Each entry is judged on its own, so whether
  * an entry is feasible never depends on the others, nor on their order.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalJson } from "../spec/canonical.ts";
 import type { NormalizedRecommendation, RecommendationMetrics } from "./describe.ts";
 import { formatCount, formatDollars, formatMs, formatPolicyValue } from "./format.ts";

@@ -3,7 +3,7 @@
  * rule name and a sentence. The rule comes from the kind of check that failed (zod's issue code),
  * or, for the cross-field checks, from the `rule` the check attaches to its issue.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const decisionIssueSchema = z.object({
   /** Where the problem is, e.g. `current.instanceCount` or `InferenceRecommendations[2].Metrics`. */

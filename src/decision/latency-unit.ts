@@ -14,7 +14,7 @@
  *
  * ModelSetupTime and EndpointPerformances latencies are read in the same unit: one job, one unit.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { NormalizedJob } from "./describe.ts";
 import { formatCount } from "./format.ts";
 

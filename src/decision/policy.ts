@@ -4,7 +4,7 @@
  * optional; unknown fields are refused. `resolvePolicy` is the one place where defaults that depend
  * on other fields (the objective) or on the job (the latency threshold) are settled.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type Parsed, toDecisionIssues, typeError } from "./issues.ts";
 
 export const OBJECTIVES = [

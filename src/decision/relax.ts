@@ -10,7 +10,7 @@
  * Reported: for each field that alone admits some entry, the smallest such change. When no single
  * field is enough, the combinations with the fewest fields.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { NormalizedRecommendation } from "./describe.ts";
 import {
   compareEntries,

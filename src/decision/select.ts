@@ -5,7 +5,7 @@
  * smallest policy changes that would admit one. A pure function of the job and the policy: the
  * order SageMaker listed the entries in never changes the result.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { NormalizedJob } from "./describe.ts";
 import {
   compareEntries,

@@ -7,7 +7,7 @@
  * free slots, may take one. An execution returned to the queue (SageMaker refused its job for the
  * account's quota) keeps its place but waits before trying again.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { sha256Hex } from "../spec/canonical.ts";
 
 const timestamp = z.iso.datetime();

@@ -11,7 +11,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../aws/dynamodb.ts";
 import { classifyAwsError, InvalidRecordError } from "../errors.ts";
 import type { Runtime } from "../runtime.ts";

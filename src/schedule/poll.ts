@@ -14,7 +14,7 @@
  * - never waits past the deadline.
  * It is a pure function of its input: the same input always gives the same plan.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type EndEstimate, estimateEnd } from "./estimate.ts";
 import { schedulePriorSchema } from "./prior.ts";
 import { stepsObservationSchema } from "./progress.ts";

@@ -10,7 +10,7 @@
  * the variation from one of its jobs to the next, so that history can narrow the first. Traffic
  * the spec fixes is certain and kept out of the log-normal, which describes only the rest.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { JOB_TYPES, type JobRequest } from "../spec/schema.ts";
 
 /** PENDING before a job runs; a guess, not documented. */

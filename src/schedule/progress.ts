@@ -7,7 +7,7 @@
  * then all flip at once. Such an observation is recognised ("flat"), so the schedule stops paying
  * for step listings that cannot tell it anything.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const seconds = z
   .number({ error: "must be a number of seconds" })

@@ -6,7 +6,7 @@
  * Messages are plain text. The rule an issue breaks follows from its zod code (see validate.ts),
  * except for irflow's own rules, which a custom check names in the issue's `params`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { policySchema } from "../decision/policy.ts";
 import { INSTANCE_TYPE_PATTERN, INSTANCE_TYPES } from "./instance-types.ts";
 import type { RuleId } from "./rules.ts";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { issueRule } from "../decision/issues.ts";
 import { jobNameFor, specFingerprint } from "../naming.ts";
 import { crossFieldRules, RULES, type RuleId, type SpecIssue } from "./rules.ts";

@@ -6,7 +6,7 @@
  *
  * Also the triggers' own environment (STATE_MACHINE_ARN), read once and validated the same way.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "../errors.ts";
 import { scheduleExecutionName } from "../execution/names.ts";
 import { jobRequestSchema } from "../spec/schema.ts";

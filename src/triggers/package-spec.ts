@@ -4,7 +4,7 @@
  * Recommender needs to benchmark it. Both triggers build their specs here, from a group of the
  * trigger configuration as declared below.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { issueRule, policySchema } from "../decision/index.ts";
 import type { SpecIssue } from "../spec/rules.ts";
 import { irflowSettingsSchema, type JobSpec, jobRequestSchema } from "../spec/schema.ts";

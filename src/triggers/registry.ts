@@ -8,7 +8,7 @@ import {
   DescribeModelPackageCommand,
   type DescribeModelPackageCommandOutput,
 } from "@aws-sdk/client-sagemaker";
-import { z } from "zod";
+import * as z from "zod";
 import { classifyAwsError, TransientAwsError } from "../errors.ts";
 import { registryExecutionName } from "../execution/names.ts";
 import type { SpecIssue } from "../spec/rules.ts";

@@ -5,7 +5,7 @@
  * nothing new.
  */
 import { ListModelPackagesCommand } from "@aws-sdk/client-sagemaker";
-import { z } from "zod";
+import * as z from "zod";
 import { classifyAwsError, ScheduleTargetError } from "../errors.ts";
 import { scheduleExecutionName, withRunKey } from "../execution/names.ts";
 import {

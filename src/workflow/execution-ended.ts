@@ -6,7 +6,7 @@
  * state after its outcome was published) costs a read or two and changes nothing.
  */
 import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { z } from "zod";
+import * as z from "zod";
 import { type SageMakerGateway, sagemakerGateway } from "../aws/sagemaker-gateway.ts";
 import { type Config, workflowConfigSchema } from "../config.ts";
 import { classifyAwsError } from "../errors.ts";

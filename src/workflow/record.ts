@@ -10,7 +10,7 @@
  * - `publishing`: one publisher has claimed the outcome event, until its claim runs out.
  * - `published`: the outcome event is on the bus.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   cappedDecisionSchema,
   cappedDiagnosisSchema,

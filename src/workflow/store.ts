@@ -12,7 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "../aws/dynamodb.ts";
 import {
   classifyAwsError,

@@ -18,6 +18,8 @@ const FILES: Record<string, string> = {
   "src/uses-local.ts": 'import { stack } from "../local/stack.ts";\nexport const a = stack;\n',
   "src/deep/uses-cli.ts": 'import { main } from "../../cli/main.ts";\nexport const b = main;\n',
   "src/deep/loads-bench.ts": 'export const c = () => import("../../bench/run.ts");\n',
+  "src/zod-named.ts": 'import { z } from "zod";\nexport const d = z.string();\n',
+  "src/zod-namespace.ts": 'import * as z from "zod";\nexport const e = z.string();\n',
   "test/cycle-a.ts": 'import { b } from "./cycle-b.ts";\nexport const a = () => b();\n',
   "test/cycle-b.ts": 'import { a } from "./cycle-a.ts";\nexport const b = () => a();\n',
   "test/type-a.ts": 'import type { B } from "./type-b.ts";\nexport interface A {\n  b?: B;\n}\n',
@@ -58,7 +60,7 @@ async function lint(): Promise<string[]> {
 }
 
 describe("the import rules of biome.json", () => {
-  it("refuse src/ importing local/, cli/ or bench/, and every import cycle, types included", async () => {
+  it("refuse src/ importing local/, cli/ or bench/ or zod's named z, and every import cycle, types included", async () => {
     // Act
     const found = await lint();
 
@@ -67,6 +69,7 @@ describe("the import rules of biome.json", () => {
       "style/noRestrictedImports src/deep/loads-bench.ts",
       "style/noRestrictedImports src/deep/uses-cli.ts",
       "style/noRestrictedImports src/uses-local.ts",
+      "style/noRestrictedImports src/zod-named.ts",
       "suspicious/noImportCycles test/cycle-a.ts",
       "suspicious/noImportCycles test/cycle-b.ts",
       "suspicious/noImportCycles test/type-a.ts",

@@ -5,7 +5,7 @@
  * account's quota, which someone outside irflow may be using.
  */
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { z } from "zod";
+import * as z from "zod";
 import {
   expired,
   HEAD_POLL_SECONDS,

@@ -1,5 +1,5 @@
 /** DescribeJob: one poll of the job, recorded once even when the state machine retries it. */
-import { z } from "zod";
+import * as z from "zod";
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
 import { listingShowsWorkLeft, observeSteps } from "../../schedule/index.ts";
 import { type JobObservation, polled, replayedPoll } from "../lifecycle.ts";

@@ -2,7 +2,7 @@
  * What the workflow steps share: their settings, the input most of them take, and the way each is
  * declared as a function.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type Config, workflowConfigSchema } from "../../config.ts";
 import { defineFunction, type FunctionDefinition } from "../../handler.ts";
 import type { Runtime } from "../../runtime.ts";

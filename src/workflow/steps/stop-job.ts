@@ -1,5 +1,5 @@
 /** StopJob: gives up on a job at its deadline or after a failed step, stopping it if it runs. */
-import { z } from "zod";
+import * as z from "zod";
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
 import { mayStillRun, outcomeOf, stopped } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";

@@ -1,5 +1,5 @@
 /** ValidateSpec: checks the spec against every rule and writes the job record, valid or not. */
-import { z } from "zod";
+import * as z from "zod";
 import { modelIdentity } from "../../naming.ts";
 import { validateSpec } from "../../spec/validate.ts";
 import { rejected, validated } from "../lifecycle.ts";
