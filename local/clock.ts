@@ -61,21 +61,29 @@ export class ScaledClock implements Clock {
 
   /** Stops simulated time until the returned function is called. */
   hold(): Release {
+    this.take();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.letGo();
+    };
+  }
+
+  private take(): void {
     if (this.holders === 0) {
       this.simulatedAtMark = this.now();
       this.disarm();
     }
     this.holders += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.holders -= 1;
-      if (this.holders === 0) {
-        this.realAtMark = performance.now();
-        this.arm();
-      }
-    };
+  }
+
+  private letGo(): void {
+    this.holders -= 1;
+    if (this.holders === 0) {
+      this.realAtMark = performance.now();
+      this.arm();
+    }
   }
 
   /** Runs `work` with the clock held. */
@@ -85,6 +93,22 @@ export class ScaledClock implements Clock {
       return await work();
     } finally {
       release();
+    }
+  }
+
+  /**
+   * For code that runs under someone's hold (a handler inside an execution): lets go of one hold
+   * while it sleeps `milliseconds` of simulated time, then takes it back, so that a handler's
+   * pause passes in simulated time like a Wait state. Without holders, a plain `sleep`.
+   */
+  async sleepHeld(milliseconds: number): Promise<void> {
+    if (this.holders === 0) return this.sleep(milliseconds);
+    const sleeping = this.sleep(milliseconds);
+    this.letGo();
+    try {
+      await sleeping;
+    } finally {
+      this.take();
     }
   }
 

@@ -215,7 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       logLevel: options.logLevel ?? "WARN",
       // The handlers live on the stack's simulated clock, as the Wait states and the jobs do,
       // so a deadline, a queue estimate or a job's run time means the same at any time scale.
-      now: () => new Date(clock.now()),
+      clock: { now: () => new Date(clock.now()), sleep: (ms) => clock.sleepHeld(ms) },
     });
     for (const [name, step] of Object.entries(WORKFLOW_STEPS)) {
       const handler = lambdaHandler(

@@ -31,7 +31,12 @@ export interface Runtime {
   /** Absent where there is no X-Ray daemon to send traces to. */
   tracer?: Tracer;
   now: () => Date;
+  /** Waits on the same clock as `now`. */
+  sleep: (milliseconds: number) => Promise<void>;
 }
+
+const realSleep = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 let lambda: Runtime | undefined;
 
@@ -44,6 +49,7 @@ export function lambdaRuntime(): Runtime {
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     tracer: new Tracer({ serviceName: SERVICE_NAME }),
     now: () => new Date(),
+    sleep: realSleep,
   };
   return lambda;
 }
@@ -79,7 +85,8 @@ export function createRuntime(options: {
   env: Environment;
   aws: AwsOptions;
   logLevel?: string;
-  now?: () => Date;
+  /** The clock, both halves or neither: the real one by default. */
+  clock?: { now: () => Date; sleep: (milliseconds: number) => Promise<void> };
 }): Runtime {
   return {
     env: options.env,
@@ -88,6 +95,7 @@ export function createRuntime(options: {
       serviceName: SERVICE_NAME,
       ...(options.logLevel ? { logLevel: options.logLevel as LogLevel } : {}),
     }),
-    now: options.now ?? (() => new Date()),
+    now: options.clock?.now ?? (() => new Date()),
+    sleep: options.clock?.sleep ?? realSleep,
   };
 }

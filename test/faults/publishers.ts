@@ -46,7 +46,9 @@ export function publisherDeps(stack: LocalStack): { deps: PublishDeps; destroy()
       events,
       publish: { busName: LOCAL_BUS, source: "irflow" },
       retentionDays: 400,
+      // The real clock, as Lambda runs concurrent publishers.
       now: () => new Date(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },
     destroy: () => {
       dynamo.destroy();

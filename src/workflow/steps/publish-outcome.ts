@@ -33,7 +33,8 @@ export interface PublishDeps {
   retentionDays: number;
   metrics?: Metrics | undefined;
   now: () => Date;
-  sleep?: (milliseconds: number) => Promise<void>;
+  /** Waits on the same clock as `now`. */
+  sleep: (milliseconds: number) => Promise<void>;
 }
 
 export interface Publication {
@@ -49,12 +50,9 @@ const BUSY_WAIT_MS = 20_000;
 /** Attempts at recording an accepted event, over about 20 seconds. */
 const RECORD_ATTEMPTS = 7;
 
-const pause = (milliseconds: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-
 /** Frees the job's slot, then publishes its outcome event once: shared by every path that ends it. */
 export async function publishRecord(jobName: string, deps: PublishDeps): Promise<Publication> {
-  const sleep = deps.sleep ?? pause;
+  const { sleep } = deps;
   const claimant = randomUUID();
   let record = await deps.store.require(jobName);
   // Every path that ends a job comes through here: its slot is free for the next in line.
@@ -65,7 +63,7 @@ export async function publishRecord(jobName: string, deps: PublishDeps): Promise
     record,
   );
 
-  const waitUntil = Date.now() + BUSY_WAIT_MS;
+  const waitUntil = deps.now().getTime() + BUSY_WAIT_MS;
   for (;;) {
     const claim = publicationClaim(record, claimant, deps.now());
     if (claim.kind === "published") return publicationOf(record, true);
@@ -76,7 +74,7 @@ export async function publishRecord(jobName: string, deps: PublishDeps): Promise
       } catch (error) {
         if (!(error instanceof RecordConflictError)) throw error;
       }
-    } else if (Date.now() >= waitUntil) {
+    } else if (deps.now().getTime() >= waitUntil) {
       throw new PublishInProgressError(
         `another publisher holds the claim on ${jobName}'s outcome until ${claim.until}`,
       );
@@ -149,6 +147,7 @@ export function connectPublisher(runtime: Runtime, config: Config): PublishDeps 
     retentionDays: config.RECORD_RETENTION_DAYS,
     metrics: runtime.metrics,
     now: runtime.now,
+    sleep: runtime.sleep,
   };
 }
 

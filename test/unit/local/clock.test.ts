@@ -121,6 +121,49 @@ describe("ScaledClock", () => {
     expect(clock.now() - START).toBeLessThan(60_000);
   });
 
+  it("lets a holder sleep in simulated time and hold again when it wakes", async () => {
+    // Prepare: a handler holds the clock, as its execution does.
+    const clock = new ScaledClock(1000, START);
+    const release = clock.hold();
+    const before = clock.now();
+
+    // Act
+    await clock.sleepHeld(5_000);
+    const after = clock.now();
+    work(20);
+    const heldAgain = clock.now() === after && clock.held;
+    release();
+    // The wake-up itself holds the clock until the woken have run.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(after - before).toBe(5_000);
+    expect(heldAgain).toBe(true);
+    expect(clock.held).toBe(false);
+  });
+
+  it("keeps a holder's sleep from ending while another holder works", async () => {
+    // Prepare
+    const clock = new ScaledClock(1000, START);
+    const sleeper = clock.hold();
+    const worker = clock.hold();
+    let woke = false;
+    const sleeping = clock.sleepHeld(1_000).then(() => {
+      woke = true;
+    });
+
+    // Act: 30 ms real would be 30 simulated seconds if the clock ran.
+    await realDelay(30);
+    const wokeWhileWorking = woke;
+    worker();
+    await sleeping;
+    sleeper();
+
+    // Assess
+    expect(wokeWhileWorking).toBe(false);
+    expect(woke).toBe(true);
+  });
+
   it("rejects a time scale that is not a positive number", () => {
     expect(() => new ScaledClock(0)).toThrow(/timeScale must be a positive number/);
     expect(() => new ScaledClock(Number.NaN)).toThrow(/timeScale must be a positive number/);

@@ -100,6 +100,7 @@ describe("a job with 1,000 recommendations", () => {
       publish: { busName: "irflow", source: "irflow" },
       retentionDays: 1,
       now: () => now,
+      sleep: async () => undefined,
     });
 
     // Assess
