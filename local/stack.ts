@@ -38,6 +38,7 @@ import { type EventBridgeFaults, eventBridgeFaultsSchema } from "./eventbridge/f
 import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
 import { type FaultInjector, faultConfigSchema } from "./sagemaker/faults.ts";
 import { type RunningSageMaker, startSageMakerServer } from "./sagemaker/server.ts";
+import { immediateRetries } from "./sdk-retry.ts";
 import { seedModelRegistry } from "./seed.ts";
 import { type LambdaFaults, lambdaFaultsSchema } from "./stepfunctions/faults.ts";
 import type { LocalLambdaContext } from "./stepfunctions/runner.ts";
@@ -211,7 +212,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const runtime = createRuntime({
       env: environment,
-      aws: { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoints },
+      aws: {
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoints,
+        retryStrategy: immediateRetries,
+      },
       logLevel: options.logLevel ?? "WARN",
       // The handlers live on the stack's simulated clock, as the Wait states and the jobs do,
       // so a deadline, a queue estimate or a job's run time means the same at any time scale.

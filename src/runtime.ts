@@ -6,6 +6,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { Environment } from "./config.ts";
 
 type LogLevel = NonNullable<NonNullable<ConstructorParameters<typeof Logger>[0]>["logLevel"]>;
@@ -20,6 +21,8 @@ export interface AwsOptions {
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   endpoints?: Partial<Record<AwsService, string>>;
+  /** How every client retries a failed call; the SDK's standard strategy when absent. */
+  retryStrategy?: DynamoDBClientConfig["retryStrategy"];
 }
 
 export interface Runtime {
@@ -65,14 +68,16 @@ export function awsClient<Client extends object>(
     region?: string;
     endpoint?: string;
     credentials?: AwsOptions["credentials"];
+    retryStrategy?: AwsOptions["retryStrategy"];
   }) => Client,
 ): Client {
-  const { region, credentials, endpoints } = runtime.aws;
+  const { region, credentials, endpoints, retryStrategy } = runtime.aws;
   const endpoint = endpoints?.[service];
   const client = make({
     ...(region ? { region } : {}),
     ...(credentials ? { credentials } : {}),
     ...(endpoint ? { endpoint } : {}),
+    ...(retryStrategy ? { retryStrategy } : {}),
   });
   return runtime.tracer ? runtime.tracer.captureAWSv3Client(client) : client;
 }
