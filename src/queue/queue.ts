@@ -51,8 +51,12 @@ export function queueEntryId(executionArn: string): string {
 
 export const EMPTY_QUEUE: QueueState = { holders: {}, waiters: {} };
 
-/** The poll interval of the waiters next in line, so that a freed slot is taken within a minute. */
-export const HEAD_POLL_SECONDS = 60;
+/**
+ * The poll interval of the waiters next in line, so that a freed slot is taken within 30 s: each
+ * round of jobs a fleet waits through adds this wait to the detection of a job's end, so it is
+ * kept well below a minute.
+ */
+export const HEAD_POLL_SECONDS = 30;
 /** The longest wait between two tries, however long the queue. */
 export const MAX_POLL_SECONDS = 30 * 60;
 /** How long a returned execution waits before it tries again. */
@@ -149,8 +153,8 @@ function secondsUntilPossibleEnd(state: QueueState, ahead: number, now: Date): n
 }
 
 /**
- * The waiters who take the next free slots poll every minute once a slot may free, since jobs end
- * earlier or later than expected; the others wait half the time until their turn, so they come
+ * The waiters who take the next free slots poll every HEAD_POLL_SECONDS once a slot may free, since
+ * jobs end earlier or later than expected; the others wait half the time until their turn, so they come
  * closer in fewer and fewer polls, never longer than MAX_POLL_SECONDS.
  */
 function waitFor(untilTurn: number, ahead: number, limit: number): number {
