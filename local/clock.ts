@@ -3,6 +3,7 @@
  * all read one simulated clock, so a 45-minute job, a queue deadline and a 60 s Wait mean the
  * same whatever the time scale and however busy the machine is.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
 
 export interface Clock {
@@ -12,6 +13,9 @@ export interface Clock {
 
 /** Releases what `hold` took; calling it again does nothing. */
 export type Release = () => void;
+
+/** The longest delay `setTimeout` holds. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 interface Timer {
   at: number;
@@ -34,6 +38,8 @@ export class ScaledClock implements Clock {
   private readonly timers: Timer[] = [];
   private timerCount = 0;
   private realTimer: NodeJS.Timeout | undefined;
+  /** The pause of the `work` running in this async context. */
+  private readonly pauses = new AsyncLocalStorage<(milliseconds: number) => Promise<void>>();
 
   constructor(
     readonly timeScale: number,
@@ -79,6 +85,7 @@ export class ScaledClock implements Clock {
   }
 
   private letGo(): void {
+    if (this.holders === 0) throw new Error("The clock was let go more often than held");
     this.holders -= 1;
     if (this.holders === 0) {
       this.realAtMark = performance.now();
@@ -86,30 +93,30 @@ export class ScaledClock implements Clock {
     }
   }
 
-  /** Runs `work` with the clock held. */
-  async during<T>(work: () => Promise<T>): Promise<T> {
-    const release = this.hold();
+  /**
+   * Runs a handler's `work` holding the clock, on behalf of `within` (its execution's hold, if
+   * any). A `pause` inside it (the handler's runtime sleeps through it) lets go of both holds until
+   * it wakes, as a Wait state would: the handler's pause passes in simulated time.
+   */
+  async work<T>(work: () => Promise<T>, within?: ClockHold, signal?: AbortSignal): Promise<T> {
+    const own = new ClockHold(this);
+    const pause = (milliseconds: number) =>
+      own.whileWaiting(() =>
+        within
+          ? within.whileWaiting(() => this.sleep(milliseconds, signal))
+          : this.sleep(milliseconds, signal),
+      );
     try {
-      return await work();
+      return await this.pauses.run(pause, work);
     } finally {
-      release();
+      own.release();
     }
   }
 
-  /**
-   * For code that runs under someone's hold (a handler inside an execution): lets go of one hold
-   * while it sleeps `milliseconds` of simulated time, then takes it back, so that a handler's
-   * pause passes in simulated time like a Wait state. Without holders, a plain `sleep`.
-   */
-  async sleepHeld(milliseconds: number): Promise<void> {
-    if (this.holders === 0) return this.sleep(milliseconds);
-    const sleeping = this.sleep(milliseconds);
-    this.letGo();
-    try {
-      await sleeping;
-    } finally {
-      this.take();
-    }
+  /** Sleeps `milliseconds` of simulated time; inside `work`, letting go of its holds meanwhile. */
+  pause(milliseconds: number): Promise<void> {
+    const pause = this.pauses.getStore();
+    return pause ? pause(milliseconds) : this.sleep(milliseconds);
   }
 
   /** Resolves once `milliseconds` of simulated time have passed, or at once when `signal` aborts. */
@@ -151,10 +158,14 @@ export class ScaledClock implements Clock {
     const next = this.timers[0];
     if (this.holders > 0 || next === undefined || this.realTimer) return;
     const realDelay = Math.max(0, (next.at - this.now()) / this.timeScale);
-    this.realTimer = setTimeout(() => {
-      this.realTimer = undefined;
-      this.fireDue();
-    }, Math.ceil(realDelay));
+    // Longer delays than a timer holds are waited out in pieces.
+    this.realTimer = setTimeout(
+      () => {
+        this.realTimer = undefined;
+        this.fireDue();
+      },
+      Math.min(MAX_TIMER_MS, Math.ceil(realDelay)),
+    );
   }
 
   private disarm(): void {
@@ -176,6 +187,42 @@ export class ScaledClock implements Clock {
     const release = this.hold();
     while (this.timers[0] && this.timers[0].at <= now) this.timers.shift()?.fire();
     setImmediate(release);
+  }
+}
+
+/**
+ * One worker's hold on the clock (an execution, a handler): taken at once, let go while at least
+ * one of its waits is pending, since its branches may wait side by side (Parallel, Map), and for
+ * good at `release`.
+ */
+export class ClockHold {
+  private current: Release | undefined;
+  private waits = 0;
+  private ended = false;
+
+  constructor(private readonly clock: ScaledClock) {
+    this.current = clock.hold();
+  }
+
+  /** Starts `wait` (which sets its timer at once), then lets go until every wait has ended. */
+  async whileWaiting<T>(wait: () => Promise<T>): Promise<T> {
+    const waiting = wait();
+    this.waits += 1;
+    this.current?.();
+    this.current = undefined;
+    try {
+      return await waiting;
+    } finally {
+      this.waits -= 1;
+      if (this.waits === 0 && !this.ended) this.current = this.clock.hold();
+    }
+  }
+
+  /** Lets go for good. */
+  release(): void {
+    this.ended = true;
+    this.current?.();
+    this.current = undefined;
   }
 }
 

@@ -221,7 +221,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       logLevel: options.logLevel ?? "WARN",
       // The handlers live on the stack's simulated clock, as the Wait states and the jobs do,
       // so a deadline, a queue estimate or a job's run time means the same at any time scale.
-      clock: { now: () => new Date(clock.now()), sleep: (ms) => clock.sleepHeld(ms) },
+      clock: { now: () => new Date(clock.now()), sleep: (ms) => clock.pause(ms) },
     });
     for (const [name, step] of Object.entries(WORKFLOW_STEPS)) {
       const handler = lambdaHandler(
@@ -290,7 +290,7 @@ function wireExecutionEnded(
   const arn = functionArn("ExecutionEnded");
   const handler = lambdaHandler(executionEnded, runtime);
   bus.registerTargetHandler(arn, (input) =>
-    clock.during(() => handler(input, lambdaContext("ExecutionEnded"))),
+    clock.work(() => handler(input, lambdaContext("ExecutionEnded"))),
   );
   bus.putRule({
     Name: EXECUTION_ENDED_RULE,
@@ -328,7 +328,7 @@ function wireTriggers(
   const registryArn = functionArn("RegistryTrigger");
   const registryHandler = lambdaHandler(registryTrigger(rawTriggers), runtime);
   bus.registerTargetHandler(registryArn, (input) =>
-    clock.during(() => registryHandler(input, lambdaContext("RegistryTrigger"))),
+    clock.work(() => registryHandler(input, lambdaContext("RegistryTrigger"))),
   );
   // An EventBridge pattern cannot list no values: without groups, no approval starts anything.
   if (Object.keys(triggers.groups).length > 0) {
@@ -356,7 +356,7 @@ function wireTriggers(
   });
   bus.putTargets({ Rule: SCHEDULE_RULE, Targets: [{ Id: "schedule-trigger", Arn: scheduleArn }] });
   return (time) =>
-    clock.during(
+    clock.work(
       async () =>
         (await scheduleHandler(
           {

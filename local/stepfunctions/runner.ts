@@ -23,7 +23,7 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from "aws-local-stepfunctions";
-import { type Release, ScaledClock } from "../clock.ts";
+import { ClockHold, ScaledClock } from "../clock.ts";
 import {
   type AslObject,
   isAslObject,
@@ -219,8 +219,9 @@ export class LocalStateMachineRunner {
     const lifetime = new AbortController();
     const log = new RunLog(this.limits);
     this.anonymousRuns += 1;
-    const hold = new ClockHold(this.clock);
     const pendingRetries = new Map<string, number>();
+    // Taken before the first state runs (inside run(), synchronously) and let go once it closes.
+    const hold = new ClockHold(this.clock);
     const dispatch = this.dispatcher({
       executionArn: options.executionArn,
       execution: options.executionArn ?? `local-run-${this.anonymousRuns}`,
@@ -232,14 +233,20 @@ export class LocalStateMachineRunner {
     });
     const byTaskState = <T>(value: T): Record<string, T> =>
       Object.fromEntries(this.prepared.taskStateNames.map((name) => [name, value]));
-    const execution = this.machine.run(toJson(input), {
-      overrides: {
-        taskResourceLocalHandlers: byTaskState(dispatch),
-        // The dispatcher waits a Task's retry interval out on the simulated clock instead.
-        retryIntervalOverrides: byTaskState(0),
-      },
-      context: contextObject(options),
-    });
+    let execution: ReturnType<StateMachine["run"]>;
+    try {
+      execution = this.machine.run(toJson(input), {
+        overrides: {
+          taskResourceLocalHandlers: byTaskState(dispatch),
+          // The dispatcher waits a Task's retry interval out on the simulated clock instead.
+          retryIntervalOverrides: byTaskState(0),
+        },
+        context: contextObject(options),
+      });
+    } catch (error) {
+      hold.release();
+      throw error;
+    }
     log.stopRun = () => execution.abort();
 
     const recorded = (async () => {
@@ -253,7 +260,7 @@ export class LocalStateMachineRunner {
       }
     })();
     const outcome = settle(execution.result).then(async (closed): Promise<RunOutcome> => {
-      await recorded;
+      await recorded.catch(() => undefined);
       hold.release();
       lifetime.abort();
       if (!log.terminal) return closed;
@@ -291,11 +298,15 @@ export class LocalStateMachineRunner {
       await new Promise((resolve) => setImmediate(resolve));
       if (log.terminal) throw new TaskFailure(log.terminal.error, log.terminal.cause);
       const envelope = readTaskEnvelope(envelopeValue);
+      // By state name: inside a Map, whose items share their states' names, the interval may
+      // go to another item's next attempt of the state.
       const retryDelay = run.pendingRetries.get(envelope.state);
       if (retryDelay !== undefined) {
         run.pendingRetries.delete(envelope.state);
         await hold.whileWaiting(() => this.clock.sleep(retryDelay, signal));
       }
+      // A stopped execution runs nothing more, though the library may still try a retry.
+      if (signal.aborted) throw new TaskFailure("States.Runtime", "The execution was stopped");
       if (envelope.resource === LOCAL_WAIT_RESOURCE) {
         return toJson(await hold.whileWaiting(() => this.wait(envelope.payload, signal)));
       }
@@ -345,7 +356,11 @@ export class LocalStateMachineRunner {
       }
       let result: unknown;
       try {
-        result = await handler(structuredClone(target.payload), context);
+        result = await this.clock.work(
+          () => handler(structuredClone(target.payload), context),
+          hold,
+          signal,
+        );
       } catch (thrown) {
         throw TaskFailure.fromThrown(thrown);
       }
@@ -386,35 +401,6 @@ export class LocalStateMachineRunner {
     }
     await this.clock.sleep(waitSeconds * 1000, signal);
     return input;
-  }
-}
-
-/** A running execution's hold on the clock: taken while it works, let go while it waits. */
-class ClockHold {
-  private releaseCurrent: Release | undefined;
-  private ended = false;
-
-  constructor(private readonly clock: ScaledClock) {
-    this.releaseCurrent = clock.hold();
-  }
-
-  /** Starts `wait` (which sets its timer at once), then lets go until it ends. */
-  async whileWaiting<T>(wait: () => Promise<T>): Promise<T> {
-    const waiting = wait();
-    this.releaseCurrent?.();
-    this.releaseCurrent = undefined;
-    try {
-      return await waiting;
-    } finally {
-      if (!this.ended) this.releaseCurrent = this.clock.hold();
-    }
-  }
-
-  /** Lets go for good, once the execution has closed. */
-  release(): void {
-    this.ended = true;
-    this.releaseCurrent?.();
-    this.releaseCurrent = undefined;
   }
 }
 

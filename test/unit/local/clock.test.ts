@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ScaledClock } from "../../../local/clock.ts";
+import { ClockHold, ScaledClock } from "../../../local/clock.ts";
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -121,47 +121,84 @@ describe("ScaledClock", () => {
     expect(clock.now() - START).toBeLessThan(60_000);
   });
 
-  it("lets a holder sleep in simulated time and hold again when it wakes", async () => {
-    // Prepare: a handler holds the clock, as its execution does.
+  it("lets a handler's pause pass in simulated time, its holds let go meanwhile", async () => {
+    // Prepare: an execution holds the clock, and its handler runs as work within it.
     const clock = new ScaledClock(1000, START);
-    const release = clock.hold();
-    const before = clock.now();
+    const execution = new ClockHold(clock);
+    let paused = 0;
+    let heldAfterPause = false;
 
     // Act
-    await clock.sleepHeld(5_000);
-    const after = clock.now();
-    work(20);
-    const heldAgain = clock.now() === after && clock.held;
-    release();
+    await clock.work(async () => {
+      const before = clock.now();
+      await clock.pause(5_000);
+      paused = clock.now() - before;
+      work(20);
+      heldAfterPause = clock.held;
+    }, execution);
+    const heldByExecution = clock.held;
+    execution.release();
     // The wake-up itself holds the clock until the woken have run.
     await new Promise((resolve) => setImmediate(resolve));
 
     // Assess
-    expect(after - before).toBe(5_000);
-    expect(heldAgain).toBe(true);
+    expect(paused).toBe(5_000);
+    expect(heldAfterPause).toBe(true);
+    expect(heldByExecution).toBe(true);
     expect(clock.held).toBe(false);
   });
 
-  it("keeps a holder's sleep from ending while another holder works", async () => {
+  it("keeps a handler's pause from ending while another holder works", async () => {
     // Prepare
     const clock = new ScaledClock(1000, START);
-    const sleeper = clock.hold();
-    const worker = clock.hold();
+    const other = clock.hold();
     let woke = false;
-    const sleeping = clock.sleepHeld(1_000).then(() => {
+    const working = clock.work(async () => {
+      await clock.pause(1_000);
       woke = true;
     });
 
     // Act: 30 ms real would be 30 simulated seconds if the clock ran.
     await realDelay(30);
-    const wokeWhileWorking = woke;
-    worker();
-    await sleeping;
-    sleeper();
+    const wokeWhileOtherWorks = woke;
+    other();
+    await working;
 
     // Assess
-    expect(wokeWhileWorking).toBe(false);
+    expect(wokeWhileOtherWorks).toBe(false);
     expect(woke).toBe(true);
+  });
+
+  it("lets go of a hold while any of its waits runs, and takes it back when the last ends", async () => {
+    // Prepare: two branches of one execution wait side by side.
+    const clock = new ScaledClock(1000, START);
+    const execution = new ClockHold(clock);
+
+    // Act
+    await Promise.all([
+      execution.whileWaiting(() => clock.sleep(10_000)),
+      execution.whileWaiting(() => clock.sleep(20_000)),
+    ]);
+    const heldAfterBoth = clock.held;
+    execution.release();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(heldAfterBoth).toBe(true);
+    expect(clock.held).toBe(false);
+  });
+
+  it("refuses to be let go more often than held", () => {
+    // Prepare
+    const clock = new ScaledClock(1000, START);
+    const execution = new ClockHold(clock);
+
+    // Act
+    execution.release();
+    execution.release();
+
+    // Assess
+    expect(clock.held).toBe(false);
   });
 
   it("rejects a time scale that is not a positive number", () => {

@@ -218,6 +218,65 @@ describe("LocalStateMachineRunner", () => {
     expect(clock.held).toBe(false);
   });
 
+  it("runs Wait states side by side in Parallel branches to the end, the clock let go after", async () => {
+    // Prepare
+    const clock = new ScaledClock(1000, Date.UTC(2026, 0, 1));
+    const definition = {
+      StartAt: "Both",
+      States: {
+        Both: {
+          Type: "Parallel",
+          Branches: [10, 20].map((seconds) => ({
+            StartAt: `Pause${seconds}`,
+            States: { [`Pause${seconds}`]: { Type: "Wait", Seconds: seconds, End: true } },
+          })),
+          End: true,
+        },
+      },
+    };
+    const runner = new LocalStateMachineRunner(definition, { clock, handlers: {} });
+    const startedAt = clock.now();
+
+    // Act
+    const outcome = await runner.run({});
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(outcome.status).toBe("SUCCEEDED");
+    expect(clock.now() - startedAt).toBeGreaterThanOrEqual(20_000);
+    expect(clock.held).toBe(false);
+  });
+
+  it("lets go of the clock when stopped while two branches wait", async () => {
+    // Prepare
+    const clock = new ScaledClock(1000, Date.UTC(2026, 0, 1));
+    const definition = {
+      StartAt: "Both",
+      States: {
+        Both: {
+          Type: "Parallel",
+          Branches: [3600, 7200].map((seconds) => ({
+            StartAt: `Pause${seconds}`,
+            States: { [`Pause${seconds}`]: { Type: "Wait", Seconds: seconds, End: true } },
+          })),
+          End: true,
+        },
+      },
+    };
+    const runner = new LocalStateMachineRunner(definition, { clock, handlers: {} });
+    const run = runner.start({});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // Act
+    run.stop();
+    const outcome = await run.outcome;
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(outcome.status).toBe("ABORTED");
+    expect(clock.held).toBe(false);
+  });
+
   it("routes a named error to the Catch branch with its name as Error and message as Cause", async () => {
     // Prepare
     const runner = new LocalStateMachineRunner(fixture("retry-catch.asl.json"), {
