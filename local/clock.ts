@@ -19,7 +19,6 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 interface Timer {
   at: number;
-  order: number;
   fire: () => void;
 }
 
@@ -36,7 +35,6 @@ export class ScaledClock implements Clock {
   private realAtMark = performance.now();
   private holders = 0;
   private readonly timers: Timer[] = [];
-  private timerCount = 0;
   private realTimer: NodeJS.Timeout | undefined;
   /** The pause of the `work` running in this async context. */
   private readonly pauses = new AsyncLocalStorage<(milliseconds: number) => Promise<void>>();
@@ -125,7 +123,6 @@ export class ScaledClock implements Clock {
     return new Promise((resolve) => {
       const timer: Timer = {
         at: this.now() + milliseconds,
-        order: this.timerCount++,
         fire: () => {
           signal?.removeEventListener("abort", cancel);
           resolve();
@@ -143,6 +140,7 @@ export class ScaledClock implements Clock {
     });
   }
 
+  /** After every timer due no later, so that sleepers due together wake in the order they slept. */
   private insert(timer: Timer): void {
     let index = this.timers.length;
     while (index > 0) {

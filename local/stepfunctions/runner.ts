@@ -97,6 +97,19 @@ export interface LocalRunnerOptions {
   faults?: LambdaFaults;
 }
 
+/** The clock a runner or a service waits on: the one given, or its own at `timeScale`. */
+export function clockOf(options: { timeScale?: number; clock?: ScaledClock }): ScaledClock {
+  if (options.clock && options.timeScale !== undefined) {
+    throw new InvalidRunnerOption("Give timeScale or clock, not both");
+  }
+  if (options.clock) return options.clock;
+  const timeScale = options.timeScale ?? 1;
+  if (!Number.isFinite(timeScale) || timeScale <= 0) {
+    throw new InvalidRunnerOption(`timeScale must be a positive number, got ${timeScale}`);
+  }
+  return new ScaledClock(timeScale);
+}
+
 /** Identity of the execution, exposed to the definition as the Context Object (`$$`). */
 export interface LocalRunOptions {
   executionArn?: string;
@@ -186,22 +199,16 @@ export class LocalStateMachineRunner {
 
   /** Throws `InvalidDefinition` for a definition AWS would reject or that uses JSONata. */
   constructor(definition: string | object, options: LocalRunnerOptions) {
-    const timeScale = options.clock?.timeScale ?? options.timeScale ?? 1;
-    if (!Number.isFinite(timeScale) || timeScale <= 0) {
-      throw new InvalidRunnerOption(`timeScale must be a positive number, got ${timeScale}`);
-    }
-    if (options.clock && options.timeScale !== undefined) {
-      throw new InvalidRunnerOption("Give timeScale or clock, not both");
-    }
     this.limits = executionLimits(options.limits);
     this.definition = parseDefinition(definition);
-    this.prepared = prepareDefinition(this.definition, timeScale);
+    // Its own clock starts once the definition is read, which may take a while the first time.
+    this.clock = clockOf(options);
+    this.prepared = prepareDefinition(this.definition, this.clock.timeScale);
     // Validated above, in its original form; the rewrite uses a resource no validator knows.
     this.machine = new StateMachine(this.prepared.definition as unknown as StateMachineDefinition, {
       validationOptions: { noValidate: true },
     });
     this.handlers = options.handlers;
-    this.clock = options.clock ?? new ScaledClock(timeScale);
     this.location = {
       region: options.region ?? DEFAULT_LOCATION.region,
       accountId: options.accountId ?? DEFAULT_LOCATION.accountId,

@@ -3,7 +3,7 @@
  * Request and response fields follow the Step Functions API, with `Date` timestamps.
  */
 import { randomUUID } from "node:crypto";
-import { ScaledClock } from "../clock.ts";
+import type { ScaledClock } from "../clock.ts";
 import {
   assertValidName,
   executionArn as buildExecutionArn,
@@ -16,7 +16,6 @@ import {
   ExecutionDoesNotExist,
   ExecutionWaitTimeout,
   InvalidExecutionInput,
-  InvalidRunnerOption,
   StateMachineAlreadyExists,
   StateMachineDoesNotExist,
   ValidationException,
@@ -31,6 +30,7 @@ import {
 import { type ExecutionLimits, executionLimits, inputConstraintMessage } from "./limits.ts";
 import { paginate } from "./pagination.ts";
 import {
+  clockOf,
   type LocalRun,
   LocalStateMachineRunner,
   type LocalTaskHandler,
@@ -191,14 +191,7 @@ export class LocalStepFunctions {
     this.onExecutionClosed = options.onExecutionClosed;
     this.limits = executionLimits(options.limits);
     this.lambdaFaults = new LambdaFaults(options.lambdaFaults);
-    const timeScale = options.timeScale ?? 1;
-    if (!Number.isFinite(timeScale) || timeScale <= 0) {
-      throw new InvalidRunnerOption(`timeScale must be a positive number, got ${timeScale}`);
-    }
-    if (options.clock && options.timeScale !== undefined) {
-      throw new InvalidRunnerOption("Give timeScale or clock, not both");
-    }
-    this.clock = options.clock ?? new ScaledClock(timeScale);
+    this.clock = clockOf(options);
   }
 
   /** Binds a Task resource key (function name, function ARN or resource ARN) to a handler. */

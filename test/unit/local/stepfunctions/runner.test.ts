@@ -27,6 +27,23 @@ function statesOfType(events: readonly RunEvent[], stateType: string): string[] 
   );
 }
 
+/** A Parallel state whose branches each wait their number of seconds. */
+function waitsSideBySide(seconds: number[]) {
+  return {
+    StartAt: "Both",
+    States: {
+      Both: {
+        Type: "Parallel",
+        Branches: seconds.map((wait) => ({
+          StartAt: `Pause${wait}`,
+          States: { [`Pause${wait}`]: { Type: "Wait", Seconds: wait, End: true } },
+        })),
+        End: true,
+      },
+    },
+  };
+}
+
 describe("LocalStateMachineRunner", () => {
   it("runs a Task, a SecondsPath Wait and a Choice loop to Succeed at the time scale", async () => {
     // Prepare
@@ -221,20 +238,7 @@ describe("LocalStateMachineRunner", () => {
   it("runs Wait states side by side in Parallel branches to the end, the clock let go after", async () => {
     // Prepare
     const clock = new ScaledClock(1000, Date.UTC(2026, 0, 1));
-    const definition = {
-      StartAt: "Both",
-      States: {
-        Both: {
-          Type: "Parallel",
-          Branches: [10, 20].map((seconds) => ({
-            StartAt: `Pause${seconds}`,
-            States: { [`Pause${seconds}`]: { Type: "Wait", Seconds: seconds, End: true } },
-          })),
-          End: true,
-        },
-      },
-    };
-    const runner = new LocalStateMachineRunner(definition, { clock, handlers: {} });
+    const runner = new LocalStateMachineRunner(waitsSideBySide([10, 20]), { clock, handlers: {} });
     const startedAt = clock.now();
 
     // Act
@@ -250,20 +254,10 @@ describe("LocalStateMachineRunner", () => {
   it("lets go of the clock when stopped while two branches wait", async () => {
     // Prepare
     const clock = new ScaledClock(1000, Date.UTC(2026, 0, 1));
-    const definition = {
-      StartAt: "Both",
-      States: {
-        Both: {
-          Type: "Parallel",
-          Branches: [3600, 7200].map((seconds) => ({
-            StartAt: `Pause${seconds}`,
-            States: { [`Pause${seconds}`]: { Type: "Wait", Seconds: seconds, End: true } },
-          })),
-          End: true,
-        },
-      },
-    };
-    const runner = new LocalStateMachineRunner(definition, { clock, handlers: {} });
+    const runner = new LocalStateMachineRunner(waitsSideBySide([3600, 7200]), {
+      clock,
+      handlers: {},
+    });
     const run = runner.start({});
     await new Promise((resolve) => setTimeout(resolve, 20));
 
