@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ConfigError, TransientAwsError } from "../src/errors.ts";
 import { decideCommand } from "./decide.ts";
 import { demoCommand } from "./demo.ts";
@@ -43,10 +45,42 @@ ${Object.entries(COMMANDS)
   .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
   .join("\n")}
 
-Run 'irflow <command> --help' for a command's options.`;
+Run 'irflow <command> --help' for a command's options; 'irflow --version' prints the version.`;
+
+/** irflow's version, from the package.json of the folder this file sits in or one above it. */
+export function irflowVersion(from = import.meta.dirname): string {
+  for (let folder = from; ; folder = dirname(folder)) {
+    const path = join(folder, "package.json");
+    if (existsSync(path)) {
+      const manifest = JSON.parse(readFileSync(path, "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (manifest.name === "irflow" && typeof manifest.version === "string")
+        return manifest.version;
+    }
+    if (dirname(folder) === folder) return "unknown";
+  }
+}
+
+/** File-system failures a user causes (a missing folder, a directory given for a file...). */
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or folder",
+  ENOTDIR: "a part of the path is not a folder",
+  EISDIR: "it is a folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+};
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...args] = argv;
+  if (io === processIo) endQuietlyWhenOutputCloses();
+  if (name === "--version" || name === "-v" || name === "version") {
+    io.stdout(`irflow ${irflowVersion()}\n`);
+    return EXIT.ok;
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout(`${usage}\n`);
     return name ? EXIT.ok : EXIT.usage;
@@ -79,7 +113,36 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stderr(`irflow ${name}: ${describeError(error)}\n`);
       return EXIT.invalid;
     }
+    const fileError = error instanceof Error ? fileErrorText(error) : undefined;
+    if (fileError) {
+      io.stderr(`irflow ${name}: ${fileError}\n`);
+      return EXIT.unreadable;
+    }
     throw error;
+  }
+}
+
+function fileErrorText(error: NodeJS.ErrnoException): string | undefined {
+  const reason = error.code ? FILE_ERRORS[error.code] : undefined;
+  if (!reason) return undefined;
+  return `cannot ${error.syscall ?? "use"} ${error.path ?? "a file"}: ${reason}`;
+}
+
+let guarded = false;
+
+/**
+ * A reader that stops early (`irflow validate spec.json | head`) closes the pipe; the next write
+ * fails with EPIPE. That is the reader's choice, not an error: the command ends quietly, as a
+ * command killed by SIGPIPE would, instead of crashing on an unhandled 'error' event.
+ */
+function endQuietlyWhenOutputCloses(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(process.exitCode ?? EXIT.ok);
+    });
   }
 }
 

@@ -4,9 +4,9 @@
  * cost against latency. A job is read by name (its record and SageMaker's results, on the local
  * stack or AWS), or from a saved Describe response.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sagemaker";
 import {
@@ -71,6 +71,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     return EXIT.usage;
   }
   targetName(values.target);
+  if (values.html !== undefined) checkPagePath(values.html, io);
   const { policy, issues } = await readPolicy(values.policy, io);
   if (issues.length > 0) {
     io.stderr(`invalid policy ${values.policy}\n${issueLines(rooted(issues, "(policy)"))}`);
@@ -105,6 +106,24 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);
   }
   return EXIT.ok;
+}
+
+/** Refuses a page path that cannot be written, before any work is done. */
+function checkPagePath(html: string, io: CliIo): void {
+  const path = resolve(io.cwd, html);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new CliError(
+      `--html ${html} is a folder; name the page's file, for example ${join(html, "report.html")}`,
+      EXIT.usage,
+    );
+  }
+  const folder = dirname(path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new CliError(
+      `--html ${html}: the folder ${dirname(html)} does not exist; create it or write the page elsewhere`,
+      EXIT.usage,
+    );
+  }
 }
 
 interface Report {

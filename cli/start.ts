@@ -18,7 +18,8 @@ the spec's job name, so starting the same spec twice starts nothing new; set a r
 again. While that execution runs, Step Functions answers a second start exactly as the first, so
 both report it as running.
 
-  --run-key KEY              a name for this run (sets irflow.runKey, which changes the job name)
+  --run-key KEY              a name for this run (sets irflow.runKey, which changes the job name;
+                             refused for a spec that sets job.JobName, whose name it cannot change)
   --wait                     follow the execution step by step until it ends
   --json                     print one JSON object (with --wait, progress goes to stderr)
 ${TARGET_HELP}
@@ -65,7 +66,19 @@ export async function startSpec(
   connect: () => Promise<Target>,
 ): Promise<StartReport> {
   const label = options.source === "-" ? "standard input" : options.source;
-  const spec = withRunKey(await readJsonInput(options.source, io), options.runKey);
+  const input = await readJsonInput(options.source, io);
+  const explicitName = explicitJobName(input);
+  if (options.runKey !== undefined && explicitName !== undefined) {
+    throw new CliError(
+      `--run-key ${options.runKey} cannot change the job name: ${label} sets job.JobName (${explicitName}), which is the job's name whatever the run key; remove job.JobName or set another one instead of --run-key`,
+      EXIT.usage,
+    );
+  }
+  const spec = withRunKey(input, options.runKey);
+  const again =
+    explicitName === undefined
+      ? "use --run-key to run it again"
+      : "set another job.JobName to run it again";
   const result = validateSpec(spec);
   if (!result.valid) {
     const count = result.errors.length;
@@ -107,7 +120,7 @@ export async function startSpec(
       io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     } else {
       io.stderr(
-        `already started as ${executionArn} (${start.status}) with a different input; use --run-key to run it again\n`,
+        `already started as ${executionArn} (${start.status}) with a different input; ${again}\n`,
       );
     }
     return { exitCode: EXIT.invalid, jobName, executionArn };
@@ -116,7 +129,7 @@ export async function startSpec(
     io.stdout(
       start.outcome === "accepted"
         ? `running ${name} on ${target.name} (started now, or already running with this input)\n  execution ${executionArn}\n`
-        : `already started as ${executionArn} (${start.status}); use --run-key to run it again\n`,
+        : `already started as ${executionArn} (${start.status}); ${again}\n`,
     );
   }
   if (!options.wait) {
@@ -163,6 +176,15 @@ export async function startSpec(
     execution,
     ...(record ? { record } : {}),
   };
+}
+
+/** The spec's own job.JobName, when it sets one (a run key cannot rename such a job). */
+function explicitJobName(spec: unknown): string | undefined {
+  const job =
+    typeof spec === "object" && spec !== null ? (spec as { job?: unknown }).job : undefined;
+  const name =
+    typeof job === "object" && job !== null ? (job as { JobName?: unknown }).JobName : undefined;
+  return typeof name === "string" ? name : undefined;
 }
 
 /** The job record, if the target names its table; a note instead of failing otherwise. */

@@ -3,6 +3,7 @@
  * `irflow local stack` writes) or AWS (the SDK's default configuration). Both are reached through
  * the same SDK clients, so every command is the same code on either target.
  */
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -62,20 +63,43 @@ export interface Target {
   destroy(): void;
 }
 
+/** Where `irflow local stack` writes its state file: IRFLOW_LOCAL_STATE, else in the working folder. */
 export function localStatePath(io: CliIo): string {
   const env = io.env ?? process.env;
   return resolve(io.cwd, env.IRFLOW_LOCAL_STATE || LOCAL_STATE_FILE);
 }
 
+/**
+ * The state file the other commands read: IRFLOW_LOCAL_STATE when set, else the nearest
+ * .irflow/local.json in the working folder or a folder above it (as git finds .git), so a command
+ * run from a subfolder of the project finds the stack started at its root.
+ */
+export function findLocalStatePath(io: CliIo): string | undefined {
+  const env = io.env ?? process.env;
+  if (env.IRFLOW_LOCAL_STATE) return resolve(io.cwd, env.IRFLOW_LOCAL_STATE);
+  for (let folder = resolve(io.cwd); ; folder = dirname(folder)) {
+    const candidate = resolve(folder, LOCAL_STATE_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
 /** Reads the state file of a running local stack, or explains how to start one. */
 export async function readLocalState(io: CliIo): Promise<LocalState> {
-  const path = localStatePath(io);
+  const path = findLocalStatePath(io);
+  const missing = `start one with 'irflow local stack' in another terminal, or use --target aws`;
+  if (!path) {
+    throw new CliError(
+      `no local stack is running (no ${LOCAL_STATE_FILE} in ${resolve(io.cwd)} or any folder above it); ${missing}`,
+      EXIT.unavailable,
+    );
+  }
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch {
     throw new CliError(
-      `no local stack is running (${path} not found); start one with 'irflow local stack' in another terminal, or use --target aws`,
+      `no local stack is running (${path} not found); ${missing}`,
       EXIT.unavailable,
     );
   }
