@@ -369,7 +369,9 @@ export class LocalStateMachineRunner {
           signal,
         );
       } catch (thrown) {
-        throw TaskFailure.fromThrown(thrown);
+        throw target.kind === "lambda"
+          ? TaskFailure.fromLambda(thrown)
+          : TaskFailure.fromThrown(thrown);
       }
       if (fault?.when === "after" && this.faults?.inject(call, fault)) {
         throw new TaskFailure(fault.error, fault.cause);

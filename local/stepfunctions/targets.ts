@@ -54,6 +54,34 @@ export class TaskFailure extends Error {
     if (thrown instanceof Error) return new TaskFailure(thrown.name || "Error", thrown.message);
     return new TaskFailure("Error", typeof thrown === "string" ? thrown : JSON.stringify(thrown));
   }
+
+  /**
+   * The failure Step Functions reports for what a Lambda function threw: the error is the
+   * `errorType` and the cause is the JSON document the Lambda Node.js runtime returns.
+   */
+  static fromLambda(thrown: unknown): TaskFailure {
+    if (thrown instanceof TaskFailure) return thrown;
+    const report = lambdaErrorReport(thrown);
+    return new TaskFailure(report.errorType, JSON.stringify(report));
+  }
+}
+
+export interface LambdaErrorReport {
+  errorType: string;
+  errorMessage: string;
+  trace: string[];
+}
+
+/** What the Lambda Node.js runtime returns for a thrown value: an Error's name, message and stack. */
+export function lambdaErrorReport(thrown: unknown): LambdaErrorReport {
+  if (thrown instanceof Error) {
+    return {
+      errorType: thrown.name || "Error",
+      errorMessage: thrown.message,
+      trace: thrown.stack?.split("\n") ?? [],
+    };
+  }
+  return { errorType: typeof thrown, errorMessage: String(thrown), trace: [] };
 }
 
 const LAMBDA_INVOKE = /^arn:aws[a-z-]*:states:::lambda:invoke$/;

@@ -9,7 +9,7 @@ import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import * as z from "zod";
 import { type SageMakerGateway, sagemakerGateway } from "../aws/sagemaker-gateway.ts";
 import { type Config, workflowConfigSchema } from "../config.ts";
-import { classifyAwsError } from "../errors.ts";
+import { causeMessage, classifyAwsError } from "../errors.ts";
 import { defineFunction } from "../handler.ts";
 import { queueEntryId } from "../queue/queue.ts";
 import { awsClient, type Runtime } from "../runtime.ts";
@@ -58,7 +58,7 @@ export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promi
   const parsed = executionInput.safeParse(request);
   const trigger = (parsed.success && parsed.data.trigger) || { type: "manual" as const };
   const jobName = recordNameFor(request, name);
-  const reason = `the execution ended ${status}${event.detail.error ? ` (${event.detail.error}: ${event.detail.cause ?? "no cause"})` : ""}`;
+  const reason = `the execution ended ${status}${event.detail.error ? ` (${event.detail.error}: ${event.detail.cause ? causeMessage(event.detail.cause) : "no cause"})` : ""}`;
 
   let record = await deps.store.get(jobName);
   if (record && record.executionArn !== executionArn) {

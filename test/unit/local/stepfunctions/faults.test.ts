@@ -142,9 +142,10 @@ describe("Lambda faults in a run", () => {
     const outcome = await runner.run({});
 
     // Assess
-    expect(outcome).toMatchObject({
-      output: { error: { Error: "TypeError", Cause: "bad record" } },
-    });
+    expect(outcome).toMatchObject({ output: { error: { Error: "TypeError" } } });
+    const caught = outcome.status === "SUCCEEDED" ? outcome.output : undefined;
+    const cause = (caught as { error: { Cause: string } }).error.Cause;
+    expect(JSON.parse(cause)).toMatchObject({ errorType: "TypeError", errorMessage: "bad record" });
     expect(faults.log()).toEqual([]);
   });
 

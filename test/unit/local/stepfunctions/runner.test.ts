@@ -271,13 +271,14 @@ describe("LocalStateMachineRunner", () => {
     expect(clock.held).toBe(false);
   });
 
-  it("routes a named error to the Catch branch with its name as Error and message as Cause", async () => {
+  it("routes a named error to the Catch branch with its name as Error and Lambda's error document as Cause", async () => {
     // Prepare
+    const thrown = namedError("JobFailed", "Inference Recommender job failed: quota");
     const runner = new LocalStateMachineRunner(fixture("retry-catch.asl.json"), {
       timeScale: FAST,
       handlers: {
         "irflow-check-job": async () => {
-          throw namedError("JobFailed", "Inference Recommender job failed: quota");
+          throw thrown;
         },
       },
     });
@@ -287,12 +288,14 @@ describe("LocalStateMachineRunner", () => {
     const outcome = await run.outcome;
 
     // Assess
+    const lambdaCause = JSON.stringify({
+      errorType: "JobFailed",
+      errorMessage: "Inference Recommender job failed: quota",
+      trace: thrown.stack?.split("\n"),
+    });
     expect(outcome).toEqual({
       status: "SUCCEEDED",
-      output: {
-        outcome: "failed",
-        failure: { Error: "JobFailed", Cause: "Inference Recommender job failed: quota" },
-      },
+      output: { outcome: "failed", failure: { Error: "JobFailed", Cause: lambdaCause } },
     });
     expect(run.events.some((event) => event.type === "StateRetried")).toBe(false);
     expect(run.events).toContainEqual(
@@ -304,12 +307,13 @@ describe("LocalStateMachineRunner", () => {
     );
   });
 
-  it("fails the execution with the handler's error name and message when nothing catches it", async () => {
+  it("fails the execution with the handler's error name and Lambda's error document when nothing catches it", async () => {
     // Prepare
+    const thrown = new RangeError("variant count out of range");
     const runner = new LocalStateMachineRunner(fixture("retry-catch.asl.json"), {
       handlers: {
         "irflow-check-job": async () => {
-          throw new RangeError("variant count out of range");
+          throw thrown;
         },
       },
     });
@@ -321,7 +325,11 @@ describe("LocalStateMachineRunner", () => {
     expect(outcome).toEqual({
       status: "FAILED",
       error: "RangeError",
-      cause: "variant count out of range",
+      cause: JSON.stringify({
+        errorType: "RangeError",
+        errorMessage: "variant count out of range",
+        trace: thrown.stack?.split("\n"),
+      }),
     });
   });
 

@@ -85,3 +85,36 @@ describe("TaskFailure.fromThrown", () => {
     expect(failure).toMatchObject({ name: "TypeError", message: "bad variant" });
   });
 });
+
+describe("TaskFailure.fromLambda", () => {
+  it("reports a thrown error as the Lambda Node.js runtime does: errorType, errorMessage, trace", () => {
+    // Prepare
+    const thrown = new TypeError("bad variant");
+
+    // Act
+    const failure = TaskFailure.fromLambda(thrown);
+
+    // Assess
+    expect(failure.name).toBe("TypeError");
+    expect(failure.message).toBe(
+      JSON.stringify({
+        errorType: "TypeError",
+        errorMessage: "bad variant",
+        trace: thrown.stack?.split("\n"),
+      }),
+    );
+  });
+
+  it("reports a thrown string with its type as errorType and no trace", () => {
+    // Act
+    const failure = TaskFailure.fromLambda("quota reached");
+
+    // Assess
+    expect(failure.name).toBe("string");
+    expect(JSON.parse(failure.message)).toEqual({
+      errorType: "string",
+      errorMessage: "quota reached",
+      trace: [],
+    });
+  });
+});
