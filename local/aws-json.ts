@@ -63,7 +63,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** The largest request body a local server reads, as Lambda's synchronous payload quota. */
+export const MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024;
 
 export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
@@ -182,16 +183,22 @@ function sendError(response: ServerResponse, contentType: string, error: unknown
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
+  return (await readRequestBody(request)).toString("utf8");
+}
+
+/** A request's body, refused with HTTP 413 once it passes `MAX_REQUEST_BODY_BYTES`. */
+export async function readRequestBody(request: IncomingMessage): Promise<Buffer> {
+  const tooLarge = () =>
+    new AwsServiceError("SerializationException", "the request body is too large", 413);
+  if (Number(request.headers["content-length"] ?? 0) > MAX_REQUEST_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new AwsServiceError("SerializationException", "the request body is too large", 413);
-    }
+    if (size > MAX_REQUEST_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** Reads an epoch-seconds timestamp from a request field, as the SDKs send them. */

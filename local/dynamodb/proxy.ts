@@ -15,6 +15,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { crc32 } from "node:zlib";
+import { AwsServiceError, readRequestBody } from "../aws-json.ts";
 import {
   type DynamoDbFaultKind,
   DynamoDbFaults,
@@ -84,7 +85,16 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    let body: Buffer;
+    try {
+      body = await readRequestBody(request);
+    } catch (error) {
+      if (!(error instanceof AwsServiceError)) throw error;
+      // Answered before the rest of the body arrives; the connection cannot carry another request.
+      response.setHeader("connection", "close");
+      sendError(response, { status: error.statusCode, type: error.type, message: error.message });
+      return;
+    }
     const described = describeRequest(request.headers, body);
     const refusal = faults.refusal(described);
     if (refusal) {

@@ -19,6 +19,12 @@ const LOWER_BOUNDS = new Set([">", ">="]);
 const UPPER_BOUNDS = new Set(["<", "<="]);
 const NUMERIC_OPERATORS = new Set(["=", ...LOWER_BOUNDS, ...UPPER_BOUNDS]);
 const STRING_EXCLUSIONS = new Set(["prefix", "suffix", "equals-ignore-case", "wildcard"]);
+/**
+ * The deepest nesting of objects and arrays a pattern may have. EventBridge processes JSON up to
+ * 1,100 levels deep (PutEvents); the matcher and the validator recurse, so a deeper pattern is
+ * refused before either walks it.
+ */
+export const MAX_PATTERN_DEPTH = 1100;
 
 /** True when `event` satisfies every field of `pattern`. Never throws; an invalid pattern part matches nothing. */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
@@ -28,7 +34,22 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
 /** Problems that make `pattern` unusable as an EventBridge event pattern; empty when it is valid. */
 export function validatePattern(pattern: unknown): string[] {
   if (!isPlainObject(pattern)) return ["Pattern must be a JSON object"];
+  if (nestsDeeperThan(pattern, MAX_PATTERN_DEPTH)) {
+    return [`Pattern nests objects and arrays deeper than ${MAX_PATTERN_DEPTH} levels`];
+  }
   return validateObject(pattern, "");
+}
+
+/** Walks without recursion, so that any depth is measured without overflowing the stack. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import {
   RemoveTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_PATTERN_DEPTH } from "../../../../local/eventbridge/pattern.ts";
 import {
   type EventBridgeServer,
   startEventBridgeServer,
@@ -176,6 +177,34 @@ describe("local EventBridge server", () => {
 
     // Assess
     expect(error).toMatchObject({ name: "InvalidEventPatternException" });
+  });
+
+  it("answers a pattern nested too deep with InvalidEventPatternException (HTTP 400), and takes one at the limit", async () => {
+    // Prepare: a field per level, a value list at the bottom.
+    const nested = (levels: number) =>
+      `${'{"detail":'.repeat(levels - 1)}["irflow"]${"}".repeat(levels - 1)}`;
+
+    // Act
+    const tooDeep = await client
+      .send(new PutRuleCommand({ Name: "deep", EventPattern: nested(20_000) }))
+      .catch((caught: unknown) => caught);
+    const atLimit = await client.send(
+      new PutRuleCommand({ Name: "deep", EventPattern: nested(MAX_PATTERN_DEPTH) }),
+    );
+    const overLimit = await client
+      .send(new PutRuleCommand({ Name: "deeper", EventPattern: nested(MAX_PATTERN_DEPTH + 1) }))
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    for (const refused of [tooDeep, overLimit]) {
+      expect(refused).toMatchObject({
+        name: "InvalidEventPatternException",
+        message: `Event pattern is not valid. Reason: Pattern nests objects and arrays deeper than ${MAX_PATTERN_DEPTH} levels`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    expect(atLimit.RuleArn).toContain("rule/deep");
+    await client.send(new DeleteRuleCommand({ Name: "deep" }));
   });
 
   it("manages buses, rules and targets on a custom bus", async () => {

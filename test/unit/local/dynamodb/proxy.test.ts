@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   CreateTableCommand,
@@ -9,6 +10,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MAX_REQUEST_BODY_BYTES } from "../../../../local/aws-json.ts";
 import { InvalidFaultConfig } from "../../../../local/dynamodb/faults.ts";
 import { type DynamoDbProxy, startDynamoDbProxy } from "../../../../local/dynamodb/proxy.ts";
 
@@ -120,6 +122,60 @@ describe("the DynamoDB proxy without faults", () => {
       message: "Item size to update has exceeded the maximum allowed size",
     });
     expect((await stored("k"))?.more).toBeUndefined();
+  });
+});
+
+describe("request bodies", () => {
+  it("refuses a body over the local servers' limit with HTTP 413 before DynamoDB sees it", async () => {
+    // Prepare: one byte over, counting the JSON around the attribute.
+    const item = { pk: { S: "huge" }, blob: { S: "x".repeat(MAX_REQUEST_BODY_BYTES) } };
+
+    // Act
+    const refused = await once
+      .send(new PutItemCommand({ TableName: TABLE, Item: item }))
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toMatchObject({
+      name: "SerializationException",
+      message: "the request body is too large",
+      $metadata: { httpStatusCode: 413 },
+    });
+    expect(await stored("huge")).toBeUndefined();
+  });
+
+  it("refuses a body sent without a length once it passes the limit", async () => {
+    // Prepare
+    const chunk = Buffer.alloc(1024 * 1024, "x");
+
+    // Act
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest(
+        `${proxy.endpoint}/`,
+        { method: "POST", headers: { "x-amz-target": "DynamoDB_20120810.PutItem" } },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on("data", (data: Buffer) => chunks.push(data));
+          incoming.on("end", () =>
+            resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
+      outgoing.on("error", reject);
+      const sendMore = (left: number): void => {
+        if (left === 0) {
+          outgoing.end();
+          return;
+        }
+        if (outgoing.write(chunk)) sendMore(left - 1);
+        else outgoing.once("drain", () => sendMore(left - 1));
+      };
+      sendMore(8);
+    });
+
+    // Assess
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ __type: "SerializationException" });
   });
 });
 
