@@ -20,7 +20,13 @@ import {
   runCampaign,
 } from "./campaign.ts";
 import { EXECUTION_PREFIX, publishAsRetried, publisherDeps } from "./publishers.ts";
-import { extraCopies, RUNNING_JOB_STATUSES, recordMatchesEvents, renderReport } from "./report.ts";
+import {
+  extraCopies,
+  RUNNING_JOB_STATUSES,
+  recordMatchesEvents,
+  renderReport,
+  verdictLine,
+} from "./report.ts";
 
 /** The Fail state each outcome routes to; the completed outcomes end in a Succeed state. */
 const FAIL_STATE: Partial<Record<Outcome, string>> = {
@@ -32,9 +38,12 @@ const FAIL_STATE: Partial<Record<Outcome, string>> = {
 
 let campaign: Campaign;
 
-beforeAll(async () => {
+// biome-ignore lint/correctness/noEmptyPattern: vitest reads a hook's context from an object pattern; the hook needs only its file.
+beforeAll(async ({}, file) => {
   campaign = await runCampaign();
   console.log(renderReport(campaign));
+  // Printed last by the suite's reporter (verdict-reporter.ts), after vitest's own summary.
+  file.meta.faultVerdict = verdictLine(campaign);
 }, CAMPAIGN_BUDGET_MS + 120_000);
 
 afterAll(async () => {

@@ -35,7 +35,7 @@ function list(counts: Map<string, number>): string {
 
 /** Copies of each job's event beyond the first: each should come from a lost PutEvents answer. */
 export function extraCopies(
-  campaign: Campaign,
+  campaign: Pick<Campaign, "executions" | "lostEventIds">,
 ): { execution: string; eventId: string; lost: boolean }[] {
   return campaign.executions.flatMap((execution) =>
     execution.events.slice(0, -1).map((event) => ({
@@ -60,6 +60,29 @@ export function recordMatchesEvents(execution: ExecutionResult): boolean {
     ) &&
     record.eventId === last.id
   );
+}
+
+/**
+ * The campaign's verdict in one line: outcomes never published, executions that published two
+ * different outcomes, and event copies beyond the first with how many a lost answer explains.
+ */
+export function verdictLine(campaign: Pick<Campaign, "executions" | "lostEventIds">): string {
+  const { executions } = campaign;
+  const lost = executions.filter((execution) => execution.events.length === 0).length;
+  const doubled = executions.filter(
+    (execution) =>
+      new Set(execution.events.map((event) => `${event.detail.outcome}/${event.detail.outcomeId}`))
+        .size > 1,
+  ).length;
+  const extras = extraCopies(campaign);
+  const fromLost = extras.filter((extra) => extra.lost).length;
+  const explained =
+    extras.length === 0
+      ? ""
+      : fromLost === extras.length
+        ? " (all from lost PutEvents answers)"
+        : ` (${fromLost} from lost PutEvents answers, ${extras.length - fromLost} unexplained)`;
+  return `fault campaign: ${executions.length} executions, ${lost} outcomes lost, ${doubled} doubled, ${extras.length} event copies${explained}`;
 }
 
 export function renderReport(campaign: Campaign): string {
