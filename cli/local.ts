@@ -3,7 +3,14 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startSageMakerServer } from "../local/sagemaker/server.ts";
-import { type LocalStackFaults, localStackFaultsSchema, startLocalStack } from "../local/stack.ts";
+import {
+  type LocalStackFaults,
+  localStackFaultsSchema,
+  PORT_OFFSETS,
+  PortTakenError,
+  startLocalStack,
+  validPortBase,
+} from "../local/stack.ts";
 import { CliError, type CliIo, EXIT, UnreadableInputError } from "./io.ts";
 import {
   type LocalState,
@@ -13,7 +20,7 @@ import {
   writeLocalState,
 } from "./target.ts";
 
-export const localUsage = `Usage: irflow local stack [--time-scale N] [--faults file.json] [--log-level LEVEL]
+export const localUsage = `Usage: irflow local stack [--time-scale N] [--faults file.json] [--log-level LEVEL] [--port-base N]
        irflow local sagemaker [--port N] [--time-scale N] [--faults file.json]
 
 stack      Starts the whole local stack on 127.0.0.1: SageMaker Inference Recommender (emulated),
@@ -29,6 +36,8 @@ sagemaker  Starts only the SageMaker service and prints its endpoint. Point the 
                     sagemaker object alone
   --log-level LEVEL the handlers' log level (stack only; default WARN)
   --port N          port to listen on (sagemaker only; default 0: any free port)
+  --port-base N     fixed ports (stack only): Step Functions on N, SageMaker on N+${PORT_OFFSETS.sagemaker},
+                    DynamoDB on N+${PORT_OFFSETS.dynamodb}, EventBridge on N+${PORT_OFFSETS.eventbridge} (default: any free ports)
 
 Stops on Ctrl-C.`;
 
@@ -37,6 +46,7 @@ export async function localCommand(args: string[], io: CliIo): Promise<number> {
     args,
     options: {
       port: { type: "string", default: "0" },
+      "port-base": { type: "string" },
       "time-scale": { type: "string", default: "600" },
       faults: { type: "string" },
       "log-level": { type: "string", default: "WARN" },
@@ -64,8 +74,18 @@ export async function localCommand(args: string[], io: CliIo): Promise<number> {
         EXIT.usage,
       );
     }
+    const portBase = values["port-base"] === undefined ? undefined : Number(values["port-base"]);
+    if (portBase !== undefined && !validPortBase(portBase)) {
+      throw new CliError(
+        `--port-base must be an integer from 1 to ${65535 - PORT_OFFSETS.eventbridge}, got '${values["port-base"]}'`,
+        EXIT.usage,
+      );
+    }
     const faults = values.faults ? await readFaults(values.faults, io) : undefined;
-    return runStack({ timeScale, faults, logLevel: values["log-level"] }, io);
+    return runStack({ timeScale, faults, logLevel: values["log-level"], portBase }, io);
+  }
+  if (values["port-base"] !== undefined) {
+    throw new CliError("--port-base applies to 'irflow local stack' only (use --port)", EXIT.usage);
   }
   const port = Number(values.port);
   const timeScale = Number(values["time-scale"]);
@@ -148,7 +168,12 @@ export function sageMakerOnly(faults: LocalStackFaults): LocalStackFaults["sagem
 
 /** Runs the whole stack until SIGINT or SIGTERM, with its state file for the other commands. */
 async function runStack(
-  options: { timeScale: number; faults: LocalStackFaults | undefined; logLevel: string },
+  options: {
+    timeScale: number;
+    faults: LocalStackFaults | undefined;
+    logLevel: string;
+    portBase: number | undefined;
+  },
   io: CliIo,
 ): Promise<number> {
   const path = localStatePath(io);
@@ -162,6 +187,12 @@ async function runStack(
     timeScale: options.timeScale,
     logLevel: options.logLevel,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
+  }).catch((error: unknown) => {
+    if (!(error instanceof PortTakenError)) throw error;
+    throw new CliError(`${error.message}; choose another --port-base`, EXIT.unavailable, {
+      cause: error,
+    });
   });
   const state: LocalState = {
     endpoints: stack.endpoints,

@@ -53,6 +53,33 @@ export const STATE_MACHINE_NAME = "irflow";
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 const ROOT = join(import.meta.dirname, "..");
 
+/** Each server's port is the stack's port base plus its offset (`irflow local stack --port-base`). */
+export const PORT_OFFSETS = {
+  stepfunctions: 0,
+  sagemaker: 1,
+  dynamodb: 2,
+  eventbridge: 3,
+} as const;
+type StackServer = keyof typeof PORT_OFFSETS;
+const SERVER_NAMES: Record<StackServer, string> = {
+  stepfunctions: "Step Functions",
+  sagemaker: "SageMaker",
+  dynamodb: "DynamoDB",
+  eventbridge: "EventBridge",
+};
+
+/** A fixed port the stack was asked to listen on is taken by another process. */
+export class PortTakenError extends Error {
+  constructor(
+    readonly server: string,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    super(`port ${port} for ${server} is already in use`, options);
+    this.name = "PortTakenError";
+  }
+}
+
 /** The faults of each service, one object per service (docs/local-stack.md). */
 export const localStackFaultsSchema = z.strictObject({
   sagemaker: faultConfigSchema.optional(),
@@ -86,6 +113,11 @@ export interface LocalStackOptions {
   jobLimit?: number;
   /** Simulated seconds an execution may wait for a slot (QUEUE_DEADLINE_SECONDS). */
   queueDeadlineSeconds?: number;
+  /**
+   * Fixed ports: each server listens on `portBase` plus its `PORT_OFFSETS` entry. Default: any
+   * free port for each.
+   */
+  portBase?: number;
 }
 
 export interface LocalStack {
@@ -115,30 +147,56 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = new ScaledClock(options.timeScale ?? 600);
   const closers: (() => Promise<void>)[] = [];
-  try {
-    const sagemaker = await startSageMakerServer({
-      clock,
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-      ...(options.faults?.sagemaker ? { faults: options.faults.sagemaker } : {}),
+  const { portBase } = options;
+  if (portBase !== undefined && !validPortBase(portBase)) {
+    throw new RangeError(
+      `portBase must be an integer from 1 to ${65535 - maxOffset()}, got ${portBase}`,
+    );
+  }
+  const portOf = (server: StackServer) =>
+    portBase === undefined ? 0 : portBase + PORT_OFFSETS[server];
+  const listening = <T>(server: StackServer, start: Promise<T>): Promise<T> =>
+    start.catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (code !== "EADDRINUSE") throw error;
+      throw new PortTakenError(SERVER_NAMES[server], portOf(server), { cause: error });
     });
+  try {
+    const sagemaker = await listening(
+      "sagemaker",
+      startSageMakerServer({
+        port: portOf("sagemaker"),
+        clock,
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT,
+        ...(options.faults?.sagemaker ? { faults: options.faults.sagemaker } : {}),
+      }),
+    );
     closers.push(() => sagemaker.close());
     seedModelRegistry(sagemaker.service.registry);
 
     const dynaliteServer = await startDynalite();
     closers.push(dynaliteServer.close);
     // The handlers reach DynamoDB through the proxy that injects DynamoDB faults.
-    const dynamodb = await startDynamoDbProxy({
-      target: dynaliteServer.endpoint,
-      ...(options.faults?.dynamodb ? { faults: options.faults.dynamodb } : {}),
-    });
+    const dynamodb = await listening(
+      "dynamodb",
+      startDynamoDbProxy({
+        target: dynaliteServer.endpoint,
+        port: portOf("dynamodb"),
+        ...(options.faults?.dynamodb ? { faults: options.faults.dynamodb } : {}),
+      }),
+    );
     closers.push(() => dynamodb.close());
 
-    const eventbridge = await startEventBridgeServer({
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT,
-      ...(options.faults?.eventbridge ? { faults: options.faults.eventbridge } : {}),
-    });
+    const eventbridge = await listening(
+      "eventbridge",
+      startEventBridgeServer({
+        port: portOf("eventbridge"),
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT,
+        ...(options.faults?.eventbridge ? { faults: options.faults.eventbridge } : {}),
+      }),
+    );
     closers.push(() => eventbridge.close());
     eventbridge.bus.createEventBus({ Name: LOCAL_BUS });
 
@@ -184,7 +242,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       name: STATE_MACHINE_NAME,
       definition,
     });
-    const sfnServer = await startStepFunctionsServer({ service: stepFunctions });
+    const sfnServer = await listening(
+      "stepfunctions",
+      startStepFunctionsServer({ service: stepFunctions, port: portOf("stepfunctions") }),
+    );
     closers.push(() => sfnServer.close());
 
     const endpoints = {
@@ -196,6 +257,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // What the handlers of this stack, and only they, run with: nothing goes through process.env.
     const environment: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
+      // The AWS CLI v1 reads only this one.
+      AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_SAGEMAKER: endpoints.sagemaker,
@@ -273,6 +336,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await closeAll(closers);
     throw error;
   }
+}
+
+function maxOffset(): number {
+  return Math.max(...Object.values(PORT_OFFSETS));
+}
+
+/** Whether every server's port, from `portBase` up, is a port a server may listen on. */
+export function validPortBase(portBase: number): boolean {
+  return Number.isInteger(portBase) && portBase >= 1 && portBase + maxOffset() <= 65535;
 }
 
 export type TriggerFunction = "RegistryTrigger" | "ScheduleTrigger" | "ExecutionEnded";
