@@ -80,6 +80,14 @@ export class PortTakenError extends Error {
   }
 }
 
+/** A tick of a schedule whose rule is disabled: EventBridge would send nothing. */
+export class ScheduleDisabledError extends Error {
+  constructor(readonly rule: string) {
+    super(`the schedule rule ${rule} is disabled: no Scheduled Event is sent until it is enabled`);
+    this.name = "ScheduleDisabledError";
+  }
+}
+
 /** The faults of each service, one object per service (docs/local-stack.md). */
 export const localStackFaultsSchema = z.strictObject({
   sagemaker: faultConfigSchema.optional(),
@@ -138,7 +146,8 @@ export interface LocalStack {
   triggers: TriggerConfig;
   /**
    * Invokes the schedule trigger with the Scheduled Event EventBridge would send at `time`, and
-   * returns its summary.
+   * returns its summary. Throws ScheduleDisabledError, invoking nothing, while the schedule rule
+   * is disabled (`aws events disable-rule`), as EventBridge then sends no event.
    */
   tickSchedule(time: Date): Promise<ScheduleTickResult>;
   close(): Promise<void>;
@@ -427,8 +436,11 @@ function wireTriggers(
       triggers.schedule.window === "daily" ? "cron(0 6 * * ? *)" : "cron(0 6 ? * MON *)",
   });
   bus.putTargets({ Rule: SCHEDULE_RULE, Targets: [{ Id: "schedule-trigger", Arn: scheduleArn }] });
-  return (time) =>
-    clock.work(
+  return async (time) => {
+    if (bus.describeRule({ Name: SCHEDULE_RULE }).State === "DISABLED") {
+      throw new ScheduleDisabledError(SCHEDULE_RULE);
+    }
+    return clock.work(
       async () =>
         (await scheduleHandler(
           {
@@ -445,6 +457,7 @@ function wireTriggers(
           lambdaContext("ScheduleTrigger"),
         )) as ScheduleTickResult,
     );
+  };
 }
 
 /** The Lambda context a local invocation gets. */

@@ -402,6 +402,34 @@ export class LocalEventBus {
     bus.rules.delete(rule.name);
   }
 
+  /** EnableRule and DisableRule: a disabled rule keeps its targets and matches nothing. */
+  setRuleState(input: RuleRef, state: "ENABLED" | "DISABLED"): void {
+    this.#rule(input.Name, input.EventBusName).state = state;
+  }
+
+  /**
+   * TestEventPattern: whether `Event` matches `EventPattern`. The event must carry the fields AWS
+   * requires of it (id, account, source, time, region, resources, detail-type).
+   */
+  testEventPattern(input: { EventPattern: string; Event: string }): { Result: boolean } {
+    const pattern = parsePattern(input.EventPattern);
+    let event: unknown;
+    try {
+      event = JSON.parse(input.Event);
+    } catch (cause) {
+      throw new ValidationException("Parameter Event is not valid: it is not JSON.", { cause });
+    }
+    const missing = TEST_EVENT_FIELDS.filter(
+      (field) => typeof event !== "object" || event === null || !Object.hasOwn(event, field),
+    );
+    if (missing.length > 0) {
+      throw new ValidationException(
+        `Parameter Event is not valid: it lacks ${missing.join(", ")}.`,
+      );
+    }
+    return { Result: matchesPattern(pattern, event) };
+  }
+
   describeRule(input: RuleRef): RuleDescription {
     const rule = this.#rule(input.Name, input.EventBusName);
     return { ...describe(rule), CreatedBy: this.accountId };
@@ -505,6 +533,9 @@ export class LocalEventBus {
     return rule;
   }
 }
+
+/** The fields TestEventPattern requires of its event. */
+const TEST_EVENT_FIELDS = ["id", "account", "source", "time", "region", "resources", "detail-type"];
 
 /** The bus name in a name or an event-bus ARN; the default bus when absent. */
 export function busNameOf(nameOrArn: string | undefined): string {

@@ -86,6 +86,18 @@ const operations = {
     return {};
   }),
   DescribeRule: operation(ruleRefSchema, (bus, input) => bus.describeRule(input)),
+  EnableRule: operation(ruleRefSchema, (bus, input) => {
+    bus.setRuleState(input, "ENABLED");
+    return {};
+  }),
+  DisableRule: operation(ruleRefSchema, (bus, input) => {
+    bus.setRuleState(input, "DISABLED");
+    return {};
+  }),
+  TestEventPattern: operation(
+    z.object({ EventPattern: z.string(), Event: z.string() }),
+    (bus, input) => bus.testEventPattern(input),
+  ),
   ListRules: operation(
     z.object({
       NamePrefix: z.string().optional(),
