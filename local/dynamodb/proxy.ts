@@ -45,6 +45,10 @@ export interface DynamoDbProxy {
 const TARGET_PREFIX = "DynamoDB_20120810.";
 const CONTENT_TYPE = "application/x-amz-json-1.0";
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "host"]);
+const TIME_TO_LIVE_OPERATIONS: ReadonlySet<string> = new Set([
+  "UpdateTimeToLive",
+  "DescribeTimeToLive",
+]);
 
 /** The answer DynamoDB gives for each refusal, as the AWS SDK parses it. */
 const ERRORS: Record<
@@ -79,6 +83,8 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
   const target = new URL(options.target);
   const faults = new DynamoDbFaults(options.faults);
   const agent = new Agent({ keepAlive: true });
+  /** The TTL attribute of each table whose TTL is enabled. */
+  const timeToLive = new Map<string, string>();
 
   const server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy());
@@ -96,6 +102,10 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       return;
     }
     const described = describeRequest(request.headers, body);
+    if (TIME_TO_LIVE_OPERATIONS.has(described.operation)) {
+      await answerTimeToLive(request, response, described.operation, body);
+      return;
+    }
     const refusal = faults.refusal(described);
     if (refusal) {
       sendError(response, errorFor(refusal, faults.settings.throttleError));
@@ -110,6 +120,60 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       sendError(response, ERRORS.InternalServerError);
       return;
     }
+    sendUpstream(response, upstream);
+  }
+
+  /**
+   * dynalite has no TTL: the proxy keeps each table's setting and answers UpdateTimeToLive and
+   * DescribeTimeToLive itself. Items are not expired.
+   */
+  async function answerTimeToLive(
+    request: IncomingMessage,
+    response: ServerResponse,
+    operation: string,
+    body: Buffer,
+  ): Promise<void> {
+    const input = parseObject(body);
+    const tableName = input?.TableName;
+    if (typeof tableName !== "string") {
+      sendError(response, validationError("TableName is required and must be a string"));
+      return;
+    }
+    // The table's existence, and DynamoDB's error when it has none, come from dynalite.
+    const describe = await forward(
+      {
+        method: "POST",
+        url: "/",
+        headers: { ...request.headers, "x-amz-target": `${TARGET_PREFIX}DescribeTable` },
+      },
+      Buffer.from(JSON.stringify({ TableName: tableName })),
+    );
+    if (describe.status !== 200) {
+      sendUpstream(response, describe);
+      return;
+    }
+    const current = timeToLive.get(tableName);
+    if (operation === "DescribeTimeToLive") {
+      sendJson(response, {
+        TimeToLiveDescription: current
+          ? { TimeToLiveStatus: "ENABLED", AttributeName: current }
+          : { TimeToLiveStatus: "DISABLED" },
+      });
+      return;
+    }
+    const specification = input?.TimeToLiveSpecification;
+    const problem = timeToLiveProblem(specification, current);
+    if (problem) {
+      sendError(response, validationError(problem));
+      return;
+    }
+    const { Enabled, AttributeName } = specification as { Enabled: boolean; AttributeName: string };
+    if (Enabled) timeToLive.set(tableName, AttributeName);
+    else timeToLive.delete(tableName);
+    sendJson(response, { TimeToLiveSpecification: { Enabled, AttributeName } });
+  }
+
+  function sendUpstream(response: ServerResponse, upstream: Upstream): void {
     const headers = Object.fromEntries(
       Object.entries(upstream.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
     );
@@ -117,7 +181,10 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
     response.end(upstream.body);
   }
 
-  function forward(request: IncomingMessage, body: Buffer): Promise<Upstream> {
+  function forward(
+    request: Pick<IncomingMessage, "method" | "url" | "headers">,
+    body: Buffer,
+  ): Promise<Upstream> {
     const headers = Object.fromEntries(
       Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)),
     );
@@ -199,6 +266,46 @@ function tablesOf(request: Record<string, unknown>): string[] {
     return [...new Set(names)];
   }
   return [];
+}
+
+function parseObject(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8") || "{}");
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What DynamoDB refuses in an UpdateTimeToLive request, given the table's current attribute. */
+function timeToLiveProblem(
+  specification: unknown,
+  current: string | undefined,
+): string | undefined {
+  if (!isObject(specification)) return "TimeToLiveSpecification is required";
+  const { Enabled, AttributeName } = specification;
+  if (typeof Enabled !== "boolean") return "TimeToLiveSpecification.Enabled must be a boolean";
+  if (typeof AttributeName !== "string" || AttributeName.length < 1 || AttributeName.length > 255) {
+    return "TimeToLiveSpecification.AttributeName must be 1 to 255 characters";
+  }
+  if (Enabled && current !== undefined) return "TimeToLive is already enabled";
+  if (!Enabled && current === undefined) return "TimeToLive is already disabled";
+  return undefined;
+}
+
+function validationError(message: string): { status: number; type: string; message: string } {
+  return { status: 400, type: "com.amazon.coral.validate#ValidationException", message };
+}
+
+function sendJson(response: ServerResponse, output: unknown): void {
+  const text = JSON.stringify(output);
+  response.writeHead(200, {
+    "content-type": CONTENT_TYPE,
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+    "x-amz-crc32": String(crc32(text)),
+  });
+  response.end(text);
 }
 
 function errorFor(

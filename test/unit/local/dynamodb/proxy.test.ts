@@ -2,11 +2,13 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   CreateTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
   UpdateItemCommand,
+  UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -360,5 +362,64 @@ describe("fault configuration", () => {
     expect(badOperation).toThrow(InvalidFaultConfig);
     expect(badOperation).toThrow('dynamodb faults: operations: Unrecognized key: "CreateTable"');
     expect(badRate).toThrow(/^dynamodb faults: lostResponseRate: /);
+  });
+});
+
+describe("time to live, which dynalite lacks", () => {
+  it("keeps UpdateTimeToLive's setting and answers DescribeTimeToLive with it", async () => {
+    // Prepare
+    const before = await client.send(new DescribeTimeToLiveCommand({ TableName: OTHER_TABLE }));
+
+    // Act
+    const enabled = await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: OTHER_TABLE,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" },
+      }),
+    );
+    const described = await client.send(new DescribeTimeToLiveCommand({ TableName: OTHER_TABLE }));
+    const again = await once
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: OTHER_TABLE,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" },
+        }),
+      )
+      .catch((error: unknown) => error);
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: OTHER_TABLE,
+        TimeToLiveSpecification: { Enabled: false, AttributeName: "expiresAt" },
+      }),
+    );
+    const after = await client.send(new DescribeTimeToLiveCommand({ TableName: OTHER_TABLE }));
+
+    // Assess
+    expect(before.TimeToLiveDescription).toEqual({ TimeToLiveStatus: "DISABLED" });
+    expect(enabled.TimeToLiveSpecification).toEqual({ Enabled: true, AttributeName: "expiresAt" });
+    expect(described.TimeToLiveDescription).toEqual({
+      TimeToLiveStatus: "ENABLED",
+      AttributeName: "expiresAt",
+    });
+    expect(again).toMatchObject({
+      name: "ValidationException",
+      message: "TimeToLive is already enabled",
+    });
+    expect(after.TimeToLiveDescription).toEqual({ TimeToLiveStatus: "DISABLED" });
+  });
+
+  it("answers ResourceNotFoundException for a table that does not exist", async () => {
+    // Act
+    const refused = await once
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: "no-such-table",
+          TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" },
+        }),
+      )
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toMatchObject({ name: "ResourceNotFoundException" });
   });
 });
