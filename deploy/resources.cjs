@@ -1,6 +1,7 @@
 // CloudFormation resources generated from one table: a least-privilege role per Lambda, the state
-// machine's role, the Lambda error alarms and the notification rules. serverless.yml merges them.
+// machine's role, the Lambda error alarms and the ops notifications. serverless.yml merges them.
 const { configuredGroups } = require("./trigger-groups.cjs");
+const NOTIFICATION_RULES = require("../src/notification-rules.json");
 
 const sub = (text) => ({ "Fn::Sub": text });
 const arnOf = (logicalId) => ({ "Fn::GetAtt": [logicalId, "Arn"] });
@@ -240,47 +241,226 @@ module.exports = async ({ resolveVariable }) => {
     };
   }
 
-  Resources.NotifyOnSavingRule = savingNotification(service);
+  Object.assign(Resources, notificationResources(service));
 
   return { Resources };
 };
 
-/** Selected outcomes whose comparison with production is worth acting on (docs/events.md). */
-const SAVING_PATTERN = {
-  source: ["irflow"],
-  "detail-type": ["Inference Recommendation Selected"],
-  detail: { comparison: { worthActing: [true] } },
-};
-
 /**
- * A cheaper configuration meets the policy: the on-call team reads it as one message, the
- * comparison's sentence and the decision's.
+ * The ops notifications: the rules of src/notification-rules.json (the local bus carries the same
+ * ones) publish to the topic, whose customer-managed key and policy let only these rules and
+ * irflow's alarms in; an event a rule cannot deliver waits in a dead-letter queue, with alarms on
+ * that queue and on the rules' failed invocations.
  */
-function savingNotification(service) {
-  return {
-    Type: "AWS::Events::Rule",
-    Properties: {
-      Name: `${service}-notify-savings`,
-      Description: "Outcomes whose saving against production is worth acting on",
-      EventBusName: { Ref: "OutcomeBus" },
-      EventPattern: SAVING_PATTERN,
-      Targets: [
-        {
-          Id: "notifications",
-          Arn: { Ref: "NotificationsTopic" },
-          InputTransformer: {
-            InputPathsMap: {
-              model: "$.detail.model.key",
-              job: "$.detail.jobName",
-              comparison: "$.detail.comparisonSentence",
-              decision: "$.detail.sentence",
-              execution: "$.detail.executionArn",
-            },
-            InputTemplate:
-              '"irflow: <model> can run cheaper. <comparison>. Proposed: <decision>. Job <job>, execution <execution>."',
+function notificationResources(service) {
+  // Built from the names rather than taken with GetAtt: the key's policy names the rules, the
+  // rules target the topic and the topic uses the key, so a GetAtt here would be a cycle.
+  const ruleArns = NOTIFICATION_RULES.map((rule) =>
+    sub(
+      `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${OutcomeBus}/${service}-${rule.name}`,
+    ),
+  );
+  const alarms = sub(
+    `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${service}-*`,
+  );
+  const thisAccount = { "aws:SourceAccount": { Ref: "AWS::AccountId" } };
+  const Resources = {};
+  for (const rule of NOTIFICATION_RULES) {
+    Resources[rule.logicalId] = {
+      Type: "AWS::Events::Rule",
+      Properties: {
+        Name: `${service}-${rule.name}`,
+        Description: rule.description,
+        EventBusName: { Ref: "OutcomeBus" },
+        EventPattern: rule.eventPattern,
+        Targets: [
+          {
+            Id: "notifications",
+            Arn: { Ref: "NotificationsTopic" },
+            InputTransformer: rule.inputTransformer,
+            // A topic that refuses a message (throttled, key unusable) is retried for a day.
+            RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+            DeadLetterConfig: { Arn: arnOf("NotificationDeadLetterQueue") },
           },
+        ],
+      },
+    };
+  }
+
+  Resources.NotificationsKey = {
+    Type: "AWS::KMS::Key",
+    DeletionPolicy: "Delete",
+    UpdateReplacePolicy: "Delete",
+    Properties: {
+      Description: `${service}: encrypts the ops notifications topic`,
+      EnableKeyRotation: true,
+      // The topic holds a message only until it is delivered: a week's wait is enough.
+      PendingWindowInDays: 7,
+      KeyPolicy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") },
+            Action: "kms:*",
+            Resource: "*",
+          },
+          // EventBridge and CloudWatch publish to an encrypted topic only if the key lets them
+          // make and read its data keys; nothing else of the key is theirs.
+          {
+            Sid: "NotificationRulesEncrypt",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: thisAccount, ArnEquals: { "aws:SourceArn": ruleArns } },
+          },
+          {
+            Sid: "AlarmsEncrypt",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: thisAccount, ArnLike: { "aws:SourceArn": alarms } },
+          },
+        ],
+      },
+    },
+  };
+  Resources.NotificationsKeyAlias = {
+    Type: "AWS::KMS::Alias",
+    Properties: {
+      AliasName: `alias/${service}-notifications`,
+      TargetKeyId: { Ref: "NotificationsKey" },
+    },
+  };
+
+  Resources.NotificationsTopicPolicy = {
+    Type: "AWS::SNS::TopicPolicy",
+    Properties: {
+      Topics: [{ Ref: "NotificationsTopic" }],
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "OutcomeRulesPublish",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: { Ref: "NotificationsTopic" },
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+          },
+          {
+            Sid: "AlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: { Ref: "NotificationsTopic" },
+            Condition: { StringEquals: thisAccount, ArnLike: { "aws:SourceArn": alarms } },
+          },
+        ],
+      },
+    },
+  };
+
+  // Notifications no rule could deliver, kept 14 days.
+  Resources.NotificationDeadLetterQueue = {
+    Type: "AWS::SQS::Queue",
+    DeletionPolicy: "Delete",
+    UpdateReplacePolicy: "Delete",
+    Properties: {
+      QueueName: `${service}-notification-dlq`,
+      MessageRetentionPeriod: 1209600,
+      SqsManagedSseEnabled: true,
+    },
+  };
+  Resources.NotificationDeadLetterQueuePolicy = rulesMayWrite(
+    "NotificationDeadLetterQueue",
+    ruleArns,
+  );
+  Resources.NotificationDeadLetterAlarm = {
+    Type: "AWS::CloudWatch::Alarm",
+    Properties: {
+      AlarmName: `${service}-notification-dead-letters`,
+      AlarmDescription:
+        "An ops notification could not be delivered to the topic; it waits in the notification dead-letter queue.",
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [
+        {
+          Name: "QueueName",
+          Value: { "Fn::GetAtt": ["NotificationDeadLetterQueue", "QueueName"] },
         },
       ],
+      Statistic: "Maximum",
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: "NotificationsTopic" }],
+    },
+  };
+  Resources.NotificationRulesFailedAlarm = {
+    Type: "AWS::CloudWatch::Alarm",
+    Properties: {
+      AlarmName: `${service}-notification-rules-failed`,
+      AlarmDescription:
+        "A notification rule failed to invoke the topic (AWS/Events FailedInvocations).",
+      Metrics: [
+        ...NOTIFICATION_RULES.map((rule, index) => ({
+          Id: `rule${index}`,
+          ReturnData: false,
+          MetricStat: {
+            Metric: {
+              Namespace: "AWS/Events",
+              MetricName: "FailedInvocations",
+              Dimensions: [
+                { Name: "EventBusName", Value: { Ref: "OutcomeBus" } },
+                { Name: "RuleName", Value: `${service}-${rule.name}` },
+              ],
+            },
+            Period: 300,
+            Stat: "Sum",
+          },
+        })),
+        {
+          Id: "failed",
+          Expression: NOTIFICATION_RULES.map((_, index) => `FILL(rule${index}, 0)`).join(" + "),
+          Label: "failed notification invocations",
+          ReturnData: true,
+        },
+      ],
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: "NotificationsTopic" }],
+    },
+  };
+  return Resources;
+}
+
+/** A dead-letter queue's policy: only the named rules may send to it. */
+function rulesMayWrite(queueId, ruleArns) {
+  return {
+    Type: "AWS::SQS::QueuePolicy",
+    Properties: {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "RuleTargetsDeadLetter",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: arnOf(queueId),
+            Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+          },
+        ],
+      },
     },
   };
 }

@@ -22,6 +22,19 @@ import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../src/workflow/functions
 import { clientsIn, readZip } from "../support/zip.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
+/** The rules that feed the ops topic, as src/notification-rules.json declares them. */
+const NOTIFICATION_RULE_IDS = (
+  JSON.parse(readFileSync(join(ROOT, "src/notification-rules.json"), "utf8")) as {
+    logicalId: string;
+  }[]
+).map((rule) => rule.logicalId);
+
+/** A notification rule's ARN as the policies name it: on the outcome bus, by its name. */
+function notificationRuleArn(id: string): Json {
+  return {
+    "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${OutcomeBus}/${resources[id]?.Properties.Name}`,
+  };
+}
 const SLS = createRequire(import.meta.url).resolve("osls/bin/serverless.js");
 
 type Json = Record<string, unknown>;
@@ -29,8 +42,12 @@ interface Resource {
   Type: string;
   Properties: Json;
   Condition?: string;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 interface Statement {
+  Sid?: string;
+  Principal?: unknown;
   Effect: string;
   Action: string[] | string;
   Resource: unknown[] | string;
@@ -336,7 +353,9 @@ describe("the packaged CloudFormation template", () => {
     }[];
     expect(target?.Arn).toEqual({ Ref: "NotificationsTopic" });
     expect(target?.InputTransformer.InputTemplate).toContain("<reason>");
-    expect(resources.NotificationsTopic?.Properties.KmsMasterKeyId).toBe("alias/aws/sns");
+    expect(resources.NotificationsTopic?.Properties.KmsMasterKeyId).toEqual({
+      Ref: "NotificationsKey",
+    });
     expect(resources.NotificationsEmail?.Condition).toBe("HasNotificationEmail");
   });
 
@@ -406,9 +425,139 @@ describe("the packaged CloudFormation template", () => {
       "irflow: model-package/fraud-xgboost can run cheaper. Production (ml.m5.xlarge x 4) costs $672/month at 11 ms; the proposal costs $254/month, saving $418/month (62.2%): worth acting on. Proposed: ml.c7g.xlarge x 2, $254/month, 8.1 ms <= 10 ms at 12,000 requests/min. Job fraud-xgboost-v7-2026-w48, execution arn:aws:states:us-east-1:111122223333:execution:irflow:run-1.",
     );
     const publish = policy.Statement.find((statement) => statement.Sid === "OutcomeRulesPublish");
-    expect(publish?.Condition.ArnEquals["aws:SourceArn"]).toContainEqual({
-      "Fn::GetAtt": ["NotifyOnSavingRule", "Arn"],
+    expect(publish?.Condition.ArnEquals["aws:SourceArn"]).toContainEqual(
+      notificationRuleArn("NotifyOnSavingRule"),
+    );
+  });
+
+  it("encrypts the topic with a rotated customer-managed key that only irflow's rules and alarms may use", () => {
+    // Prepare
+    const key = resources.NotificationsKey;
+    const statements =
+      (key?.Properties.KeyPolicy as { Statement: Statement[] } | undefined)?.Statement ?? [];
+    const bySid = (sid: string) => statements.find((statement) => statement.Sid === sid);
+    const ruleArns = NOTIFICATION_RULE_IDS.map(notificationRuleArn);
+
+    // Act
+    const services = statements.map((statement) => statement.Principal);
+
+    // Assess
+    expect(JSON.stringify(resources)).not.toContain("alias/aws/sns");
+    expect(key?.Type).toBe("AWS::KMS::Key");
+    expect(key?.Properties.EnableKeyRotation).toBe(true);
+    expect(services).toEqual([
+      { AWS: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+      { Service: "events.amazonaws.com" },
+      { Service: "cloudwatch.amazonaws.com" },
+    ]);
+    for (const sid of ["NotificationRulesEncrypt", "AlarmsEncrypt"]) {
+      expect(bySid(sid)?.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+      expect(bySid(sid)?.Condition?.StringEquals).toEqual({
+        "aws:SourceAccount": { Ref: "AWS::AccountId" },
+      });
+    }
+    expect(bySid("NotificationRulesEncrypt")?.Condition?.ArnEquals).toEqual({
+      "aws:SourceArn": ruleArns,
     });
+    expect(bySid("AlarmsEncrypt")?.Condition?.ArnLike).toEqual({
+      "aws:SourceArn": {
+        "Fn::Sub":
+          "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:irflow-ci-*",
+      },
+    });
+  });
+
+  it("lets only irflow's notification rules and its own alarms publish to the topic", () => {
+    // Prepare
+    const policy = resources.NotificationsTopicPolicy?.Properties.PolicyDocument as {
+      Statement: Statement[];
+    };
+    const alarmNames = ofType("AWS::CloudWatch::Alarm").map(
+      ([, alarm]) => alarm.Properties.AlarmName as string,
+    );
+
+    // Act
+    const [rules, alarms] = policy.Statement;
+
+    // Assess
+    expect(policy.Statement).toHaveLength(2);
+    expect(rules?.Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(rules?.Action).toBe("sns:Publish");
+    expect(rules?.Condition).toEqual({
+      ArnEquals: {
+        "aws:SourceArn": NOTIFICATION_RULE_IDS.map(notificationRuleArn),
+      },
+    });
+    expect(alarms?.Principal).toEqual({ Service: "cloudwatch.amazonaws.com" });
+    expect(alarms?.Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+      ArnLike: {
+        "aws:SourceArn": {
+          "Fn::Sub":
+            "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:irflow-ci-*",
+        },
+      },
+    });
+    // Every alarm that notifies is named so that the pattern admits it.
+    for (const name of alarmNames) expect(name).toMatch(/^irflow-ci-/);
+  });
+
+  it("retries every notification and keeps what it cannot deliver in a dead-letter queue, with alarms", () => {
+    // Prepare
+    const queue = { "Fn::GetAtt": ["NotificationDeadLetterQueue", "Arn"] };
+    const topicRules = ofType("AWS::Events::Rule").filter(([, rule]) =>
+      JSON.stringify(rule.Properties.Targets).includes('"NotificationsTopic"'),
+    );
+    const queuePolicy = resources.NotificationDeadLetterQueuePolicy?.Properties.PolicyDocument as {
+      Statement: Statement[];
+    };
+    const failed = resources.NotificationRulesFailedAlarm?.Properties.Metrics as {
+      MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: Json[] } };
+    }[];
+
+    // Act
+    const targets = topicRules.flatMap(
+      ([, rule]) =>
+        rule.Properties.Targets as {
+          RetryPolicy?: { MaximumRetryAttempts?: number };
+          DeadLetterConfig?: { Arn: unknown };
+        }[],
+    );
+    const watched = failed.flatMap((metric) =>
+      metric.MetricStat ? [metric.MetricStat.Metric] : [],
+    );
+
+    // Assess
+    expect(topicRules.map(([id]) => id).sort()).toEqual([...NOTIFICATION_RULE_IDS].sort());
+    for (const target of targets) {
+      expect(target.DeadLetterConfig?.Arn).toEqual(queue);
+      expect(target.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+    }
+    expect(queuePolicy.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Condition: {
+          ArnEquals: {
+            "aws:SourceArn": NOTIFICATION_RULE_IDS.map(notificationRuleArn),
+          },
+        },
+      }),
+    ]);
+    expect(resources.NotificationDeadLetterAlarm?.Properties.Dimensions).toEqual([
+      { Name: "QueueName", Value: { "Fn::GetAtt": ["NotificationDeadLetterQueue", "QueueName"] } },
+    ]);
+    expect(watched).toHaveLength(NOTIFICATION_RULE_IDS.length);
+    for (const metric of watched) {
+      expect([metric.Namespace, metric.MetricName]).toEqual(["AWS/Events", "FailedInvocations"]);
+      expect(metric.Dimensions).toContainEqual({
+        Name: "EventBusName",
+        Value: { Ref: "OutcomeBus" },
+      });
+    }
+    expect(watched.map((metric) => metric.Dimensions[1]?.Value)).toEqual(
+      NOTIFICATION_RULE_IDS.map((id) => resources[id]?.Properties.Name),
+    );
   });
 
   it("alarms on failed executions, Lambda errors and executions past the deadline", () => {
