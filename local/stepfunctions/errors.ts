@@ -32,6 +32,8 @@ export class ExecutionAlreadyExists extends awsErrorClass("ExecutionAlreadyExist
 
 export class ValidationException extends awsErrorClass("ValidationException") {}
 
+export class ResourceNotFound extends awsErrorClass("ResourceNotFound") {}
+
 /** `waitForExecution` gave up before the execution closed. */
 export class ExecutionWaitTimeout extends Error {
   override readonly name = "ExecutionWaitTimeout";

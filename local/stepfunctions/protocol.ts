@@ -4,7 +4,8 @@
  */
 import * as z from "zod";
 import type { OperationHandler } from "../aws-json.ts";
-import { ValidationException } from "./errors.ts";
+import { parseDefinition } from "./definition.ts";
+import { InvalidDefinition, ResourceNotFound, ValidationException } from "./errors.ts";
 import { EXECUTION_STATUSES, type LocalStepFunctions } from "./service.ts";
 
 /** The part of `X-Amz-Target` before the operation name. */
@@ -70,11 +71,49 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     }),
     (service, request) => service.getExecutionHistory(request),
   ),
+  DescribeStateMachineForExecution: operation(z.object(executionArn), (service, request) => {
+    const { stateMachineArn, name, definition, roleArn, creationDate } =
+      service.describeStateMachine(service.describeExecution(request.executionArn).stateMachineArn);
+    return { stateMachineArn, name, definition, roleArn, updateDate: creationDate };
+  }),
+  // The local service keeps no tags: a state machine has none.
+  ListTagsForResource: operation(z.object({ resourceArn: z.string() }), (service, request) => {
+    try {
+      service.describeStateMachine(request.resourceArn);
+    } catch (error) {
+      throw new ResourceNotFound(`Resource not found: '${request.resourceArn}'`, { cause: error });
+    }
+    return { tags: [] };
+  }),
+  ValidateStateMachineDefinition: operation(
+    z.object({ definition: z.string(), type: z.enum(["STANDARD", "EXPRESS"]).optional() }),
+    (_service, request) => validateDefinition(request.definition),
+  ),
   StopExecution: operation(
     z.object({ ...executionArn, error: z.string().optional(), cause: z.string().optional() }),
     (service, request) => service.stopExecution(request),
   ),
 };
+
+/** ValidateStateMachineDefinition's answer, from the checks CreateStateMachine makes. */
+function validateDefinition(definition: string): {
+  result: "OK" | "FAIL";
+  diagnostics: { severity: "ERROR"; code: string; message: string }[];
+  truncated: boolean;
+} {
+  try {
+    parseDefinition(definition);
+    return { result: "OK", diagnostics: [], truncated: false };
+  } catch (error) {
+    if (!(error instanceof InvalidDefinition)) throw error;
+    const diagnostics = error.problems.map((message) => ({
+      severity: "ERROR" as const,
+      code: "SCHEMA_VALIDATION_FAILED",
+      message,
+    }));
+    return { result: "FAIL", diagnostics, truncated: false };
+  }
+}
 
 export const SUPPORTED_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
 

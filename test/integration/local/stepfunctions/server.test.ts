@@ -4,15 +4,18 @@ import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   InvalidDefinition,
   ListExecutionsCommand,
   ListStateMachinesCommand,
+  ListTagsForResourceCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
+  ValidateStateMachineDefinitionCommand,
 } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -228,5 +231,63 @@ describe("local Step Functions server", () => {
     expect(response.headers.get("content-type")).toBe("application/x-amz-json-1.0");
     expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
     expect(await response.json()).toHaveProperty("stateMachines");
+  });
+
+  it("describes the state machine of an execution with DescribeStateMachineForExecution", async () => {
+    // Prepare
+    const { executionArn } = await client.send(
+      new StartExecutionCommand({ stateMachineArn: pollLoopArn, name: "for-execution" }),
+    );
+
+    // Act
+    const described = await client.send(
+      new DescribeStateMachineForExecutionCommand({ executionArn }),
+    );
+
+    // Assess
+    expect(described).toMatchObject({
+      stateMachineArn: pollLoopArn,
+      name: "irflow-poll",
+      definition: pollLoop,
+      roleArn: "arn:aws:iam::000000000000:role/irflow",
+      updateDate: expect.any(Date),
+    });
+  });
+
+  it("lists no tags for a state machine, and refuses an unknown resource", async () => {
+    // Act
+    const listed = await client.send(new ListTagsForResourceCommand({ resourceArn: pollLoopArn }));
+    const unknown = await client
+      .send(
+        new ListTagsForResourceCommand({
+          resourceArn: "arn:aws:states:us-east-1:000000000000:stateMachine:none",
+        }),
+      )
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(listed.tags).toEqual([]);
+    expect(unknown).toMatchObject({ name: "ResourceNotFound" });
+  });
+
+  it("validates a definition with the checks CreateStateMachine makes", async () => {
+    // Act
+    const valid = await client.send(
+      new ValidateStateMachineDefinitionCommand({ definition: pollLoop }),
+    );
+    const invalid = await client.send(
+      new ValidateStateMachineDefinitionCommand({
+        definition: JSON.stringify({ StartAt: "Missing", States: { Only: { Type: "Succeed" } } }),
+      }),
+    );
+
+    // Assess
+    expect(valid).toMatchObject({ result: "OK", diagnostics: [], truncated: false });
+    expect(invalid.result).toBe("FAIL");
+    expect(invalid.diagnostics).toContainEqual({
+      severity: "ERROR",
+      code: "SCHEMA_VALIDATION_FAILED",
+      message: "MISSING_TRANSITION_TARGET: State Only is not reachable",
+    });
   });
 });
