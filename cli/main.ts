@@ -8,6 +8,7 @@ import { localCommand } from "./local.ts";
 import { reportCommand } from "./report.ts";
 import { startCommand } from "./start.ts";
 import { listCommand, statusCommand } from "./status.ts";
+import { stopCommand } from "./stop.ts";
 import { validateCommand } from "./validate.ts";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
   status: {
     summary: "print a job's record: status history, outcome, selection",
     run: statusCommand,
+  },
+  stop: {
+    summary: "stop a running execution; the clean-up stops its job and publishes the outcome",
+    run: stopCommand,
   },
   list: { summary: "list a model's jobs, or the workflow's recent executions", run: listCommand },
   decide: {

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sagemaker";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { entryLabel } from "../src/decision/format.ts";
 import { line } from "../src/queue/queue.ts";
@@ -12,13 +13,16 @@ import {
   table,
 } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
+import { describeExecution, resolveSubject } from "./subject.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
 
-export const statusUsage = `Usage: irflow status <job-name> [--target local|aws] [--table NAME] [--json]
+export const statusUsage = `Usage: irflow status <job | execution> [--target local|aws] [--table NAME] [--json]
 
-Prints a job's record: its status and status history, polls, outcome, and the decision (the
-selected configuration, every entry with its standing, the comparison with production) or the
-reason it failed, with its diagnosis.
+Prints a job's record: its status and status history, polls, times, outcome, and the decision
+(the selected configuration, every entry with its standing, the comparison with production) or
+the reason it failed, with its diagnosis. The job is named by its job name, its execution's name
+(as 'irflow list' shows it) or its execution's ARN. A job the record shows STOPPING is checked
+with SageMaker, which says when the stop is done.
 
   --json                     print the record as JSON
 ${TARGET_HELP}
@@ -56,26 +60,56 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     io.stdout(`${statusUsage}\n`);
     return EXIT.ok;
   }
-  const [jobName, ...extra] = positionals;
-  if (!jobName || extra.length > 0) {
+  const [name, ...extra] = positionals;
+  if (!name || extra.length > 0) {
     io.stderr(`${statusUsage}\n`);
     return EXIT.usage;
   }
   targetName(values.target);
   const target = await openTarget(values, io);
   try {
-    const record = await target.store().get(jobName);
-    if (!record) {
+    const subject = await resolveSubject(name, target);
+    if (!subject) {
       io.stderr(
-        `irflow status: no job named ${jobName}${target.tableName ? ` in table ${target.tableName}` : ""} (${target.name})\n`,
+        `irflow status: no job or execution named ${name}${target.tableName ? ` in table ${target.tableName}` : ""} (${target.name})\n`,
       );
       return EXIT.invalid;
     }
+    if (!subject.record) {
+      const execution = subject.executionArn
+        ? await describeExecution(target, subject.executionArn)
+        : undefined;
+      io.stdout(
+        `execution ${subject.executionArn} is ${execution?.status ?? "unknown"}; it has written no record for job ${subject.jobName} yet\n`,
+      );
+      return EXIT.ok;
+    }
+    const record = await reconcileStopping(subject.record, target);
     io.stdout(values.json ? `${JSON.stringify(record, null, 2)}\n` : formatRecord(record));
     return EXIT.ok;
   } finally {
     target.destroy();
   }
+}
+
+/**
+ * A record left at STOPPING (the workflow asked SageMaker to stop the job and moved on) shows the
+ * status SageMaker gives now, once that differs; the record itself is the workflow's, not changed.
+ */
+export async function reconcileStopping(record: JobRecord, target: Target): Promise<JobRecord> {
+  if (record.status !== "STOPPING" || !record.jobArn) return record;
+  const job = await target
+    .sagemaker()
+    .send(new DescribeInferenceRecommendationsJobCommand({ JobName: record.jobName }));
+  if (!job.Status || job.Status === record.status) return record;
+  const at = (job.LastModifiedTime ?? job.CompletionTime)?.toISOString();
+  return {
+    ...record,
+    status: job.Status,
+    statusHistory: at
+      ? [...record.statusHistory, { status: job.Status, at }]
+      : record.statusHistory,
+  };
 }
 
 /** A job record for a person: the facts first, then the history, then the result. */

@@ -235,7 +235,7 @@ describe("irflow CLI on the local stack", () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(io.err()).toContain("no job named no-such-job in table irflow-local-jobs");
+    expect(io.err()).toContain("no job or execution named no-such-job in table irflow-local-jobs");
   });
 
   it("lists a model's jobs newest first, and the recent executions", async () => {

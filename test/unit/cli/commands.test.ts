@@ -19,7 +19,17 @@ function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
   return captureWith({ IRFLOW_LOCAL_STATE: join(emptyDir, "local.json"), ...env });
 }
 
-const COMMANDS = ["validate", "start", "status", "list", "decide", "report", "local", "demo"];
+const COMMANDS = [
+  "validate",
+  "start",
+  "status",
+  "stop",
+  "list",
+  "decide",
+  "report",
+  "local",
+  "demo",
+];
 
 describe("irflow commands", () => {
   it("lists every command with its summary", async () => {
