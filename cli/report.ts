@@ -39,7 +39,8 @@ selected one marked *, the frontier, each rejected one with its reason) and the 
 production. A job name is read from the jobs table (its policy, production as it was read) and
 SageMaker (its results); a file is a saved DescribeInferenceRecommendationsJob response.
 
-  --policy FILE     decide under this policy instead of the job's own (or every default)
+  --policy FILE     decide under this policy instead of the job's own (or every default), and
+                    say so: a first line, or policyOverride in --json
   --html OUT.html   also write one self-contained page: the sentence, a chart of monthly cost
                     against latency (the SLO, the frontier, the selected point, production), the
                     table and the policy
@@ -72,7 +73,11 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   }
   targetName(values.target);
   if (values.html !== undefined) checkPagePath(values.html, io);
-  const { policy, issues } = await readPolicy(values.policy, io);
+  // Without --policy a job is shown as the workflow decided it, under its recorded policy.
+  const { policy, issues } =
+    values.policy === undefined
+      ? { policy: undefined, issues: [] }
+      : await readPolicy(values.policy, io);
   if (issues.length > 0) {
     io.stderr(`invalid policy ${values.policy}\n${issueLines(rooted(issues, "(policy)"))}`);
     return EXIT.invalid;
@@ -84,11 +89,27 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     : await fromJob(subject, policy, values, io);
   if (!report) return EXIT.invalid;
 
+  const override = values.policy !== undefined && report.record ? report.record : undefined;
   if (values.json) {
     io.stdout(
-      `${JSON.stringify({ ...decisionJson(report.decided), ...(report.record?.diagnosis ? { diagnosis: report.record.diagnosis } : {}) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          ...decisionJson(report.decided),
+          ...(report.record?.diagnosis ? { diagnosis: report.record.diagnosis } : {}),
+          ...(override
+            ? { policyOverride: { file: values.policy, recordedOutcome: override.outcome ?? null } }
+            : {}),
+        },
+        null,
+        2,
+      )}\n`,
     );
   } else {
+    if (override) {
+      io.stdout(
+        `under --policy ${values.policy}, not the job's own policy (the workflow decided: ${override.outcome ?? override.status})\n`,
+      );
+    }
     io.stdout(decisionText(report.decided));
     if (report.record?.diagnosis) {
       io.stdout(`diagnosis\n${diagnosisLines(report.record.diagnosis).join("\n")}\n`);

@@ -226,6 +226,50 @@ describe("irflow CLI on the local stack", () => {
     expect(html).toContain(`Figures from job ${jobName} (local)`);
   });
 
+  it("reports the decision the workflow recorded under the job's own policy, and says when --policy overrides it", async () => {
+    // Prepare
+    const spec = sample("default-slo-policy.json");
+    const strict = {
+      ...spec,
+      irflow: {
+        ...(spec.irflow as Record<string, unknown>),
+        runKey: "report-unsat",
+        policy: { ...(spec.irflow as { policy: object }).policy, maxLatencyMs: 1 },
+      },
+    };
+    const specPath = join(dir, "unsat.json");
+    const policyPath = join(dir, "defaults.json");
+    await writeFile(specPath, JSON.stringify(strict));
+    await writeFile(policyPath, "{}");
+    const strictJob = jobNameOf(strict);
+    expect(await main(["start", specPath, "--wait"], captureIo())).toBe(0);
+    const statusIo = captureIo();
+    const reportIo = captureIo();
+    const overrideIo = captureIo();
+    const overrideTextIo = captureIo();
+
+    // Act
+    await main(["status", strictJob, "--json"], statusIo);
+    const code = await main(["report", strictJob, "--json"], reportIo);
+    await main(["report", strictJob, "--json", "--policy", policyPath], overrideIo);
+    await main(["report", strictJob, "--policy", policyPath], overrideTextIo);
+
+    // Assess
+    expect(code).toBe(0);
+    const status = JSON.parse(statusIo.out());
+    const report = JSON.parse(reportIo.out());
+    const override = JSON.parse(overrideIo.out());
+    expect(status.outcome).toBe("unsatisfiable");
+    expect(report.outcome).toBe("unsatisfiable");
+    expect(report.policy).toEqual(status.decision.policy);
+    expect(report.policyOverride).toBeUndefined();
+    expect(override.outcome).not.toBe("unsatisfiable");
+    expect(override.policyOverride).toEqual({ file: policyPath, recordedOutcome: "unsatisfiable" });
+    expect(overrideTextIo.out().split("\n")[0]).toBe(
+      `under --policy ${policyPath}, not the job's own policy (the workflow decided: unsatisfiable)`,
+    );
+  });
+
   it("reports an unknown job with exit 1", async () => {
     // Prepare
     const io = captureIo();
