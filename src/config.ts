@@ -10,6 +10,12 @@ export const workflowConfigSchema = z.object({
   TABLE_NAME: z.string().min(3, "TABLE_NAME must name the jobs table"),
   EVENT_BUS_NAME: z.string().min(1, "EVENT_BUS_NAME must name the outcome event bus"),
   EVENT_SOURCE: z.string().min(1).default("irflow"),
+  /** The stack's name: tagged (irflow:stack) on every job it creates, so it stops only its own. */
+  STACK_NAME: z
+    .string()
+    .min(1, "STACK_NAME must name the irflow stack")
+    .max(256, "STACK_NAME must be at most 256 characters (a tag value)")
+    .default("irflow"),
   /** Days a finished job record is kept before DynamoDB's TTL removes it. */
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
   /**

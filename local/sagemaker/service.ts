@@ -116,6 +116,7 @@ export class InferenceRecommenderService {
       StopInferenceRecommendationsJob: (input) => this.stopJob(input),
       ListInferenceRecommendationsJobs: (input) => this.listJobs(input),
       ListInferenceRecommendationsJobSteps: (input) => this.listJobSteps(input),
+      ListTags: (input) => this.listTags(input),
       CreateModelPackageGroup: (input) => this.registry.createGroup(input),
       CreateModelPackage: (input) => this.registry.createPackage(input),
       DescribeModelPackage: (input) => this.registry.describePackage(input),
@@ -162,6 +163,18 @@ export class InferenceRecommenderService {
     this.jobs.set(name, job);
     this.faults.afterCreate(name);
     return { JobArn: job.arn };
+  }
+
+  /** A job's tags, as given at creation: what irflow proves its ownership with. */
+  listTags(input: JsonObject): JsonObject {
+    const job = [...this.jobs.values()].find((candidate) => candidate.arn === input.ResourceArn);
+    if (!job) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Resource ${String(input.ResourceArn)} not found`,
+      );
+    }
+    return { Tags: job.request.Tags ?? [] };
   }
 
   describeJob(input: JsonObject): JsonObject {

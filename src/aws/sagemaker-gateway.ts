@@ -13,6 +13,7 @@ import {
   type DescribeInferenceRecommendationsJobCommandOutput,
   type InferenceRecommendationsJobStep,
   ListInferenceRecommendationsJobStepsCommand,
+  ListTagsCommand,
   ResourceInUse,
   ResourceLimitExceeded,
   ResourceNotFound,
@@ -26,7 +27,7 @@ import {
   TransientAwsError,
 } from "../errors.ts";
 import { awsClient, type Runtime } from "../runtime.ts";
-import type { JobRequest } from "../spec/schema.ts";
+import type { JobRequest, JobTag } from "../spec/schema.ts";
 
 const isValidationException = (error: unknown) =>
   error instanceof Error && error.name === "ValidationException";
@@ -44,6 +45,12 @@ export interface ProductionVariant {
 
 /** What could be read, or, when a refusal other than throttling stopped it, a note saying so. */
 export type ReadResult<T> = { value: T; note?: undefined } | { value?: undefined; note: string };
+
+/** A job's tags as read now: none when no job has the name, a note when they cannot be read. */
+export type JobTags =
+  | { found: false }
+  | { found: true; jobArn: string; tags: JobTag[]; note?: undefined }
+  | { found: true; jobArn?: string | undefined; tags?: undefined; note: string };
 
 /** Pages of benchmark steps read at most, 100 steps each. */
 const MAX_STEP_PAGES = 10;
@@ -92,6 +99,47 @@ export class SageMakerGateway {
       );
     } catch (error) {
       throw classifyAwsError(error, "describe the Inference Recommender job");
+    }
+  }
+
+  /**
+   * The tags of the job of this name (ListTags on its ARN, described first when not known). A
+   * refusal other than throttling becomes a note: tags that cannot be read prove nothing.
+   */
+  async jobTags(jobName: string, knownArn?: string): Promise<JobTags> {
+    let jobArn = knownArn;
+    try {
+      jobArn ??= (
+        await this.client.send(new DescribeInferenceRecommendationsJobCommand({ JobName: jobName }))
+      ).JobArn;
+      if (!jobArn) return { found: false };
+      const tags: JobTag[] = [];
+      let NextToken: string | undefined;
+      // A job has at most 50 tags: one page, or two at most.
+      for (let page = 0; page < 3; page += 1) {
+        const response = await this.client.send(
+          new ListTagsCommand({
+            ResourceArn: jobArn,
+            MaxResults: 100,
+            ...(NextToken ? { NextToken } : {}),
+          }),
+        );
+        for (const tag of response.Tags ?? []) {
+          if (tag.Key !== undefined) tags.push({ Key: tag.Key, Value: tag.Value ?? "" });
+        }
+        NextToken = response.NextToken;
+        if (!NextToken) break;
+      }
+      return { found: true, jobArn, tags };
+    } catch (error) {
+      if (error instanceof ResourceNotFound) return { found: false };
+      const classified = classifyAwsError(error, "read the job's tags");
+      if (classified instanceof TransientAwsError) throw classified;
+      return {
+        found: true,
+        jobArn,
+        note: `${(error as Error).name}: ${(error as Error).message}`,
+      };
     }
   }
 

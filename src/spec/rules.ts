@@ -12,6 +12,9 @@ export interface SpecIssue {
   message: string;
 }
 
+/** Tag keys irflow sets on every job it creates; a spec may not set them. */
+export const RESERVED_TAG_PREFIX = "irflow:";
+
 /** Every rule that can be reported, with where it comes from. Documented in docs/spec.md. */
 export const RULES = {
   required: "A required field is missing (service model).",
@@ -39,6 +42,8 @@ export const RULES = {
   "load-test-percentile": "A custom load test (Advanced with TrafficPattern) takes P95 only.",
   "burstable-instance": "Load tests (Advanced jobs) do not run on burstable ml.t2 instances.",
   "invalid-json": "The input is not JSON.",
+  "reserved-tag":
+    "A tag key starts with irflow:, which irflow sets itself on every job it creates (its stack and execution).",
   "package-unreadable":
     "The model package version a trigger names cannot be described: it does not exist, or irflow may not read it.",
   // The decision policy (irflow.policy, docs/decision.md).
@@ -88,6 +93,18 @@ export function crossFieldRules(input: unknown): RuleFindings {
 
   const job = field(input, "job");
   if (!isObject(job)) return findings;
+  if (Array.isArray(job.Tags)) {
+    job.Tags.forEach((tag, index) => {
+      const key = field(tag, "Key");
+      if (typeof key === "string" && key.startsWith(RESERVED_TAG_PREFIX)) {
+        error(
+          `job.Tags[${index}].Key`,
+          "reserved-tag",
+          `must not start with ${RESERVED_TAG_PREFIX}: irflow tags every job it creates with its stack and execution`,
+        );
+      }
+    });
+  }
   const jobType = job.JobType;
   const config = job.InputConfig;
   if (!isObject(config)) return findings;

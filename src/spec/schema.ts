@@ -358,7 +358,8 @@ export const jobRequestSchema = struct({
     KmsKeyId: kmsKeyId.optional(),
     CompiledOutputConfig: struct({ S3OutputUri: s3Uri.optional() }).optional(),
   }).optional(),
-  Tags: list(tag, 0, 50).optional(),
+  // SageMaker takes 50 tags; irflow adds two of its own (irflow:stack, irflow:execution).
+  Tags: list(tag, 0, 48).optional(),
 });
 
 /** irflow's own settings: everything that is not sent to SageMaker. */
@@ -401,6 +402,7 @@ export const jobSpecSchema = struct({
 export type JobSpec = z.output<typeof jobSpecSchema>;
 export type JobRequest = JobSpec["job"];
 export type IrflowSettings = NonNullable<JobSpec["irflow"]>;
+export type JobTag = z.output<typeof tag>;
 
 /** The spec's JSON Schema (draft 2020-12), for editors, docs and the event contract. */
 export function jobSpecJsonSchema(): Record<string, unknown> {

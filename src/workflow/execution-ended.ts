@@ -13,7 +13,8 @@ import { causeMessage, classifyAwsError } from "../errors.ts";
 import { defineFunction } from "../handler.ts";
 import { queueEntryId } from "../queue/queue.ts";
 import { awsClient, type Runtime } from "../runtime.ts";
-import { endedWithoutRecord, mayStillRun, stopped } from "./lifecycle.ts";
+import { endedWithoutRecord, stopped } from "./lifecycle.ts";
+import { stopIfOwn } from "./ownership.ts";
 import {
   connectPublisher,
   type Publication,
@@ -40,6 +41,7 @@ export type ExecutionEnded = z.output<typeof executionEndedSchema>;
 
 interface Deps extends PublishDeps {
   sagemaker: SageMakerGateway;
+  stackName: string;
   describeInput(executionArn: string): Promise<string | undefined>;
 }
 
@@ -72,12 +74,12 @@ export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promi
   if (record.phase === "published") return { action: "none", reason: "its outcome is published" };
 
   const error = { Error: `Execution.${status}`, Cause: reason };
-  const stopRequested = mayStillRun(record, error) ? await deps.sagemaker.stopJob(jobName) : false;
+  const stop = await stopIfOwn(record, error, deps);
   await deps.store.mutate(jobName, (current) =>
-    stopped(current, { reason: "error", error, stopRequested }, deps.now()),
+    stopped(current, { reason: "error", error, ...stop }, deps.now()),
   );
   const publication = await publishRecord(jobName, deps);
-  return { action: "cleaned", jobName, stopped: stopRequested, publication };
+  return { action: "cleaned", jobName, stopped: stop.stopRequested, publication };
 }
 
 function safeJson(text: string | undefined): unknown {
@@ -94,6 +96,7 @@ function connect(runtime: Runtime, config: Config): Deps {
   return {
     ...connectPublisher(runtime, config),
     sagemaker: sagemakerGateway(runtime),
+    stackName: config.STACK_NAME,
     describeInput: async (executionArn) => {
       try {
         const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn }));

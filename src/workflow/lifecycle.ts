@@ -207,6 +207,15 @@ function decidedWithoutJob(
 // Create ------------------------------------------------------------------------------------------
 
 /**
+ * CreateJob is about to ask SageMaker for the job: from here a job under the record's name may be
+ * this execution's, and a stop may look at it (written before the call, so a lost answer is covered).
+ */
+export function createRequested(record: JobRecord, now: Date): RecordChange | undefined {
+  if (record.createRequestedAt || record.jobArn) return undefined;
+  return { createRequestedAt: now.toISOString(), updatedAt: now.toISOString() };
+}
+
+/**
  * SageMaker accepted the job: the deadline runs from here, not from the validation. The first
  * poll ticket waits as long as the schedule says: a job is never described right after CreateJob.
  */
@@ -417,12 +426,15 @@ export interface CaughtError {
 const CREATED_NOTHING = new Set(["JobNameTakenError", "JobRejectedError", "AccountJobLimitError"]);
 
 /**
- * Whether a job may still run and so needs a StopInferenceRecommendationsJob. Without a jobArn the
- * job may exist all the same: CreateJob can create it and fail before writing the record.
+ * Whether a job of this execution's may still run and so needs a StopInferenceRecommendationsJob.
+ * Without a jobArn the job may exist all the same once CreateJob has asked for it: SageMaker can
+ * create it and the step fail before writing the record. Before that ask, a job of the record's
+ * name is someone else's.
  */
 export function mayStillRun(record: JobRecord, error: CaughtError | undefined): boolean {
   if (isDecided(record) || TERMINAL_JOB_STATUSES.has(record.status)) return false;
-  return record.jobArn !== undefined || !CREATED_NOTHING.has(error?.Error ?? "");
+  if (record.jobArn !== undefined) return true;
+  return record.createRequestedAt !== undefined && !CREATED_NOTHING.has(error?.Error ?? "");
 }
 
 /**
@@ -431,7 +443,13 @@ export function mayStillRun(record: JobRecord, error: CaughtError | undefined): 
  */
 export function stopped(
   record: JobRecord,
-  stop: { reason: StopReason; error?: CaughtError | undefined; stopRequested: boolean },
+  stop: {
+    reason: StopReason;
+    error?: CaughtError | undefined;
+    stopRequested: boolean;
+    /** Why a job of the record's name was not stopped (not provably this execution's). */
+    leftAlone?: string | undefined;
+  },
   now: Date,
 ): RecordChange | undefined {
   if (isDecided(record)) return undefined;
@@ -441,7 +459,11 @@ export function stopped(
       : stop.error?.Error === JobRejectedError.name
         ? "rejected"
         : "failed";
-  const stoppedNote = stop.stopRequested ? "; the job was stopped" : "";
+  const stoppedNote = stop.stopRequested
+    ? "; the job was stopped"
+    : stop.leftAlone
+      ? `; ${stop.leftAlone}`
+      : "";
   const reason =
     stop.reason === "deadline"
       ? `no result within the deadline of ${record.deadlineSeconds} s after ${record.pollCount} polls${stoppedNote}`

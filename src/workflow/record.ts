@@ -115,6 +115,8 @@ const recordFields = z.object({
   queuedAt: timestamp.optional(),
   /** When it took a slot: the queue wait is admittedAt - queuedAt. */
   admittedAt: timestamp.optional(),
+  /** When this execution first asked SageMaker for the job: a job under its name may be its own. */
+  createRequestedAt: timestamp.optional(),
   /** When the SageMaker job was created: the deadline counts from here. */
   jobStartedAt: timestamp.optional(),
   lastPoll: pollStateSchema.optional(),

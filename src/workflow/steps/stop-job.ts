@@ -1,7 +1,8 @@
 /** StopJob: gives up on a job at its deadline or after a failed step, stopping it if it runs. */
 import * as z from "zod";
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
-import { mayStillRun, outcomeOf, stopped } from "../lifecycle.ts";
+import { outcomeOf, stopped } from "../lifecycle.ts";
+import { stopIfOwn } from "../ownership.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
 import { jobInput, workflowStep } from "./step.ts";
@@ -15,16 +16,14 @@ export type StopInput = z.output<typeof stopInput>;
 
 export async function stopJob(
   input: StopInput,
-  deps: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date },
+  deps: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date; stackName: string },
 ): Promise<{ outcome: Outcome }> {
   const record = await deps.store.require(input.jobName);
-  const stopRequested = mayStillRun(record, input.error)
-    ? await deps.sagemaker.stopJob(record.jobName)
-    : false;
+  const stop = await stopIfOwn(record, input.error, deps);
   const decided = await deps.store.mutate(
     record.jobName,
     (current) =>
-      stopped(current, { reason: input.reason, error: input.error, stopRequested }, deps.now()),
+      stopped(current, { reason: input.reason, error: input.error, ...stop }, deps.now()),
     record,
   );
   return { outcome: outcomeOf(decided) };
@@ -37,6 +36,7 @@ export const stopJobStep = workflowStep({
     store: jobStore(runtime, config.TABLE_NAME),
     sagemaker: sagemakerGateway(runtime),
     now: runtime.now,
+    stackName: config.STACK_NAME,
   }),
   run: stopJob,
 });

@@ -21,6 +21,24 @@ interface CrossFieldCase {
 
 const CASES: CrossFieldCase[] = [
   {
+    rule: "reserved-tag",
+    source: "irflow: the tags that prove a job is irflow's",
+    sample: "default-model-package.json",
+    passing: {
+      "job.Tags": [
+        { Key: "irflowteam", Value: "x" },
+        { Key: "team:irflow:", Value: "y" },
+      ],
+    },
+    failing: {
+      "job.Tags": [
+        { Key: "team", Value: "x" },
+        { Key: "irflow:execution", Value: "someone-elses" },
+      ],
+    },
+    path: "job.Tags[1].Key",
+  },
+  {
     rule: "model-source",
     source: LIMITS,
     sample: "default-model-package.json",

@@ -571,11 +571,12 @@ const FIELD_RULES: FieldRule[] = [
     source: CREATE,
   },
   {
-    name: "Tags at most 50",
+    // The service's 50 less the two irflow adds to every job.
+    name: "Tags at most 48",
     sample: DEF,
     path: "job.Tags",
-    valid: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: "v" })),
-    invalid: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" })),
+    valid: Array.from({ length: 48 }, (_, i) => ({ Key: `k${i}`, Value: "v" })),
+    invalid: Array.from({ length: 49 }, (_, i) => ({ Key: `k${i}`, Value: "v" })),
     rule: "items",
     source: MODEL,
   },

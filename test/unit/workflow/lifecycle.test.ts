@@ -294,7 +294,7 @@ describe("the job lifecycle", () => {
 
   it("never stops a job after errors that mean SageMaker created none of ours", () => {
     // Prepare
-    const record = validatedRecord("j");
+    const record = validatedRecord("j", { createRequestedAt: "2026-11-23T10:00:00.000Z" });
 
     // Act
     const verdicts = [
@@ -306,6 +306,17 @@ describe("the job lifecycle", () => {
 
     // Assess
     expect(verdicts).toEqual([false, false, false, true]);
+  });
+
+  it("never looks for a job to stop before CreateJob asked SageMaker for one", () => {
+    // Prepare
+    const record = validatedRecord("j");
+
+    // Act
+    const verdict = mayStillRun(record, { Error: "TransientAwsError" });
+
+    // Assess
+    expect(verdict).toBe(false);
   });
 
   it("decides a failure for a record that reaches publishing undecided, then publishes once", () => {

@@ -3,6 +3,7 @@ import {
   CreateInferenceRecommendationsJobCommand,
   DescribeInferenceRecommendationsJobCommand,
   ListInferenceRecommendationsJobStepsCommand,
+  ListTagsCommand,
   ResourceInUse,
   SageMakerClient,
   StopInferenceRecommendationsJobCommand,
@@ -19,11 +20,21 @@ import { describeJob } from "../../../src/workflow/steps/describe-job.ts";
 import { diagnoseFailure } from "../../../src/workflow/steps/diagnose-failure.ts";
 import { stopJob } from "../../../src/workflow/steps/stop-job.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
-import { validatedRecord as fixture, TEST_ROLE as ROLE } from "../../support/records.ts";
+import {
+  validatedRecord as fixture,
+  TEST_ROLE as ROLE,
+  TEST_EXECUTION,
+} from "../../support/records.ts";
+
+/** irflow's tags for the test execution, on the default stack. */
+const OWN_TAGS = [
+  { Key: "irflow:stack", Value: "irflow" },
+  { Key: "irflow:execution", Value: TEST_EXECUTION.slice(TEST_EXECUTION.lastIndexOf(":") + 1) },
+];
 
 const sagemaker = mockClient(SageMakerClient);
 let dynamo: { endpoint: string; close: () => Promise<void> };
-let context: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date };
+let context: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date; stackName: string };
 let store: JobStore;
 let now: Date;
 
@@ -43,6 +54,7 @@ beforeAll(async () => {
     store,
     sagemaker: new SageMakerGateway(new SageMakerClient({ region: "us-east-1" })),
     now: () => now,
+    stackName: "irflow",
   };
 });
 
@@ -71,6 +83,7 @@ describe("createJob", () => {
       RoleArn: ROLE,
       CreationTime: new Date(now.getTime() + 1000),
     } as never);
+    sagemaker.on(ListTagsCommand).resolves({ Tags: OWN_TAGS });
 
     // Act
     const output = await createJob({ jobName: "adopt-own" }, context);
@@ -90,17 +103,43 @@ describe("createJob", () => {
     });
   });
 
-  it("refuses a job of the same name that existed before this execution", async () => {
+  it("tags the job with the stack and the execution, after the spec's own tags", async () => {
+    // Prepare
+    await validatedRecord("tagged", {
+      spec: {
+        ...fixture("tagged", {}, now).spec!,
+        job: { ...fixture("tagged", {}, now).spec!.job, Tags: [{ Key: "team", Value: "fraud" }] },
+      },
+    });
+    sagemaker.on(CreateInferenceRecommendationsJobCommand).resolves({ JobArn: "arn:job/tagged" });
+
+    // Act
+    await createJob({ jobName: "tagged" }, context);
+
+    // Assess
+    const [call] = sagemaker.commandCalls(CreateInferenceRecommendationsJobCommand);
+    expect(call?.args[0].input.Tags).toEqual([{ Key: "team", Value: "fraud" }, ...OWN_TAGS]);
+    expect((await store.get("tagged"))?.createRequestedAt).toBe(now.toISOString());
+  });
+
+  it("refuses a job of the same name that carries no tags of this execution", async () => {
     // Prepare
     await validatedRecord("not-ours");
     sagemaker
       .on(CreateInferenceRecommendationsJobCommand)
       .rejects(new ResourceInUse({ message: "exists", $metadata: {} }));
+    // Created after the record and with the same role: only the tags tell it apart.
     sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
       JobArn: "arn:job/not-ours",
       RoleArn: ROLE,
-      CreationTime: new Date("2026-01-01T00:00:00Z"),
+      CreationTime: new Date(now.getTime() + 1000),
     } as never);
+    sagemaker.on(ListTagsCommand).resolves({
+      Tags: [
+        { Key: "irflow:stack", Value: "irflow" },
+        { Key: "irflow:execution", Value: "another" },
+      ],
+    });
 
     // Act
     const error = await createJob({ jobName: "not-ours" }, context).catch(
@@ -197,7 +236,11 @@ describe("describeJob's progress check", () => {
 describe("stopJob", () => {
   it("stops a job by name when a step failed before its ARN was recorded", async () => {
     // Prepare
-    await validatedRecord("orphan");
+    await validatedRecord("orphan", { createRequestedAt: now.toISOString() });
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .resolves({ JobArn: "arn:job/orphan" } as never);
+    sagemaker.on(ListTagsCommand).resolves({ Tags: OWN_TAGS });
     sagemaker.on(StopInferenceRecommendationsJobCommand).resolves({});
 
     // Act
@@ -214,6 +257,68 @@ describe("stopJob", () => {
     expect(output.outcome).toBe("failed");
     expect(sagemaker.commandCalls(StopInferenceRecommendationsJobCommand)).toHaveLength(1);
     expect((await store.get("orphan"))?.status).toBe("STOPPING");
+  });
+
+  it("never stops a running job of its name that does not carry this execution's tags", async () => {
+    // Prepare
+    await validatedRecord("lookalike", {
+      phase: "running",
+      jobArn: "arn:job/lookalike",
+      jobStartedAt: now.toISOString(),
+      status: "IN_PROGRESS",
+    });
+    sagemaker.on(ListTagsCommand).resolves({ Tags: [{ Key: "team", Value: "other" }] });
+
+    // Act
+    const output = await stopJob({ jobName: "lookalike", reason: "deadline" }, context);
+
+    // Assess
+    expect(output.outcome).toBe("timed-out");
+    expect(sagemaker.commandCalls(StopInferenceRecommendationsJobCommand)).toHaveLength(0);
+    expect((await store.get("lookalike"))?.failure?.reason).toContain(
+      "job lookalike was left alone: it does not carry irflow's tags for this execution",
+    );
+  });
+
+  it("never stops a job of its name when its tags cannot be read", async () => {
+    // Prepare
+    await validatedRecord("unreadable", { createRequestedAt: now.toISOString() });
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .resolves({ JobArn: "arn:job/unreadable" } as never);
+    sagemaker
+      .on(ListTagsCommand)
+      .rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException" }));
+
+    // Act
+    await stopJob(
+      { jobName: "unreadable", reason: "error", error: { Error: "TransientAwsError", Cause: "x" } },
+      context,
+    );
+
+    // Assess
+    expect(sagemaker.commandCalls(StopInferenceRecommendationsJobCommand)).toHaveLength(0);
+    expect((await store.get("unreadable"))?.failure?.reason).toContain(
+      "its tags could not be read (AccessDeniedException",
+    );
+  });
+
+  it("asks SageMaker nothing when the execution never asked for a job", async () => {
+    // Prepare
+    await validatedRecord("never-created");
+
+    // Act
+    await stopJob(
+      {
+        jobName: "never-created",
+        reason: "error",
+        error: { Error: "TransientAwsError", Cause: "x" },
+      },
+      context,
+    );
+
+    // Assess
+    expect(sagemaker.calls()).toHaveLength(0);
   });
 
   it("never stops a job of the same name that irflow did not create", async () => {
