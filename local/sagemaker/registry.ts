@@ -70,6 +70,33 @@ interface Endpoint {
   creationTime: Date;
 }
 
+/**
+ * A List call's page of named resources: `NameContains`, sorted by `SortBy` (`CreationTime`, the
+ * default, or `Name`) in `SortOrder` (default `Descending`), `MaxResults` (default 10, as AWS)
+ * from `NextToken`.
+ */
+function listed<T extends { name: string; creationTime: Date }>(
+  resources: T[],
+  input: JsonObject,
+): { items: T[]; next: { NextToken?: string } } {
+  const contains = typeof input.NameContains === "string" ? input.NameContains : "";
+  const byName = input.SortBy === "Name";
+  const sorted = resources
+    .filter((resource) => resource.name.includes(contains))
+    .sort((a, b) =>
+      byName
+        ? a.name.localeCompare(b.name)
+        : a.creationTime.getTime() - b.creationTime.getTime() || a.name.localeCompare(b.name),
+    );
+  if (input.SortOrder !== "Ascending") sorted.reverse();
+  const start = Number(input.NextToken ?? 0) || 0;
+  const size = typeof input.MaxResults === "number" ? input.MaxResults : 10;
+  return {
+    items: sorted.slice(start, start + size),
+    next: start + size < sorted.length ? { NextToken: String(start + size) } : {},
+  };
+}
+
 const RESOURCE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 interface Group {
@@ -226,7 +253,49 @@ export class ModelRegistry {
     };
   }
 
+  listGroups(input: JsonObject): JsonObject {
+    const groups = listed([...this.groups.values()], input);
+    return {
+      ModelPackageGroupSummaryList: groups.items.map((group) => ({
+        ModelPackageGroupName: group.name,
+        ModelPackageGroupArn: group.arn,
+        ...(group.description === undefined
+          ? {}
+          : { ModelPackageGroupDescription: group.description }),
+        CreationTime: group.creationTime,
+        ModelPackageGroupStatus: "Completed",
+      })),
+      ...groups.next,
+    };
+  }
+
   // Endpoints ---------------------------------------------------------------------------------
+
+  listEndpoints(input: JsonObject): JsonObject {
+    const endpoints = listed([...this.endpoints.values()], input);
+    return {
+      Endpoints: endpoints.items.map((endpoint) => ({
+        EndpointName: endpoint.name,
+        EndpointArn: endpoint.arn,
+        CreationTime: endpoint.creationTime,
+        LastModifiedTime: endpoint.creationTime,
+        EndpointStatus: "InService",
+      })),
+      ...endpoints.next,
+    };
+  }
+
+  listEndpointConfigs(input: JsonObject): JsonObject {
+    const configs = listed([...this.endpointConfigs.values()], input);
+    return {
+      EndpointConfigs: configs.items.map((config) => ({
+        EndpointConfigName: config.name,
+        EndpointConfigArn: config.arn,
+        CreationTime: config.creationTime,
+      })),
+      ...configs.next,
+    };
+  }
 
   createEndpointConfig(input: JsonObject): JsonObject {
     const name = resourceName(input.EndpointConfigName, "EndpointConfigName");

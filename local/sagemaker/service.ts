@@ -126,6 +126,11 @@ export class InferenceRecommenderService {
       CreateEndpoint: (input) => this.registry.createEndpoint(input),
       DescribeEndpoint: (input) => this.registry.describeEndpoint(input),
       DescribeEndpointConfig: (input) => this.registry.describeEndpointConfig(input),
+      ListModelPackageGroups: (input) => this.registry.listGroups(input),
+      ListEndpoints: (input) => this.registry.listEndpoints(input),
+      ListEndpointConfigs: (input) => this.registry.listEndpointConfigs(input),
+      // CreateModel is not emulated (jobs take a model package or a model name as given).
+      ListModels: () => ({ Models: [] }),
     };
   }
 
