@@ -48,7 +48,7 @@ function selectionSpeed(): number {
       recommendationId: `r${index}`,
       endpointType: "RealTime" as const,
       instanceType: "ml.m5.large",
-      environment: {},
+      environment: [],
       metrics: {
         costPerHour: 0.1 + (index % 97) / 100,
         ...(index % 13 === 0 ? {} : { costPerInference: ((index * 7919) % 10_007) / 1e9 }),

@@ -20,6 +20,7 @@ import {
   type DecisionEntry,
   type Diagnosis,
   decisionSentence,
+  type Environment,
 } from "../src/decision/index.ts";
 
 /** What an entry deploys, with its environment when it sets one: `ml.c6i.xlarge x 3 [OMP_NUM_THREADS=2]`. */
@@ -161,10 +162,8 @@ export function diagnosisLines(diagnosis: Diagnosis | CappedDiagnosis, indent = 
   return lines.map((line) => `${indent}${line}`);
 }
 
-export function environmentText(environment: Record<string, string> | undefined): string {
-  return Object.entries(environment ?? {})
-    .map(([key, value]) => `${key}=${value}`)
-    .join(" ");
+export function environmentText(environment: Environment | undefined): string {
+  return (environment ?? []).map(({ key, value }) => `${key}=${value}`).join(" ");
 }
 
 /** Left-aligned columns, separated by two spaces. */

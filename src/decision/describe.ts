@@ -190,6 +190,29 @@ export const recommendationMetricsSchema = z.object({
   modelSetupTime: optionalNumber(),
 });
 
+/**
+ * An entry's environment variables as name/value pairs in the order the job reported them, one per
+ * name. A list, not an object, so any name survives every step (a `__proto__` or `constructor`
+ * key is lost or breaks marshalling in an object). Records written with the object form read the same.
+ */
+export const environmentSchema = z.preprocess(
+  (value) =>
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? Object.entries(value).map(([key, item]) => ({ key, value: item }))
+      : value,
+  z.array(z.strictObject({ key: z.string(), value: z.string() })),
+);
+export type Environment = z.output<typeof environmentSchema>;
+
+/** The environment of EnvironmentParameters: the last value of a name repeated wins, at its first place. */
+export function environmentOf(
+  parameters: readonly { Key: string; Value?: string | undefined }[],
+): Environment {
+  const values = new Map<string, string>();
+  for (const parameter of parameters) values.set(parameter.Key, parameter.Value ?? "");
+  return [...values].map(([key, value]) => ({ key, value }));
+}
+
 export const normalizedRecommendationSchema = z.object({
   /** RecommendationId, or one derived from the configuration when the response has none. */
   recommendationId: z.string(),
@@ -200,7 +223,7 @@ export const normalizedRecommendationSchema = z.object({
   serverless: z
     .object({ memorySizeInMB: z.number().optional(), maxConcurrency: z.number().optional() })
     .optional(),
-  environment: z.record(z.string(), z.string()),
+  environment: environmentSchema,
   endpointName: z.string().optional(),
   variantName: z.string().optional(),
   compilationJobName: z.string().optional(),
@@ -338,10 +361,7 @@ type RawRecommendation = NonNullable<DescribeResponse["InferenceRecommendations"
 function normalizeRecommendation(raw: RawRecommendation): NormalizedRecommendation {
   const endpoint = raw.EndpointConfiguration;
   const serverlessConfig = endpoint?.ServerlessConfig;
-  const environment: Record<string, string> = {};
-  for (const parameter of raw.ModelConfiguration?.EnvironmentParameters ?? []) {
-    environment[parameter.Key] = parameter.Value ?? "";
-  }
+  const environment = environmentOf(raw.ModelConfiguration?.EnvironmentParameters ?? []);
   const reported: Partial<NonNullable<RawRecommendation["Metrics"]>> = raw.Metrics ?? {};
   const { values, unavailable } = splitMetrics({
     costPerHour: ["CostPerHour", reported.CostPerHour],
@@ -412,9 +432,9 @@ function derivedId(entry: Omit<NormalizedRecommendation, "recommendationId">): s
     (entry.serverless
       ? `serverless-${entry.serverless.memorySizeInMB ?? "na"}mb-${entry.serverless.maxConcurrency ?? "na"}`
       : "unknown-configuration");
-  const environment = Object.entries(entry.environment)
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([key, value]) => `${key}=${value}`)
+  const environment = [...entry.environment]
+    .sort((a, b) => compareText(a.key, b.key))
+    .map(({ key, value }) => `${key}=${value}`)
     .join(",");
   return environment ? `${target}[${environment}]` : target;
 }

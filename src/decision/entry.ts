@@ -5,7 +5,11 @@
  */
 import * as z from "zod";
 import { canonicalJson } from "../spec/canonical.ts";
-import type { NormalizedRecommendation, RecommendationMetrics } from "./describe.ts";
+import {
+  environmentSchema,
+  type NormalizedRecommendation,
+  type RecommendationMetrics,
+} from "./describe.ts";
 import { formatCount, formatDollars, formatMs, formatPolicyValue } from "./format.ts";
 import { compareText } from "./issues.ts";
 import { type LatencyUnit, toMilliseconds } from "./latency-unit.ts";
@@ -53,7 +57,7 @@ export const decisionEntrySchema = z.object({
   serverless: z
     .object({ memorySizeInMB: z.number().optional(), maxConcurrency: z.number().optional() })
     .optional(),
-  environment: z.record(z.string(), z.string()),
+  environment: environmentSchema,
   /** Real-time: the fleet size for the load (or minInstances without one). */
   instanceCount: z.number().optional(),
   /** Requests per minute the sized fleet (or the serverless endpoint) sustains. */

@@ -23,6 +23,8 @@ export {
 } from "./compare.ts";
 export {
   type EndpointPerformance,
+  type Environment,
+  environmentSchema,
   type NormalizedJob,
   type NormalizedRecommendation,
   normalizedJobSchema,

@@ -277,7 +277,7 @@ function entry(id: string, instanceType: string, costPerHour: number) {
     recommendationId: id,
     endpointType: "RealTime" as const,
     instanceType,
-    environment: {},
+    environment: [],
     metrics: {
       costPerHour,
       costPerInference: costPerHour / (9000 * 60),

@@ -37,7 +37,7 @@ describe("parseDescribeResponse", () => {
       jobInstanceCount: 1,
       endpointName: "sm-epc-fraud-xgboost-default-c5-xlarge",
       variantName: "sm-epc-fraud-xgboost-default-c5-xlarge",
-      environment: {},
+      environment: [],
       metrics: {
         costPerHour: 0.20399999618530273,
         costPerInference: 5.246913588052848e-6,
@@ -172,7 +172,10 @@ describe("parseDescribeResponse", () => {
       recommendationId: "serverless-4096mb-20[BATCH=4,OMP_NUM_THREADS=2]",
       endpointType: "Serverless",
       serverless: { memorySizeInMB: 4096, maxConcurrency: 20 },
-      environment: { OMP_NUM_THREADS: "2", BATCH: "4" },
+      environment: [
+        { key: "OMP_NUM_THREADS", value: "2" },
+        { key: "BATCH", value: "4" },
+      ],
       metrics: { costPerInference: 2e-6, modelSetupTime: 8000 },
     });
   });

@@ -53,7 +53,7 @@ function entry(id: string, costPerHour: number, latencyUs: number) {
     recommendationId: id,
     endpointType: "RealTime" as const,
     instanceType: `ml.c5.${id}`,
-    environment: {},
+    environment: [],
     metrics: {
       costPerHour,
       costPerInference: costPerHour / (900 * 60),
@@ -186,9 +186,10 @@ describe("the job lifecycle", () => {
 
   it("keeps the decision of a job with many entries far under DynamoDB's item limit", () => {
     // Prepare: 2,000 entries with long environments.
-    const environment = Object.fromEntries(
-      Array.from({ length: 8 }, (_, index) => [`PARAMETER_${index}`, "x".repeat(40)]),
-    );
+    const environment = Array.from({ length: 8 }, (_, index) => ({
+      key: `PARAMETER_${index}`,
+      value: "x".repeat(40),
+    }));
     const entries = Array.from({ length: 2000 }, (_, index) => ({
       ...entry(`e${index}`, 0.1 + index / 1000, 5_000 + index * 10),
       environment,
