@@ -1,6 +1,7 @@
 // CloudFormation resources generated from one table: a least-privilege role per Lambda, the state
 // machine's role, the Lambda error alarms and the ops notifications. serverless.yml merges them.
 const { configuredGroups } = require("./trigger-groups.cjs");
+const requiredParameters = require("./parameters.cjs");
 const NOTIFICATION_RULES = require("../src/notification-rules.json");
 
 const sub = (text) => ({ "Fn::Sub": text });
@@ -43,10 +44,24 @@ const allow = (Action, Resource, Condition) => ({
 const DEAD_LETTERS = allow(["sqs:SendMessage"], [arnOf("TriggerDeadLetterQueue")]);
 const RECORD_READ_WRITE = allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]);
 const DESCRIBE_JOB = allow(["sagemaker:DescribeInferenceRecommendationsJob"], [JOBS]);
+/** The tag CreateJob puts on every job: the stack's name (the functions' STACK_NAME). */
+const STACK_TAG = "irflow:stack";
+/** The functions whose events reach them through a rule on the default bus, and may dead-letter. */
+const TRIGGERS = ["registryTrigger", "scheduleTrigger", "executionEnded"];
 
 /** What each function calls, on what. The only `*` resource is ListModelPackages (see below). */
-function statementsByFunction({ sagemakerRoleArn, groups }) {
+function statementsByFunction({ sagemakerRoleArn, groups, stackName }) {
   const packages = packagesOf(groups);
+  // Only jobs that carry this stack's tag may be stopped, and a job may only be created with it.
+  const stoppable = [
+    allow(["sagemaker:StopInferenceRecommendationsJob"], [JOBS], {
+      StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: stackName },
+    }),
+    // Before a stop the job's tags are read: ListTags on its ARN, which Describe gives when the
+    // record has none.
+    allow(["sagemaker:ListTags"], [JOBS]),
+    DESCRIBE_JOB,
+  ];
   return {
     validateSpec: [allow(["dynamodb:PutItem"], [TABLE])],
     // The queue item lives in the jobs table; it is created with a conditional PutItem.
@@ -55,14 +70,10 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
       RECORD_READ_WRITE,
       // The model's earlier run times, from the byModel index, for the poll schedule.
       allow(["dynamodb:Query"], [INDEXES]),
-      allow(
-        [
-          "sagemaker:CreateInferenceRecommendationsJob",
-          "sagemaker:DescribeInferenceRecommendationsJob",
-          "sagemaker:AddTags",
-        ],
-        [JOBS],
-      ),
+      allow(["sagemaker:CreateInferenceRecommendationsJob", "sagemaker:AddTags"], [JOBS], {
+        StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: stackName },
+      }),
+      DESCRIBE_JOB,
       allow(["iam:PassRole"], [sagemakerRoleArn], {
         StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" },
       }),
@@ -94,7 +105,7 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
         [JOBS],
       ),
     ],
-    stopJob: [RECORD_READ_WRITE, allow(["sagemaker:StopInferenceRecommendationsJob"], [JOBS])],
+    stopJob: [RECORD_READ_WRITE, ...stoppable],
     publishOutcome: [RECORD_READ_WRITE, allow(["events:PutEvents"], [BUS])],
     registryTrigger: [
       ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
@@ -115,7 +126,7 @@ function statementsByFunction({ sagemakerRoleArn, groups }) {
     // After an execution failed, timed out or was aborted: free its slot, stop its job, publish.
     executionEnded: [
       allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
-      allow(["sagemaker:StopInferenceRecommendationsJob"], [JOBS]),
+      ...stoppable,
       allow(["events:PutEvents"], [BUS]),
       allow(["states:DescribeExecution"], [EXECUTIONS]),
       DEAD_LETTERS,
@@ -164,10 +175,10 @@ function lambdaRole(key, statements, service) {
 
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable("sls:stage");
-  const sagemakerRoleArn = await resolveVariable("param:sagemakerRoleArn");
+  const { sagemakerRoleArn } = await requiredParameters({ resolveVariable });
   const service = `irflow-${stage}`;
   const groups = configuredGroups();
-  const statements = statementsByFunction({ sagemakerRoleArn, groups });
+  const statements = statementsByFunction({ sagemakerRoleArn, groups, stackName: service });
 
   const Resources = {};
   for (const [key, list] of Object.entries(statements)) {
@@ -213,12 +224,7 @@ module.exports = async ({ resolveVariable }) => {
     },
   };
 
-  for (const key of [
-    ...WORKFLOW_FUNCTIONS,
-    "registryTrigger",
-    "scheduleTrigger",
-    "executionEnded",
-  ]) {
+  for (const key of [...WORKFLOW_FUNCTIONS, ...TRIGGERS]) {
     Resources[`${pascal(key)}ErrorsAlarm`] = {
       Type: "AWS::CloudWatch::Alarm",
       Properties: {
@@ -243,7 +249,27 @@ module.exports = async ({ resolveVariable }) => {
 
   Object.assign(Resources, notificationResources(service));
 
-  return { Resources };
+  // The framework names each trigger's rule after the function; only those rules may dead-letter.
+  Resources.TriggerDeadLetterQueuePolicy = rulesMayWrite(
+    "TriggerDeadLetterQueue",
+    TRIGGERS.map((key) =>
+      sub(
+        `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${service}-${key}-rule-1`,
+      ),
+    ),
+  );
+
+  // The framework's log groups keep their retention (provider.logRetentionInDays); a removed
+  // stack takes its logs with it, said here rather than left to CloudFormation's default.
+  const extensions = {};
+  for (const key of Object.keys(statements)) {
+    extensions[`${pascal(key)}LogGroup`] = {
+      DeletionPolicy: "Delete",
+      UpdateReplacePolicy: "Delete",
+    };
+  }
+
+  return { Resources, extensions };
 };
 
 /**

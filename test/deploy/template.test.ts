@@ -201,6 +201,8 @@ describe("the packaged CloudFormation template", () => {
       StopJob: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "sagemaker:DescribeInferenceRecommendationsJob",
+        "sagemaker:ListTags",
         "sagemaker:StopInferenceRecommendationsJob",
       ],
       PublishOutcome: ["dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents"],
@@ -222,6 +224,8 @@ describe("the packaged CloudFormation template", () => {
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "events:PutEvents",
+        "sagemaker:DescribeInferenceRecommendationsJob",
+        "sagemaker:ListTags",
         "sagemaker:StopInferenceRecommendationsJob",
         "sqs:SendMessage",
         "states:DescribeExecution",
@@ -559,6 +563,127 @@ describe("the packaged CloudFormation template", () => {
       NOTIFICATION_RULE_IDS.map((id) => resources[id]?.Properties.Name),
     );
   });
+
+  it("creates a job only with the stack's tag and stops only jobs that carry it", () => {
+    // Prepare
+    const jobs = {
+      "Fn::Sub":
+        "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:inference-recommendations-job/*",
+    };
+    const stackName = (
+      resources.CreateJobLambdaFunction?.Properties.Environment as { Variables: Json } | undefined
+    )?.Variables.STACK_NAME;
+    const allowing = (roleId: string, action: string) =>
+      statementsOf(roleId).filter((statement) => list(statement.Action).includes(action));
+    const stoppers = ofType("AWS::IAM::Role")
+      .map(([id]) => id)
+      .filter((id) => allowing(id, "sagemaker:StopInferenceRecommendationsJob").length > 0);
+
+    // Act
+    const [create] = allowing("CreateJobRole", "sagemaker:CreateInferenceRecommendationsJob");
+
+    // Assess
+    expect(stackName).toBe("irflow-ci");
+    expect(create?.Action).toEqual([
+      "sagemaker:CreateInferenceRecommendationsJob",
+      "sagemaker:AddTags",
+    ]);
+    expect(create?.Condition).toEqual({
+      StringEquals: { "aws:RequestTag/irflow:stack": stackName },
+    });
+    expect(stoppers.sort()).toEqual(["ExecutionEndedRole", "StopJobRole"]);
+    for (const role of stoppers) {
+      for (const stop of allowing(role, "sagemaker:StopInferenceRecommendationsJob")) {
+        expect(stop.Condition).toEqual({
+          StringEquals: { "aws:ResourceTag/irflow:stack": stackName },
+        });
+      }
+      expect(allowing(role, "sagemaker:ListTags").map((statement) => statement.Resource)).toEqual([
+        [jobs],
+      ]);
+    }
+    for (const fn of ofType("AWS::Lambda::Function")) {
+      const variables = (fn[1].Properties.Environment as { Variables: Json }).Variables;
+      expect(variables.STACK_NAME).toBe(stackName);
+    }
+  });
+
+  it("lets only the trigger and clean-up rules write to their dead-letter queue", () => {
+    // Prepare
+    const ruleNames = ofType("AWS::Events::Rule")
+      .filter(([, rule]) =>
+        JSON.stringify(rule.Properties.Targets).includes('"TriggerDeadLetterQueue"'),
+      )
+      .map(([, rule]) => rule.Properties.Name as string);
+    const policy = resources.TriggerDeadLetterQueuePolicy?.Properties.PolicyDocument as {
+      Statement: Statement[];
+    };
+
+    // Act
+    const [statement, ...others] = policy.Statement;
+
+    // Assess
+    expect(others).toEqual([]);
+    expect(statement?.Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(statement?.Condition).toEqual({
+      ArnEquals: {
+        "aws:SourceArn": ruleNames.map((name) => ({
+          "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${name}`,
+        })),
+      },
+    });
+    expect(ruleNames).toHaveLength(TRIGGERS.length);
+  });
+
+  it("gives every log group and queue an explicit retention and deletion policy", () => {
+    // Act
+    const kept = [...ofType("AWS::Logs::LogGroup"), ...ofType("AWS::SQS::Queue")].map(
+      ([id, resource]) => ({
+        id,
+        deletion: resource.DeletionPolicy,
+        replace: resource.UpdateReplacePolicy,
+        retention:
+          resource.Properties.RetentionInDays ?? resource.Properties.MessageRetentionPeriod,
+      }),
+    );
+
+    // Assess
+    expect(kept.length).toBeGreaterThan(FUNCTIONS.length);
+    for (const item of kept) {
+      expect(item).toEqual({
+        id: item.id,
+        deletion: "Delete",
+        replace: "Delete",
+        retention: expect.any(Number),
+      });
+    }
+  });
+
+  it("refuses to package without the SageMaker role, naming the parameter", async () => {
+    // Act
+    const failure = await promisify(execFile)(
+      process.execPath,
+      [SLS, "package", "--stage", "prod", "--package", mkdtempSync(join(tmpdir(), "irflow-pkg-"))],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: "",
+          AWS_SECRET_ACCESS_KEY: "",
+          SLS_TELEMETRY_DISABLED: "1",
+        },
+        timeout: 120_000,
+      },
+    ).then(
+      () => "",
+      (error: { stdout: string; stderr: string }) => `${error.stdout}${error.stderr}`,
+    );
+
+    // Assess
+    expect(failure).toContain(
+      'The sagemakerRoleArn parameter is required: pass --param="sagemakerRoleArn=',
+    );
+  }, 150_000);
 
   it("alarms on failed executions, Lambda errors and executions past the deadline", () => {
     // Act
