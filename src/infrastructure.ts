@@ -11,6 +11,7 @@
 import * as z from "zod";
 import { ConfigError } from "./errors.ts";
 import facts from "./infrastructure.json" with { type: "json" };
+import notificationRules from "./notification-rules.json" with { type: "json" };
 
 const attributeName = z.string().min(1);
 const keyOf = <Type extends "HASH" | "RANGE">(keyType: Type) =>
@@ -185,3 +186,22 @@ export function bindFunctionArns<Name extends string>(
     return arnOf(name as Name);
   });
 }
+
+const notificationRuleSchema = z.strictObject({
+  logicalId: z.string().regex(/^[A-Za-z0-9]+$/),
+  /** The rule's name after `irflow-<stage>-`. */
+  name: z.string().regex(/^[a-z0-9-]+$/),
+  description: z.string().max(512),
+  eventPattern: z.record(z.string(), z.unknown()),
+  inputTransformer: z.strictObject({
+    InputPathsMap: z.record(z.string(), z.string()),
+    InputTemplate: z.string().min(1),
+  }),
+});
+
+/**
+ * The ops-notification rules (src/notification-rules.json): the deploy builds them on the outcome
+ * bus with the SNS topic as target, and the local stack puts the same rules on its bus.
+ */
+export const NOTIFICATION_RULES = z.array(notificationRuleSchema).parse(notificationRules);
+export type NotificationRule = z.infer<typeof notificationRuleSchema>;
