@@ -36,6 +36,7 @@ import { type DynamoDbFaults, dynamoDbFaultsSchema } from "./dynamodb/faults.ts"
 import { type DynamoDbProxy, startDynamoDbProxy } from "./dynamodb/proxy.ts";
 import { type EventBridgeFaults, eventBridgeFaultsSchema } from "./eventbridge/faults.ts";
 import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
+import { type LocalNotificationsTopic, wireNotifications } from "./notifications.ts";
 import { type FaultInjector, faultConfigSchema } from "./sagemaker/faults.ts";
 import { type RunningSageMaker, startSageMakerServer } from "./sagemaker/server.ts";
 import { immediateRetries } from "./sdk-retry.ts";
@@ -144,6 +145,8 @@ export interface LocalStack {
   environment: Record<string, string>;
   /** The trigger configuration the stack runs with. */
   triggers: TriggerConfig;
+  /** The ops topic: what the deployed notification rules would have sent the on-call team. */
+  notifications: LocalNotificationsTopic;
   /**
    * Invokes the schedule trigger with the Scheduled Event EventBridge would send at `time`, and
    * returns its summary. Throws ScheduleDisabledError, invoking nothing, while the schedule rule
@@ -316,6 +319,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clock,
     );
     wireExecutionEnded(eventbridge, stateMachineArn, runtime, clock);
+    const notifications = wireNotifications(eventbridge, LOCAL_BUS, {
+      stackName: LOCAL_BUS,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+    });
 
     return {
       endpoints: {
@@ -338,6 +346,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       environment,
       triggers,
+      notifications,
       tickSchedule,
       close: () => closeAll(closers),
     };

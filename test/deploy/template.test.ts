@@ -15,6 +15,7 @@ import type { EventEnvelope } from "../../local/eventbridge/types.ts";
 import {
   JOBS_TABLE,
   JOBS_TABLE_TIME_TO_LIVE,
+  NOTIFICATION_RULES,
   registryApprovalPattern,
   STATE_MACHINE_DEFINITION_PATH,
 } from "../../src/infrastructure.ts";
@@ -381,6 +382,28 @@ describe("the packaged CloudFormation template", () => {
           "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint-config/*",
       },
     ]);
+  });
+
+  it("builds the notification rules the local bus carries, from the one declaration", () => {
+    // Act
+    const deployed = NOTIFICATION_RULES.map((rule) => {
+      const properties = resources[rule.logicalId]?.Properties ?? {};
+      const [target] = (properties.Targets ?? []) as { InputTransformer?: unknown }[];
+      return {
+        name: properties.Name,
+        eventPattern: properties.EventPattern,
+        inputTransformer: target?.InputTransformer,
+      };
+    });
+
+    // Assess
+    expect(deployed).toEqual(
+      NOTIFICATION_RULES.map((rule) => ({
+        name: `irflow-ci-${rule.name}`,
+        eventPattern: rule.eventPattern,
+        inputTransformer: rule.inputTransformer,
+      })),
+    );
   });
 
   it("sends a saving worth acting on to the ops topic as one readable message", () => {
