@@ -12,11 +12,12 @@ import * as z from "zod";
 import type { NormalizedJob, NormalizedRecommendation } from "./describe.ts";
 import { decisionEntrySchema, HOURS_PER_MONTH } from "./entry.ts";
 import {
-  formatCount,
+  aboveLimit,
   formatDollars,
-  formatMs,
   formatPercent,
   formatPolicyValue,
+  perAbove,
+  sustainsAgainst,
 } from "./format.ts";
 import { compareText } from "./issues.ts";
 import { toMilliseconds } from "./latency-unit.ts";
@@ -263,8 +264,7 @@ function checkCurrent(
       "load",
       capacityPerMinute !== undefined,
       () => (capacityPerMinute ?? 0) >= required,
-      () =>
-        `sustains ${formatCount(capacityPerMinute ?? 0)} requests/min; the load with headroom is ${formatCount(required)}`,
+      () => sustainsAgainst(capacityPerMinute ?? 0, required),
       "its capacity is unknown",
     );
   }
@@ -274,7 +274,7 @@ function checkCurrent(
       "max-latency",
       latencyMs !== undefined,
       () => (latencyMs ?? 0) <= maxLatency,
-      () => `latency ${formatMs(latencyMs ?? 0)} is above ${formatMs(maxLatency)}`,
+      () => `latency ${aboveLimit(latencyMs ?? 0, maxLatency, "ms")}`,
       "its latency is unknown",
     );
   }
@@ -298,7 +298,7 @@ function checkCurrent(
       "max-monthly-cost",
       monthlyCost !== undefined,
       () => (monthlyCost ?? 0) <= maxMonthly,
-      () => `${formatDollars(monthlyCost ?? 0)}/month is above ${formatDollars(maxMonthly)}/month`,
+      () => perAbove(monthlyCost ?? 0, maxMonthly, "month"),
       "its cost is unknown",
     );
   }
@@ -308,8 +308,7 @@ function checkCurrent(
       "max-cost-per-hour",
       monthlyCost !== undefined,
       () => (monthlyCost ?? 0) / HOURS_PER_MONTH <= maxHourly,
-      () =>
-        `${formatDollars((monthlyCost ?? 0) / HOURS_PER_MONTH)}/hour is above ${formatDollars(maxHourly)}/hour`,
+      () => perAbove((monthlyCost ?? 0) / HOURS_PER_MONTH, maxHourly, "hour"),
       "its cost is unknown",
     );
   }

@@ -10,7 +10,7 @@ import {
   type NormalizedRecommendation,
   type RecommendationMetrics,
 } from "./describe.ts";
-import { formatCount, formatDollars, formatMs, formatPolicyValue } from "./format.ts";
+import { aboveLimit, formatCount, formatPolicyValue, perAbove, sustainsAgainst } from "./format.ts";
 import { compareText } from "./issues.ts";
 import { type LatencyUnit, toMilliseconds } from "./latency-unit.ts";
 import { ENDPOINT_TYPES, inFamily, type Objective, type ResolvedPolicy } from "./policy.ts";
@@ -246,7 +246,7 @@ export function evaluateRecommendation(
   ) {
     violations.push({
       rule: "serverless-capacity",
-      message: `sustains ${formatCount(entry.maxInvocations)} requests/min; the load with headroom is ${formatCount(policy.requiredPerMinute)}`,
+      message: sustainsAgainst(entry.maxInvocations, policy.requiredPerMinute),
       actual: policy.requiredPerMinute,
       limit: entry.maxInvocations,
     });
@@ -258,7 +258,7 @@ export function evaluateRecommendation(
   ) {
     violations.push({
       rule: "max-latency",
-      message: `latency ${formatMs(entry.latencyMs)} is above ${formatMs(policy.maxLatencyMs)}`,
+      message: `latency ${aboveLimit(entry.latencyMs, policy.maxLatencyMs, "ms")}`,
       actual: entry.latencyMs,
       limit: policy.maxLatencyMs,
     });
@@ -271,7 +271,7 @@ export function evaluateRecommendation(
   ) {
     violations.push({
       rule: "max-cold-start",
-      message: `cold start (ModelSetupTime) ${formatMs(entry.modelSetupTimeMs)} is above ${formatMs(policy.maxColdStartMs)}`,
+      message: `cold start (ModelSetupTime) ${aboveLimit(entry.modelSetupTimeMs, policy.maxColdStartMs, "ms")}`,
       actual: entry.modelSetupTimeMs,
       limit: policy.maxColdStartMs,
     });
@@ -283,7 +283,7 @@ export function evaluateRecommendation(
   ) {
     violations.push({
       rule: "max-monthly-cost",
-      message: `${formatDollars(entry.monthlyCost)}/month is above ${formatDollars(policy.maxMonthlyCost)}/month`,
+      message: perAbove(entry.monthlyCost, policy.maxMonthlyCost, "month"),
       actual: entry.monthlyCost,
       limit: policy.maxMonthlyCost,
     });
@@ -295,7 +295,7 @@ export function evaluateRecommendation(
   ) {
     violations.push({
       rule: "max-cost-per-hour",
-      message: `${formatDollars(entry.hourlyCost)}/hour is above ${formatDollars(policy.maxCostPerHour)}/hour`,
+      message: perAbove(entry.hourlyCost, policy.maxCostPerHour, "hour"),
       actual: entry.hourlyCost,
       limit: policy.maxCostPerHour,
     });

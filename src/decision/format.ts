@@ -78,3 +78,56 @@ export function entryLabel(entry: {
     ? entry.instanceType
     : `${entry.instanceType} x ${formatCount(entry.instanceCount)}`;
 }
+
+/** The units a figure is compared with its limit in. */
+export type FigureUnit = "ms" | "dollars" | "count";
+
+const PLAIN: Record<FigureUnit, (value: number) => string> = {
+  ms: formatMs,
+  dollars: formatDollars,
+  count: formatCount,
+};
+
+const UNIT_TEXT: Record<FigureUnit, (digits: string) => string> = {
+  ms: (digits) => `${digits} ms`,
+  dollars: (digits) => `$${digits}`,
+  count: (digits) => digits,
+};
+
+/**
+ * A figure and the limit it is held to, each written as its unit's formatter writes it, with as
+ * many more decimals as it takes for unequal numbers to read unequal: "10.2 ms" against "10 ms",
+ * never "10 ms" against "10 ms". The last resort, the shortest text that reads back as the number,
+ * differs for any two numbers.
+ */
+export function formatAgainst(value: number, limit: number, unit: FigureUnit): [string, string] {
+  const plain: [string, string] = [PLAIN[unit](value), PLAIN[unit](limit)];
+  if (value === limit || plain[0] !== plain[1]) return plain;
+  const text = UNIT_TEXT[unit];
+  for (let digits = 1; digits <= 20; digits++) {
+    const pair: [string, string] = [
+      text(grouped(digits).format(value)),
+      text(grouped(digits).format(limit)),
+    ];
+    if (pair[0] !== pair[1]) return pair;
+  }
+  return [text(String(value)), text(String(limit))];
+}
+
+/** "latency 10.2 ms is above 10 ms": the figure, the word, the limit, told apart. */
+export function aboveLimit(value: number, limit: number, unit: FigureUnit): string {
+  const [figure, bound] = formatAgainst(value, limit, unit);
+  return `${figure} is above ${bound}`;
+}
+
+/** "$120/month is above $100/month", the dollars told apart. */
+export function perAbove(value: number, limit: number, per: "month" | "hour"): string {
+  const [figure, bound] = formatAgainst(value, limit, "dollars");
+  return `${figure}/${per} is above ${bound}/${per}`;
+}
+
+/** "sustains 13,441 requests/min; the load with headroom is 14,400", the counts told apart. */
+export function sustainsAgainst(capacity: number, required: number): string {
+  const [sustained, load] = formatAgainst(capacity, required, "count");
+  return `sustains ${sustained} requests/min; the load with headroom is ${load}`;
+}
