@@ -41,6 +41,33 @@ export const RECORD_LIMITS: SizeLimits = { maxItems: 100, maxBytes: 150_000 };
 /** For the outcome event: an EventBridge entry holds at most 256 KB. */
 export const EVENT_LIMITS: SizeLimits = { maxItems: 25, maxBytes: 60_000 };
 
+/** Most characters of a failure reason: one line in an ops message, a small part of an event. */
+export const MAX_REASON_CHARS = 4_000;
+
+/**
+ * Distinct reasons joined by ` | ` as far as `maxChars` allows, whole reasons only (the first cut
+ * to fit when even it is too long), followed by how many were left out, so the total stays known.
+ */
+export function joinReasons(reasons: readonly string[], maxChars = MAX_REASON_CHARS): string {
+  const kept: string[] = [];
+  let length = 0;
+  for (const reason of reasons) {
+    const left = reasons.length - kept.length - 1;
+    const tail = left > 0 ? ` | ... and ${left} more` : "";
+    const separator = kept.length > 0 ? 3 : 0;
+    if (length + separator + reason.length + tail.length > maxChars) break;
+    kept.push(reason);
+    length += separator + reason.length;
+  }
+  if (kept.length === 0 && reasons.length > 0) {
+    const tail = reasons.length > 1 ? ` | ... and ${reasons.length - 1} more` : "";
+    const first = reasons[0] ?? "";
+    return `${first.slice(0, Math.max(0, maxChars - tail.length - 3))}...${tail}`;
+  }
+  const omitted = reasons.length - kept.length;
+  return omitted > 0 ? `${kept.join(" | ")} | ... and ${omitted} more` : kept.join(" | ");
+}
+
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), "utf8");
 }

@@ -10,7 +10,9 @@ export {
   cappedDecisionSchema,
   cappedDiagnosisSchema,
   EVENT_LIMITS,
+  joinReasons,
   jsonBytes,
+  MAX_REASON_CHARS,
   RECORD_LIMITS,
   type SizeLimits,
 } from "./cap.ts";

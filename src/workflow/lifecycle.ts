@@ -11,6 +11,7 @@ import {
   type Decision,
   type Diagnosis,
   decisionSentence,
+  joinReasons,
   RECORD_LIMITS,
 } from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
@@ -397,7 +398,7 @@ export function diagnosed(
   ];
   const reason =
     reasons.length > 0
-      ? reasons.join(" | ")
+      ? joinReasons(reasons)
       : diagnosis.status === "STOPPED"
         ? "the job was stopped outside irflow"
         : `the job ended ${diagnosis.status} without a failure reason`;
