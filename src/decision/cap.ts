@@ -68,6 +68,13 @@ export function joinReasons(reasons: readonly string[], maxChars = MAX_REASON_CH
   return omitted > 0 ? `${kept.join(" | ")} | ... and ${omitted} more` : kept.join(" | ");
 }
 
+/** The text whole, or its first `maxChars` characters and how many more there were. */
+export function capText(text: string, maxChars: number): string {
+  return text.length <= maxChars
+    ? text
+    : `${text.slice(0, maxChars)}… (${text.length - maxChars} more characters)`;
+}
+
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), "utf8");
 }

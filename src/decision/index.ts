@@ -9,6 +9,7 @@ export {
   capDiagnosis,
   cappedDecisionSchema,
   cappedDiagnosisSchema,
+  capText,
   EVENT_LIMITS,
   joinReasons,
   jsonBytes,

@@ -8,10 +8,12 @@ import {
   type Comparison,
   capDecision,
   capDiagnosis,
+  capText,
   type Decision,
   type Diagnosis,
   decisionSentence,
   joinReasons,
+  MAX_REASON_CHARS,
   RECORD_LIMITS,
 } from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
@@ -172,7 +174,7 @@ export function endedWithoutRecord(
   return decidedWithoutJob(execution, jobName, now, {
     status: "ABANDONED",
     outcome: "failed",
-    failure: { reason, step: "ExecutionEnded" },
+    failure: { reason: capText(reason, MAX_REASON_CHARS), step: "ExecutionEnded" },
   });
 }
 
@@ -468,7 +470,8 @@ export function stopped(
   const reason =
     stop.reason === "deadline"
       ? `no result within the deadline of ${record.deadlineSeconds} s after ${record.pollCount} polls${stoppedNote}`
-      : `${stop.error?.Error ?? "Error"}: ${causeMessage(stop.error?.Cause)}${stoppedNote}`;
+      : // A caught Cause may be as long as Step Functions allows (32,768 characters).
+        `${stop.error?.Error ?? "Error"}: ${capText(causeMessage(stop.error?.Cause), MAX_REASON_CHARS)}${stoppedNote}`;
   // A spec SageMaker refused never became a job: it is recorded as rejected, like an invalid spec.
   const status = stop.stopRequested
     ? "STOPPING"

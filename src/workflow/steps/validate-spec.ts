@@ -1,5 +1,6 @@
 /** ValidateSpec: checks the spec against every rule and writes the job record, valid or not. */
 import * as z from "zod";
+import { capText } from "../../decision/index.ts";
 import { modelIdentity } from "../../naming.ts";
 import { validateSpec } from "../../spec/validate.ts";
 import { rejected, validated } from "../lifecycle.ts";
@@ -127,11 +128,7 @@ function inputIssues(error: z.ZodError): RecordedIssue[] {
   }));
 }
 
-function bounded(text: string): string {
-  return text.length <= MAX_TEXT
-    ? text
-    : `${text.slice(0, MAX_TEXT)}… (${text.length - MAX_TEXT} more characters)`;
-}
+const bounded = (text: string) => capText(text, MAX_TEXT);
 
 function modelRef(spec: Parameters<typeof modelIdentity>[0]): ModelRef {
   const identity = modelIdentity(spec);

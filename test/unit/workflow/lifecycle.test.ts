@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   decide,
   diagnoseFailure,
+  MAX_REASON_CHARS,
   type NormalizedJob,
   parsePolicy,
   RECORD_LIMITS,
@@ -233,6 +234,55 @@ describe("the job lifecycle", () => {
     expect(failed.failure?.reason).toContain("ModelError");
     expect(failed.failure?.reason).toContain("(model-error; logs:");
     expect(failed.failure?.reason).toContain("stream j/execution");
+  });
+
+  it("bounds the reason of a job with 300 benchmark failures of 1 KB, counting those left out", () => {
+    // Prepare
+    const record = runningRecord("j");
+    const steps = Array.from({ length: 300 }, (_, index) => ({
+      Status: "FAILED",
+      InferenceBenchmark: {
+        FailureReason: `ModelError on benchmark ${index}: ${"x".repeat(1000)}`,
+        EndpointConfiguration: { EndpointName: `ep-${index}`, InstanceType: "ml.c5.large" },
+      },
+    }));
+    const diagnosis = diagnoseFailure({ jobName: "j", status: "FAILED", steps });
+
+    // Act
+    const failed = apply(record, diagnosed(record, { diagnosis }, later(60)));
+
+    // Assess
+    const reason = failed.failure?.reason ?? "";
+    const [joined = ""] = reason.split(" (model-error; logs:");
+    expect(joined.length).toBeLessThanOrEqual(MAX_REASON_CHARS);
+    const kept = joined.split(" | ").filter((part) => part.startsWith("ModelError")).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(joined).toMatch(new RegExp(`\\.\\.\\. and ${300 - kept} more$`));
+  });
+
+  it("bounds a failure reason made of a caught Cause, keeping what became of the job", () => {
+    // Prepare
+    const record = runningRecord("j");
+
+    // Act
+    const after = apply(
+      record,
+      stopped(
+        record,
+        {
+          reason: "error",
+          error: { Error: "Error", Cause: "c".repeat(32_768) },
+          stopRequested: true,
+        },
+        later(60),
+      ),
+    );
+
+    // Assess
+    const reason = after.failure?.reason ?? "";
+    expect(reason.length).toBeLessThan(MAX_REASON_CHARS + 100);
+    expect(reason).toContain(`(${32_768 - MAX_REASON_CHARS} more characters)`);
+    expect(reason.endsWith("; the job was stopped")).toBe(true);
   });
 
   it("records one status when a stop both rejects and stops", () => {
