@@ -6,6 +6,7 @@ export default defineConfig({
     // The fault suite runs on its own (npm run test:faults).
     exclude: ["test/faults/**", "**/node_modules/**"],
     environment: "node",
+    globalSetup: ["test/support/build-cli.ts"],
     testTimeout: 20_000,
   },
 });

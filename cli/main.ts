@@ -1,46 +1,55 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ConfigError, TransientAwsError } from "../src/errors.ts";
-import { decideCommand } from "./decide.ts";
-import { demoCommand } from "./demo.ts";
 import { CliError, type CliIo, EXIT, processIo, UnreadableInputError } from "./io.ts";
-import { localCommand } from "./local.ts";
-import { reportCommand } from "./report.ts";
-import { startCommand } from "./start.ts";
-import { listCommand, statusCommand } from "./status.ts";
-import { stopCommand } from "./stop.ts";
-import { validateCommand } from "./validate.ts";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
+/** A command's module is loaded when it runs, so `--help` or `validate` loads neither the SDK nor the local stack. */
+function lazy<Name extends string>(
+  load: () => Promise<Record<Name, Command>>,
+  name: Name,
+): Command {
+  return async (args, io) => (await load())[name](args, io);
+}
+
 const COMMANDS: Record<string, { summary: string; run: Command }> = {
-  validate: { summary: "check a job spec and print its normalized form", run: validateCommand },
+  validate: {
+    summary: "check a job spec and print its normalized form",
+    run: lazy(() => import("./validate.ts"), "validateCommand"),
+  },
   start: {
     summary: "validate a spec and start the workflow with it (--wait follows it)",
-    run: startCommand,
+    run: lazy(() => import("./start.ts"), "startCommand"),
   },
   status: {
     summary: "print a job's record: status history, outcome, selection",
-    run: statusCommand,
+    run: lazy(() => import("./status.ts"), "statusCommand"),
   },
   stop: {
     summary: "stop a running execution; the clean-up stops its job and publishes the outcome",
-    run: stopCommand,
+    run: lazy(() => import("./stop.ts"), "stopCommand"),
   },
-  list: { summary: "list a model's jobs, or the workflow's recent executions", run: listCommand },
+  list: {
+    summary: "list a model's jobs, or the workflow's recent executions",
+    run: lazy(() => import("./status.ts"), "listCommand"),
+  },
   decide: {
     summary: "decide on a saved Describe response under a policy (no AWS call)",
-    run: decideCommand,
+    run: lazy(() => import("./decide.ts"), "decideCommand"),
   },
   report: {
     summary: "a job's decision: sentence, every entry, comparison; --html with a chart",
-    run: reportCommand,
+    run: lazy(() => import("./report.ts"), "reportCommand"),
   },
   local: {
     summary: "run the local stack (stack), or only its SageMaker (sagemaker)",
-    run: localCommand,
+    run: lazy(() => import("./local.ts"), "localCommand"),
   },
-  demo: { summary: "run one job end to end on an in-process local stack", run: demoCommand },
+  demo: {
+    summary: "run one job end to end on an in-process local stack",
+    run: lazy(() => import("./demo.ts"), "demoCommand"),
+  },
 };
 
 export const usage = `Usage: irflow <command> [options]
