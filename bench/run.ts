@@ -11,6 +11,8 @@
  * - coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]: per packaged Lambda
  *   function, zip size, AWS clients and import time, against the bundling deployed before.
  * - local [--runs N] [--json]: the demo's wall time and 100 executions at once on the local stack.
+ * - cli-start [--runs N] [--baseline COMMIT] [--json]: `irflow --help` and `irflow validate` start
+ *   time against a baseline commit (default bff3cd7, before the CLI was compiled).
  *
  * Method and figures: docs/performance.md.
  */
@@ -26,6 +28,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   scale: async () => (await import("./scale.ts")).scaleBench,
   coldstart: async () => (await import("./coldstart.ts")).coldStartBench,
   local: async () => (await import("./local.ts")).localBench,
+  "cli-start": async () => (await import("./cli-start.ts")).cliStartBench,
 };
 
 const USAGE = [
@@ -36,6 +39,7 @@ const USAGE = [
   "  scale [--jobs N] [--limit L] [--throttle R] [--time-scale S] [--json]",
   "  coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]",
   "  local [--runs N] [--json]",
+  "  cli-start [--runs N] [--baseline COMMIT] [--json]",
   "Without a subcommand, every one runs in turn but scale (local runs 100 executions at once).",
 ].join("\n");
 
