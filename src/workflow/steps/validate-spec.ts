@@ -88,8 +88,9 @@ function judge(request: unknown) {
   const input = parsed.success ? parsed.data : salvage(request);
   const result = validateSpec(input.spec);
   const errors: RecordedIssue[] = [
-    ...(parsed.success ? [] : inputIssues(parsed.error)),
-    ...(result.valid ? [] : result.errors),
+    ...(parsed.success ? [] : inputIssues(parsed.error, request)),
+    // A missing spec is the input's problem, said once, with what to send instead.
+    ...(result.valid || input.spec === undefined ? [] : result.errors),
     ...(input.precheckErrors ?? []),
   ];
   return { input, result, errors };
@@ -117,15 +118,28 @@ function salvage(request: unknown): z.output<typeof executionInputSchema> {
 }
 
 /** The execution input's own problems, in the spec's issue form. */
-function inputIssues(error: z.ZodError): RecordedIssue[] {
+function inputIssues(error: z.ZodError, request: unknown): RecordedIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.length > 0 ? issue.path.join(".") : "(execution input)",
     rule: "execution-input",
     message:
-      issue.path.length > 0
-        ? issue.message
-        : "the execution input must be a JSON object { spec, trigger?, precheckErrors? }",
+      issue.path.length === 0
+        ? "the execution input must be a JSON object { spec, trigger?, precheckErrors? }"
+        : issue.path.join(".") === "spec" && issue.code === "invalid_type"
+          ? missingSpecMessage(request)
+          : issue.message,
   }));
+}
+
+/** The input has no `spec`: most often it is a job spec sent on its own, so say how to wrap it. */
+function missingSpecMessage(request: unknown): string {
+  const looksLikeSpec =
+    typeof request === "object" &&
+    request !== null &&
+    ("job" in request || "specVersion" in request);
+  return looksLikeSpec
+    ? 'is required: this input is a job spec on its own; start the execution with { "spec": <the job spec> } instead'
+    : 'is required: start the execution with { "spec": <the job spec>, "trigger"?: ... }';
 }
 
 const bounded = (text: string) => capText(text, MAX_TEXT);

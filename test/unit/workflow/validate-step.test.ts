@@ -104,3 +104,41 @@ describe("validateJobSpec with precheck errors", () => {
     expect(written().status).toBe("VALIDATED");
   });
 });
+
+describe("validateJobSpec with an execution input that is not { spec }", () => {
+  it("refuses a job spec sent on its own, saying to send it as { spec }", async () => {
+    // Prepare
+    const request = sampleSpec("default-model-package.json");
+
+    // Act
+    const output = await validateJobSpec(
+      { request, executionArn: EXECUTION, executionName: "plain-spec" },
+      deps,
+    );
+
+    // Assess
+    expect(output).toEqual({ valid: false, jobName: "rejected-plain-spec", errorCount: 1 });
+    expect(written().failure?.errors).toEqual([
+      {
+        path: "spec",
+        rule: "execution-input",
+        message:
+          'is required: this input is a job spec on its own; start the execution with { "spec": <the job spec> } instead',
+      },
+    ]);
+  });
+
+  it("names the input's shape when it has neither a spec nor a job", async () => {
+    // Act
+    const output = await validateJobSpec(
+      { request: { trigger: { type: "manual" } }, executionArn: EXECUTION, executionName: "empty" },
+      deps,
+    );
+
+    // Assess
+    expect(output).toMatchObject({ valid: false, errorCount: 1 });
+    expect(written().failure?.errors?.[0]?.message).toBe(
+      'is required: start the execution with { "spec": <the job spec>, "trigger"?: ... }',
+    );
+  });
+});
