@@ -22,6 +22,13 @@ const IRFLOW_STRICTER: Record<string, string> = {
     "the reference says security group IDs have the form sg-xxxxxxxx; the model's pattern admits any letters and hyphens",
   "invalid/parallel-tests.json":
     "more parallel tests than tests is a contradiction irflow refuses; neither the model nor the documented limits forbid it",
+  "invalid/s3-uri.json":
+    "the model's S3Uri pattern, (https|s3)://..., also admits an https:// URL; irflow takes the s3:// form of the bucket the compiled artifacts go to",
+  "invalid/reserved-tag.json":
+    "SageMaker reserves only aws: tag keys; irflow refuses irflow: keys because it sets its own stack and execution tags on every job",
+  "invalid/min-max.json": "irflow.policy is irflow's own setting and never reaches SageMaker",
+  "invalid/current-target.json":
+    "irflow.policy is irflow's own setting and never reaches SageMaker",
   "invalid/unknown-field.json":
     "the service ignores members it does not know, but the SDKs refuse (botocore) or drop (JavaScript v3) them before sending, so irflow refuses them too",
 };
