@@ -38,6 +38,27 @@ export interface SizeLimits {
 
 /** For the job record: a DynamoDB item holds at most 400 KB. */
 export const RECORD_LIMITS: SizeLimits = { maxItems: 100, maxBytes: 150_000 };
+
+/**
+ * The one budget of a job record, as JSON: DynamoDB's item limit is 400 KB (409,600 bytes), and
+ * the margin covers what DynamoDB counts beyond JSON (a byte per list item, up to 21 per number).
+ */
+export const RECORD_MAX_BYTES = 380_000;
+
+/** What is written after the decision: the publication claim, its ids and times, a status. */
+const RECORD_RESERVE_BYTES = 4_000;
+
+/**
+ * The limits of a decision or diagnosis kept beside `restBytes` of the rest of the record (the
+ * stored spec above all): RECORD_LIMITS at most, less when the rest leaves less of the budget.
+ */
+export function recordLimitsBeside(restBytes: number): SizeLimits {
+  const room = RECORD_MAX_BYTES - RECORD_RESERVE_BYTES - restBytes;
+  return {
+    maxItems: RECORD_LIMITS.maxItems,
+    maxBytes: Math.max(0, Math.min(RECORD_LIMITS.maxBytes, room)),
+  };
+}
 /** For the outcome event: an EventBridge entry holds at most 256 KB. */
 export const EVENT_LIMITS: SizeLimits = { maxItems: 25, maxBytes: 60_000 };
 

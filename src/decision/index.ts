@@ -15,6 +15,8 @@ export {
   jsonBytes,
   MAX_REASON_CHARS,
   RECORD_LIMITS,
+  RECORD_MAX_BYTES,
+  recordLimitsBeside,
   type SizeLimits,
 } from "./cap.ts";
 export {

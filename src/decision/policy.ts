@@ -25,6 +25,12 @@ export const INSTANCE_FAMILY_PATTERN = /^ml\.[a-z0-9-]+(\.[a-z0-9-]+)?$/;
 export const INSTANCE_TYPE_PATTERN = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
 export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
+/**
+ * Most families or types in one of the policy's lists: SageMaker has fewer instance families, and
+ * the decision carries the policy into every record and event, which must stay small.
+ */
+export const MAX_POLICY_FAMILIES = 100;
+
 export const DEFAULT_HEADROOM = 0.2;
 export const MAX_HEADROOM = 10;
 
@@ -137,15 +143,20 @@ const policyFields = {
   instanceFamilies: z
     .array(family(), { error: typeError("an array") })
     .min(1, { error: "must list at least one family" })
+    .max(MAX_POLICY_FAMILIES, { error: `must list at most ${MAX_POLICY_FAMILIES} families` })
     .optional()
     .describe("Allowed instance families or types (real-time entries)."),
   excludeInstanceFamilies: z
     .array(family(), { error: typeError("an array") })
+    .max(MAX_POLICY_FAMILIES, { error: `must list at most ${MAX_POLICY_FAMILIES} families` })
     .optional()
     .describe("Excluded instance families or types (real-time entries)."),
   endpointTypes: z
     .array(oneOf(ENDPOINT_TYPES), { error: typeError("an array") })
     .min(1, { error: "must list at least one endpoint type" })
+    .max(ENDPOINT_TYPES.length, {
+      error: `must list at most ${ENDPOINT_TYPES.length} endpoint types`,
+    })
     .optional()
     .describe("Allowed endpoint types."),
   maxColdStartMs: positive()

@@ -13,8 +13,9 @@ import {
   type Diagnosis,
   decisionSentence,
   joinReasons,
+  jsonBytes,
   MAX_REASON_CHARS,
-  RECORD_LIMITS,
+  recordLimitsBeside,
 } from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
 import type { StepsObservation } from "../schedule/index.ts";
@@ -368,15 +369,24 @@ export function selectionMade(
   { decision: made, comparison }: SelectionResult,
   now: Date,
 ): RecordChange {
-  return {
+  const change: RecordChange = {
     ...decision(record, made.outcome, now),
-    decision: capDecision(made, RECORD_LIMITS),
     ...(comparison ? { comparison } : {}),
     // Only a job that did not complete decides `failed`; the state machine routes none here.
     ...(made.outcome === "failed"
       ? { failure: { reason: decisionSentence(made), step: "SelectRecommendation" } }
       : {}),
   };
+  return { ...change, decision: capDecision(made, limitsBeside(record, change)) };
+}
+
+/**
+ * The limits of the decision or diagnosis a change adds: what the record's one budget leaves
+ * beside the rest of the record and the change (the stored spec may take up to 256 KiB of it).
+ */
+function limitsBeside(record: JobRecord, change: RecordChange) {
+  const { decision: _decision, diagnosis: _diagnosis, ...rest } = { ...record, ...change };
+  return recordLimitsBeside(jsonBytes(rest));
 }
 
 // Diagnose ----------------------------------------------------------------------------------------
@@ -405,15 +415,15 @@ export function diagnosed(
         ? "the job was stopped outside irflow"
         : `the job ended ${diagnosis.status} without a failure reason`;
   const [executionStream] = diagnosis.logs.streams;
-  return {
+  const change: RecordChange = {
     ...decision(record, "failed", now),
     ...withStatus(record, diagnosis.status, now),
-    diagnosis: capDiagnosis(diagnosis, RECORD_LIMITS),
     failure: {
       reason: `${reason} (${diagnosis.category}; logs: ${diagnosis.logs.logGroup}, stream ${executionStream ?? `${record.jobName}/execution`})`,
       step: "DiagnoseFailure",
     },
   };
+  return { ...change, diagnosis: capDiagnosis(diagnosis, limitsBeside(record, change)) };
 }
 
 // Stop --------------------------------------------------------------------------------------------

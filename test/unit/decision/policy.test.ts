@@ -3,6 +3,7 @@ import { toDecisionIssues } from "../../../src/decision/issues.ts";
 import {
   familyOf,
   inFamily,
+  MAX_POLICY_FAMILIES,
   parsePolicy,
   policySchema,
   requiredPerMinute,
@@ -259,6 +260,21 @@ describe("policy issues inside another schema", () => {
     expect(issues.map(({ path, rule }) => `${path} ${rule}`)).toEqual([
       "current.instanceCount required",
       "headroom type",
+    ]);
+  });
+
+  it("refuses policy lists longer than the decision may carry, naming the field and the rule", () => {
+    // Act
+    const parsed = parsePolicy({
+      instanceFamilies: Array.from({ length: MAX_POLICY_FAMILIES + 1 }, (_, i) => `ml.c${i}`),
+      endpointTypes: ["RealTime", "Serverless", "RealTime"],
+    });
+
+    // Assess
+    const issues = parsed.ok ? [] : parsed.issues;
+    expect(issues.map(({ path, rule, message }) => `${path} ${rule}: ${message}`)).toEqual([
+      "endpointTypes items: must list at most 2 endpoint types",
+      `instanceFamilies items: must list at most ${MAX_POLICY_FAMILIES} families`,
     ]);
   });
 });

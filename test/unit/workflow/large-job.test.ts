@@ -6,14 +6,20 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { assertRequestLimits } from "../../../local/eventbridge/entries.ts";
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
 import { SageMakerGateway } from "../../../src/aws/sagemaker-gateway.ts";
+import { diagnoseFailure, RECORD_MAX_BYTES } from "../../../src/decision/index.ts";
+import { MAX_POLICY_FAMILIES } from "../../../src/decision/policy.ts";
 import { QueueStore } from "../../../src/queue/store.ts";
+import { created, diagnosed, polled } from "../../../src/workflow/lifecycle.ts";
 import { publishRecord } from "../../../src/workflow/steps/publish-outcome.ts";
 import { selectRecommendation } from "../../../src/workflow/steps/select-recommendation.ts";
+import { validateJobSpec } from "../../../src/workflow/steps/validate-spec.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
 import { runningRecord } from "../../support/records.ts";
+import { sampleSpec } from "../../support/specs.ts";
 
 const sagemaker = mockClient(SageMakerClient);
 const events = mockClient(EventBridgeClient);
@@ -64,6 +70,61 @@ afterAll(async () => {
   await dynamo.close();
 });
 
+beforeEach(() => {
+  sagemaker.reset();
+  events.reset();
+});
+
+/** Most bytes of an execution input StartExecution accepts (256 KiB). */
+const MAX_EXECUTION_INPUT_BYTES = 262_144;
+
+/**
+ * The largest valid spec StartExecution takes: full policy lists and content types of 256
+ * characters up to 256 KiB of execution input.
+ */
+function largestExecutionInput(runKey: string) {
+  const spec = sampleSpec("default-model-name.json") as {
+    job: {
+      InputConfig: { ContainerConfig: { PayloadConfig: { SupportedContentTypes: string[] } } };
+    };
+    irflow?: unknown;
+  };
+  spec.irflow = {
+    runKey,
+    policy: {
+      requestsPerMinute: 1000,
+      instanceFamilies: [
+        "ml.c5",
+        ...Array.from({ length: MAX_POLICY_FAMILIES - 1 }, (_, i) => `ml.c${i}-${"f".repeat(40)}`),
+      ],
+      excludeInstanceFamilies: Array.from(
+        { length: MAX_POLICY_FAMILIES },
+        (_, i) => `ml.x${i}-${"e".repeat(40)}`,
+      ),
+    },
+  };
+  const types = spec.job.InputConfig.ContainerConfig.PayloadConfig.SupportedContentTypes;
+  const input = { spec, trigger: { type: "manual" as const, detail: "d".repeat(5000) } };
+  const padding = (i: number) => `${String(i).padStart(6, "0")}/${"t".repeat(249)}`;
+  while (Buffer.byteLength(JSON.stringify(input)) + 260 <= MAX_EXECUTION_INPUT_BYTES) {
+    types.push(padding(types.length));
+  }
+  return input;
+}
+
+/** The record JSON's size, after DynamoDB took it (dynalite refuses an item over 400 KB). */
+async function recordBytes(store: JobStore, jobName: string) {
+  return Buffer.byteLength(JSON.stringify(await store.require(jobName)));
+}
+
+/** The PutEvents entry as published, checked against the local bus's 256 KB limit. */
+function publishedEntry() {
+  const [entry] = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
+  if (!entry) throw new Error("no event was put");
+  assertRequestLimits([entry as never]);
+  return entry;
+}
+
 describe("a job with 1,000 recommendations", () => {
   it("is decided, recorded within DynamoDB's item limit and published within EventBridge's", async () => {
     // Prepare
@@ -111,5 +172,130 @@ describe("a job with 1,000 recommendations", () => {
     const [entry] = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
     expect(Buffer.byteLength(entry?.Detail ?? "")).toBeLessThan(256_000);
     expect(JSON.parse(entry?.Detail ?? "{}")).toMatchObject({ outcome: "selected" });
+  });
+});
+
+describe("the largest spec StartExecution accepts", () => {
+  const now = new Date("2026-11-23T12:00:00.000Z");
+  const store = () => new JobStore(documents, LOCAL_TABLE);
+  const publish = (jobName: string) =>
+    publishRecord(jobName, {
+      store: store(),
+      queue: new QueueStore(documents, LOCAL_TABLE),
+      events: new EventBridgeClient({ region: "us-east-1" }),
+      publish: { busName: "irflow", source: "irflow" },
+      retentionDays: 1,
+      now: () => now,
+      sleep: async () => undefined,
+    });
+
+  /** Validated and running, with a listing of 1,000 benchmark steps in the record. */
+  async function runningLargest(runKey: string) {
+    const request = largestExecutionInput(runKey);
+    expect(Buffer.byteLength(JSON.stringify(request))).toBeGreaterThan(
+      MAX_EXECUTION_INPUT_BYTES - 1000,
+    );
+    expect(Buffer.byteLength(JSON.stringify(request))).toBeLessThanOrEqual(
+      MAX_EXECUTION_INPUT_BYTES,
+    );
+    const validated = await validateJobSpec(
+      {
+        request,
+        executionArn: `arn:aws:states:us-east-1:1:execution:sm:${runKey}`,
+        executionName: runKey,
+      },
+      { store: store(), now: () => now },
+    );
+    if (!validated.valid)
+      throw new Error(`the largest spec is not valid: ${JSON.stringify(validated)}`);
+    const { jobName } = validated;
+    await store().mutate(jobName, (record) =>
+      created(record, { jobArn: `arn:job/${jobName}`, historySeconds: [] }, now),
+    );
+    const steps = {
+      observedAtSeconds: 600,
+      steps: Array.from({ length: 1000 }, (_, i) => ({
+        status: "COMPLETED",
+        startSeconds: 100 + i * 1.123456789,
+        endSeconds: 200 + i * 1.987654321,
+      })),
+    };
+    await store().mutate(
+      jobName,
+      (record) => polled(record, { status: "COMPLETED", completedAt: now, steps }, now).change,
+    );
+    return jobName;
+  }
+
+  it("with 1,000 entries keeps its record within DynamoDB's limit and its event within EventBridge's", async () => {
+    // Prepare
+    const jobName = await runningLargest("largest-selected");
+    sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
+      JobName: jobName,
+      JobType: "Default",
+      Status: "COMPLETED",
+      InferenceRecommendations: recommendations(),
+    } as never);
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
+
+    // Act
+    const decided = await selectRecommendation(
+      { jobName },
+      {
+        store: store(),
+        sagemaker: new SageMakerGateway(new SageMakerClient({ region: "us-east-1" })),
+        now: () => now,
+      },
+    );
+    const publication = await publish(jobName);
+
+    // Assess
+    expect(decided.outcome).toBe("selected");
+    expect(publication).toMatchObject({ outcome: "selected", recorded: true });
+    const record = await store().require(jobName);
+    expect(Buffer.byteLength(JSON.stringify(record.spec))).toBeGreaterThan(250_000);
+    expect(await recordBytes(store(), jobName)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+    expect(record.decision?.totals.entries).toBe(1000);
+    expect((record.decision?.ranked.length ?? 0) + (record.decision?.omitted.ranked ?? 0)).toBe(
+      record.decision?.totals.feasible,
+    );
+    const entry = publishedEntry();
+    expect(Buffer.byteLength(entry.Detail ?? "")).toBeLessThan(256_000);
+    const detail = JSON.parse(entry.Detail ?? "{}");
+    expect(detail.totals.entries).toBe(1000);
+    expect(detail.ranked.length + detail.omitted.ranked).toBe(detail.totals.feasible);
+  });
+
+  it("with 300 benchmark failures of 1 KB keeps its record and its event within their limits", async () => {
+    // Prepare
+    const jobName = await runningLargest("largest-failed");
+    const steps = Array.from({ length: 300 }, (_, i) => ({
+      Status: "FAILED",
+      InferenceBenchmark: {
+        FailureReason: `ModelError on benchmark ${i}: ${"r".repeat(1000)}`,
+        EndpointConfiguration: { EndpointName: `endpoint-${i}`, InstanceType: "ml.c5.xlarge" },
+      },
+    }));
+    const diagnosis = diagnoseFailure({ jobName, status: "FAILED", steps, region: "us-east-1" });
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-2" }] });
+
+    // Act
+    await store().mutate(jobName, (record) => diagnosed(record, { diagnosis }, now));
+    const publication = await publish(jobName);
+
+    // Assess
+    expect(publication).toMatchObject({ outcome: "failed", recorded: true });
+    expect(await recordBytes(store(), jobName)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+    const record = await store().require(jobName);
+    const kept = record.diagnosis?.failedBenchmarks.length ?? 0;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept + (record.diagnosis?.omittedFailedBenchmarks ?? 0)).toBe(300);
+    expect(record.failure?.reason).toMatch(/\.\.\. and \d+ more \(model-error; logs:/);
+    const entry = publishedEntry();
+    expect(Buffer.byteLength(entry.Detail ?? "")).toBeLessThan(256_000);
+    const detail = JSON.parse(entry.Detail ?? "{}");
+    expect(
+      detail.diagnosis.failedBenchmarks.length + detail.diagnosis.omittedFailedBenchmarks,
+    ).toBe(300);
   });
 });
