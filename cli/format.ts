@@ -10,6 +10,7 @@ import {
   formatDollars,
   formatMs,
   formatPercent,
+  formatPrice,
 } from "../src/decision/format.ts";
 import {
   type CappedDecision,
@@ -21,6 +22,7 @@ import {
   type Diagnosis,
   decisionSentence,
   type Environment,
+  type Objective,
 } from "../src/decision/index.ts";
 
 /** What an entry deploys, with its environment when it sets one: `ml.c6i.xlarge x 3 [OMP_NUM_THREADS=2]`. */
@@ -37,10 +39,10 @@ export function entryLine(entry: DecisionEntry): string {
     entry.maxInvocations === undefined
       ? undefined
       : `${formatCount(entry.maxInvocations)} requests/min ${entry.endpointType === "Serverless" ? "at most" : "each"}`,
-    entry.costPerHour === undefined ? undefined : `${usd(entry.costPerHour)}/h`,
+    entry.costPerHour === undefined ? undefined : `${formatPrice(entry.costPerHour)}/h`,
     entry.costPerInference === undefined
       ? undefined
-      : `${usd(entry.costPerInference * 1e6)}/1M inferences`,
+      : `${formatPrice(entry.costPerInference * 1e6)}/1M inferences`,
   ].filter((part): part is string => part !== undefined);
   return `${entryText(entry)}${parts.length > 0 ? `: ${parts.join(", ")}` : ""}`;
 }
@@ -72,7 +74,70 @@ function standing(
   return marks.join(", ");
 }
 
-/** One row per entry: the feasible ones best first, then the rejected ones. */
+interface FigureColumn {
+  title: string;
+  /** The objective that ranks by this column's figure. */
+  objective?: Objective;
+  /** Shown only when the decision ranks by it, so the usual table stays narrow. */
+  onlyWhenRanked?: boolean;
+  cell: (entry: DecisionEntry) => string;
+}
+
+const FIGURE_COLUMNS: FigureColumn[] = [
+  {
+    title: "INSTANCES",
+    cell: (entry) =>
+      entry.endpointType === "Serverless"
+        ? "serverless"
+        : optional(entry.instanceCount, formatCount),
+  },
+  {
+    title: "$/MONTH",
+    objective: "monthly-cost",
+    cell: (entry) => optional(entry.monthlyCost, formatDollars),
+  },
+  { title: "LATENCY", objective: "latency", cell: (entry) => optional(entry.latencyMs, formatMs) },
+  {
+    title: "MAX REQ/MIN",
+    objective: "throughput",
+    cell: (entry) => optional(entry.maxInvocations, formatCount),
+  },
+  {
+    title: "$/HOUR",
+    objective: "cost-per-hour",
+    cell: (entry) => optional(entry.costPerHour, formatPrice),
+  },
+  {
+    title: "$/1M INFERENCES",
+    objective: "cost-per-inference",
+    onlyWhenRanked: true,
+    cell: (entry) => optional(entry.costPerInference, (value) => formatPrice(value * 1e6)),
+  },
+];
+
+function figureColumns(objective: Objective): FigureColumn[] {
+  return FIGURE_COLUMNS.filter(
+    (column) => !column.onlyWhenRanked || column.objective === objective,
+  );
+}
+
+/**
+ * The table's header: the column the objective ranks by is always shown and names the
+ * objective, "$/1M INFERENCES (cost-per-inference)", so the order of the rows can be read.
+ */
+export function decisionColumns(decision: Decision): string[] {
+  const objective = decision.policy.objective;
+  return [
+    "",
+    "ENTRY",
+    ...figureColumns(objective).map((column) =>
+      column.objective === objective ? `${column.title} (${objective})` : column.title,
+    ),
+    "STANDING",
+  ];
+}
+
+/** One row per entry, cells under decisionColumns: the feasible ones best first, then the rejected ones. */
 export function decisionRows(decision: Decision): { entry: DecisionEntry; cells: string[] }[] {
   const frontier = new Set(decision.frontier.map((point) => point.recommendationId));
   const feasible = decision.ranked.map((entry, rank) => ({
@@ -83,38 +148,22 @@ export function decisionRows(decision: Decision): { entry: DecisionEntry; cells:
     entry: rejection.entry,
     status: standing(rejection.entry, decision, frontier, undefined, rejection),
   }));
+  const columns = figureColumns(decision.policy.objective);
   return [...feasible, ...rejected].map(({ entry, status }) => ({
     entry,
     cells: [
       decision.selected?.recommendationId === entry.recommendationId ? "*" : "",
       entryText({ ...entry, instanceCount: undefined }),
-      entry.endpointType === "Serverless"
-        ? "serverless"
-        : optional(entry.instanceCount, formatCount),
-      optional(entry.monthlyCost, formatDollars),
-      optional(entry.latencyMs, formatMs),
-      optional(entry.maxInvocations, formatCount),
-      optional(entry.costPerHour, usd),
+      ...columns.map((column) => column.cell(entry)),
       status,
     ],
   }));
 }
 
-export const DECISION_COLUMNS = [
-  "",
-  "ENTRY",
-  "INSTANCES",
-  "$/MONTH",
-  "LATENCY",
-  "MAX REQ/MIN",
-  "$/HOUR",
-  "STANDING",
-];
-
 /** The table of every entry, selected marked with `*`. */
 export function decisionTable(decision: Decision, indent = ""): string[] {
   const rows = decisionRows(decision).map((row) => row.cells);
-  return table(DECISION_COLUMNS, rows, indent);
+  return table(decisionColumns(decision), rows, indent);
 }
 
 /** What a table leaves out when the decision was cut to fit a record or an event. */
@@ -177,17 +226,6 @@ export function table(header: string[], rows: string[][], indent = ""): string[]
       .join("  ")
       .trimEnd()}`;
   return [line(header), ...rows.map(line)];
-}
-
-/** Dollars with enough digits to tell small per-hour and per-inference costs apart. */
-export function usd(value: number): string {
-  if (value === 0) return "$0";
-  if (value >= 0.01)
-    return `$${value
-      .toFixed(value >= 100 ? 2 : 4)
-      .replace(/0+$/, "")
-      .replace(/\.$/, "")}`;
-  return `$${value.toPrecision(3)}`;
 }
 
 function optional(value: number | undefined, format: (value: number) => string): string {

@@ -5,7 +5,13 @@
  * script, no font, no image), and its Content-Security-Policy forbids it to.
  */
 
-import { entryLabel, formatDollars, formatMs, formatPercent } from "../src/decision/format.ts";
+import {
+  entryLabel,
+  formatCount,
+  formatDollars,
+  formatMs,
+  formatPercent,
+} from "../src/decision/format.ts";
 import {
   type Comparison,
   comparisonSentence,
@@ -13,7 +19,7 @@ import {
   type DecisionEntry,
   decisionSentence,
 } from "../src/decision/index.ts";
-import { comparisonLines, DECISION_COLUMNS, decisionRows, entryText } from "./format.ts";
+import { comparisonLines, decisionColumns, decisionRows, entryText } from "./format.ts";
 
 export interface ReportInput {
   decision: Decision;
@@ -204,9 +210,9 @@ export function escapeHtml(text: string): string {
 function tableHtml(decision: Decision): string {
   const frontier = new Set(decision.frontier.map((item) => item.recommendationId));
   const rejected = new Set(decision.rejected.map((item) => item.recommendationId));
-  const head = DECISION_COLUMNS.map((title) => `<th scope="col">${escapeHtml(title)}</th>`).join(
-    "",
-  );
+  const head = decisionColumns(decision)
+    .map((title) => `<th scope="col">${escapeHtml(title)}</th>`)
+    .join("");
   const rows = decisionRows(decision).map(({ entry, cells }) => {
     const classes = [
       entry.recommendationId === decision.selected?.recommendationId ? "selected" : "",
@@ -229,7 +235,10 @@ function policyHtml(decision: Decision): string {
         ? undefined
         : `${formatMs(policy.maxLatencyMs)}${policy.maxLatencySource === "job-threshold" ? ` (the job's ${policy.latencyPercentile ?? ""} threshold)` : ""}`,
     ],
-    ["requestsPerMinute", policy.requestsPerMinute?.toLocaleString("en-US")],
+    [
+      "requestsPerMinute",
+      policy.requestsPerMinute === undefined ? undefined : formatCount(policy.requestsPerMinute),
+    ],
     ["headroom", formatPercent(policy.headroom)],
     ["minInstances / maxInstances", `${policy.minInstances} / ${policy.maxInstances ?? "none"}`],
     [
@@ -271,7 +280,7 @@ figcaption { color: #5b6475; font-size: 13px; margin-top: 6px; }
 table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #e1e4ea; font-size: 13.5px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eceef2; vertical-align: top; }
 th { background: #f0f2f5; font-weight: 600; white-space: nowrap; }
-td:nth-child(n+3):nth-child(-n+7) { font-variant-numeric: tabular-nums; white-space: nowrap; }
+td:nth-child(n+3):nth-last-child(n+2) { font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.selected td { background: #fdecec; font-weight: 600; }
 tr.frontier td:nth-child(2)::after { content: " ◆"; color: ${COLORS.frontier}; }
 tr.rejected td { color: #8a8f99; }

@@ -13,6 +13,7 @@ import type { NormalizedJob, NormalizedRecommendation } from "./describe.ts";
 import { decisionEntrySchema, HOURS_PER_MONTH } from "./entry.ts";
 import {
   aboveLimit,
+  formatAgainst,
   formatDollars,
   formatPercent,
   formatPolicyValue,
@@ -367,26 +368,26 @@ function worthActing(
   if (proposedCost === undefined || !saving) {
     return { worthActing: false, reason: "the proposal's monthly cost is unknown" };
   }
-  const amount = `${formatDollars(Math.abs(saving.monthly))}/month (${formatPercent(Math.abs(saving.percent) / 100)})`;
   if (saving.monthly <= 0) {
+    const amount = `${formatDollars(-saving.monthly)}/month (${formatPercent(-saving.percent / 100)})`;
     return {
       worthActing: false,
       reason:
         saving.monthly === 0 ? "the proposal costs the same" : `the proposal costs ${amount} more`,
     };
   }
+  // Each figure is written against its threshold, so "$99.6" is never shown as "$100 below $100".
+  const [dollars, minDollars] = formatAgainst(saving.monthly, policy.minMonthlySavings, "dollars");
+  const [percent, minPercent] = formatAgainst(saving.percent, policy.minSavingsPercent, "percent");
+  const amount = `${dollars}/month (${percent})`;
   const short = [
-    ...(saving.monthly < policy.minMonthlySavings
-      ? [`below minMonthlySavings ${formatDollars(policy.minMonthlySavings)}`]
-      : []),
-    ...(saving.percent < policy.minSavingsPercent
-      ? [`below minSavingsPercent ${formatPercent(policy.minSavingsPercent / 100)}`]
-      : []),
+    ...(saving.monthly < policy.minMonthlySavings ? [`below minMonthlySavings ${minDollars}`] : []),
+    ...(saving.percent < policy.minSavingsPercent ? [`below minSavingsPercent ${minPercent}`] : []),
   ];
   return short.length > 0
     ? { worthActing: false, reason: `saves ${amount}, ${short.join(" and ")}` }
     : {
         worthActing: true,
-        reason: `saves ${amount}, at least minMonthlySavings ${formatDollars(policy.minMonthlySavings)} and minSavingsPercent ${formatPercent(policy.minSavingsPercent / 100)}`,
+        reason: `saves ${amount}, at least minMonthlySavings ${minDollars} and minSavingsPercent ${minPercent}`,
       };
 }

@@ -47,11 +47,29 @@ export function formatPercent(fraction: number): string {
   return `${ONE_DECIMAL.format(fraction * 100)}%`;
 }
 
-/** A policy value as written in a relaxation: numbers plain, lists in brackets. */
+/**
+ * Dollars with enough digits to tell small per-hour and per-inference prices apart: "$0.204",
+ * "$0.1632", "$2.94e-7" never "$0.00".
+ */
+export function formatPrice(value: number): string {
+  if (value === 0) return "$0";
+  if (value >= 0.01)
+    return `$${value
+      .toFixed(value >= 100 ? 2 : 4)
+      .replace(/0+$/, "")
+      .replace(/\.$/, "")}`;
+  return `$${value.toPrecision(3)}`;
+}
+
+/**
+ * A policy value as written in a relaxation: numbers plain (without the float noise of
+ * 0.1 + 0.2), lists in brackets.
+ */
 export function formatPolicyValue(value: unknown): string {
   if (value === undefined) return "(none)";
   if (Array.isArray(value)) return `[${value.join(", ")}]`;
-  if (typeof value === "number") return String(value);
+  if (typeof value === "number")
+    return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : String(value);
   return String(value);
 }
 
@@ -80,18 +98,21 @@ export function entryLabel(entry: {
 }
 
 /** The units a figure is compared with its limit in. */
-export type FigureUnit = "ms" | "dollars" | "count";
+export type FigureUnit = "ms" | "dollars" | "count" | "percent";
 
+/** How each unit is written on its own; percent figures are percentages (12.5, not 0.125). */
 const PLAIN: Record<FigureUnit, (value: number) => string> = {
   ms: formatMs,
   dollars: formatDollars,
   count: formatCount,
+  percent: (value) => formatPercent(value / 100),
 };
 
 const UNIT_TEXT: Record<FigureUnit, (digits: string) => string> = {
   ms: (digits) => `${digits} ms`,
   dollars: (digits) => `$${digits}`,
   count: (digits) => digits,
+  percent: (digits) => `${digits}%`,
 };
 
 /**

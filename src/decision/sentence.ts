@@ -3,7 +3,14 @@
  * "ml.c6g.xlarge x 3, $447/month, 13 ms <= 20 ms at 12,000 requests/min with 20% headroom".
  */
 import type { Comparison } from "./compare.ts";
-import { entryLabel, formatCount, formatDollars, formatMs, formatPercent } from "./format.ts";
+import {
+  entryLabel,
+  formatAgainst,
+  formatCount,
+  formatDollars,
+  formatMs,
+  formatPercent,
+} from "./format.ts";
 import type { Decision } from "./select.ts";
 
 export function decisionSentence(decision: Decision): string {
@@ -27,8 +34,10 @@ export function decisionSentence(decision: Decision): string {
             ? "throughput unknown"
             : `${formatCount(endpoint.maxInvocations)} requests/min`;
         const latency =
-          endpoint.latencyMs === undefined ? "latency unknown" : formatMs(endpoint.latencyMs);
-        return `${name} sustains ${throughput} at ${latency}${bound(decision)}`;
+          endpoint.latencyMs === undefined
+            ? "latency unknown"
+            : withinBound(endpoint.latencyMs, decision);
+        return `${name} sustains ${throughput} at ${latency}`;
       });
       return `Measured: ${endpoints.join("; ")}`;
     }
@@ -49,13 +58,16 @@ function selectedSentence(decision: Decision): string {
   const latency =
     selected.latencyMs === undefined
       ? "latency unknown"
-      : `${formatMs(selected.latencyMs)}${bound(decision)}`;
+      : withinBound(selected.latencyMs, decision);
   return `${entryLabel(selected)}, ${cost}, ${latency}${atLoad(decision)}`;
 }
 
-function bound(decision: Decision): string {
+/** "9.6 ms <= 10 ms": the latency and the bound, written so that they differ when they do. */
+function withinBound(latencyMs: number, decision: Decision): string {
   const limit = decision.policy.maxLatencyMs;
-  return limit === undefined ? "" : ` <= ${formatMs(limit)}`;
+  if (limit === undefined) return formatMs(latencyMs);
+  const [latency, bound] = formatAgainst(latencyMs, limit, "ms");
+  return `${latency} <= ${bound}`;
 }
 
 function atLoad(decision: Decision): string {

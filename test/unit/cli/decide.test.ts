@@ -113,6 +113,50 @@ describe("irflow decide", () => {
     expect(io.out()).toContain("worth acting on: yes");
   });
 
+  it("shows the column the objective ranks by, named in the header, in the terminal and the page", async () => {
+    // Prepare: without a policy the objective is cost-per-inference, which no other column shows.
+    const page = join(dir, "objective.html");
+    const io = captureIo();
+
+    // Act
+    const code = await main(["report", EMULATED, "--html", page], io);
+
+    // Assess
+    expect(code).toBe(0);
+    const lines = io.out().split("\n");
+    const header = lines.find((line) => line.includes("ENTRY")) ?? "";
+    expect(header).toMatch(
+      / \$\/MONTH +LATENCY +MAX REQ\/MIN +\$\/HOUR +\$\/1M INFERENCES \(cost-per-inference\) +STANDING$/,
+    );
+    const column = header.indexOf("$/1M INFERENCES");
+    const ranked = lines
+      .filter((line) => / (selected|#\d+)(, frontier)?$/.test(line))
+      .map((line) => Number(line.slice(column).split(" ")[0]?.replace("$", "")));
+    expect(ranked).toHaveLength(10);
+    expect(ranked).toEqual([...ranked].sort((a, b) => a - b));
+    const html = await readFile(page, "utf8");
+    expect(html).toContain('<th scope="col">$/1M INFERENCES (cost-per-inference)</th>');
+  });
+
+  it("names the objective on the column it ranks by, adding no column for the others", async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    const code = await main(["decide", EMULATED, "--policy", SLO_POLICY], io);
+
+    // Assess
+    expect(code).toBe(0);
+    const header =
+      io
+        .out()
+        .split("\n")
+        .find((line) => line.includes("ENTRY")) ?? "";
+    expect(header).toMatch(
+      / \$\/MONTH \(monthly-cost\) +LATENCY +MAX REQ\/MIN +\$\/HOUR +STANDING$/,
+    );
+  });
+
   it("decides an unsatisfiable policy with exit 0 and says what would admit an entry", async () => {
     // Prepare
     const policy = await writeJson("strict.json", { requestsPerMinute: 12_000, maxLatencyMs: 5 });
