@@ -1,6 +1,7 @@
 /**
  * The decision as one self-contained HTML page: the sentence, a chart of monthly cost against
- * latency, the table of every entry, the comparison with production and the policy. The chart is
+ * latency (for a job that did not complete, its diagnosis instead), the table of every entry, the
+ * comparison with production and the policy. The chart is
  * drawn on the server by Apache ECharts into SVG, inlined in the page; the page loads nothing (no
  * script, no font, no image), and its Content-Security-Policy forbids it to.
  */
@@ -13,10 +14,12 @@ import {
   formatPercent,
 } from "../src/decision/format.ts";
 import {
+  type CappedDiagnosis,
   type Comparison,
   comparisonSentence,
   type Decision,
   type DecisionEntry,
+  type Diagnosis,
   decisionSentence,
 } from "../src/decision/index.ts";
 import { comparisonLines, decisionColumns, decisionRows, entryText } from "./format.ts";
@@ -28,6 +31,8 @@ export interface ReportInput {
   source: string;
   /** When the page was written, shown in its footer. */
   generatedAt: Date;
+  /** Why a job that did not complete failed: shown in place of the chart. */
+  diagnosis?: Diagnosis | CappedDiagnosis | undefined;
 }
 
 const COLORS = {
@@ -41,51 +46,150 @@ const COLORS = {
 
 const CHART_SIZE = { width: 960, height: 500 };
 
-type Point = [latencyMs: number, monthlyCost: number, label: string];
+/** One plotted point: where it goes, what it is called, and its tooltip. */
+interface Plotted {
+  latencyMs: number;
+  monthlyCost: number;
+  name: string;
+  title: string;
+  /** Whether the point carries a label on the chart; the others have only their tooltip. */
+  labelled: boolean;
+}
 
-function point(entry: DecisionEntry, label = entryLabel(entry)): Point | undefined {
-  return entry.latencyMs === undefined || entry.monthlyCost === undefined
-    ? undefined
-    : [entry.latencyMs, entry.monthlyCost, label];
+function plotted(
+  entry: DecisionEntry,
+  standing: string,
+  labelled: boolean,
+  name = entryLabel(entry),
+): Plotted | undefined {
+  if (entry.latencyMs === undefined || entry.monthlyCost === undefined) return undefined;
+  return {
+    latencyMs: entry.latencyMs,
+    monthlyCost: entry.monthlyCost,
+    name,
+    title: pointTitle(
+      entryLabel(entry),
+      standing,
+      entry.instanceCount,
+      entry.monthlyCost,
+      entry.latencyMs,
+    ),
+    labelled,
+  };
+}
+
+function pointTitle(
+  name: string,
+  standing: string,
+  instanceCount: number | undefined,
+  monthlyCost: number,
+  latencyMs: number,
+): string {
+  const instances =
+    instanceCount === undefined
+      ? ""
+      : `, ${instanceCount} ${instanceCount === 1 ? "instance" : "instances"}`;
+  return `${name} (${standing})${instances}: ${formatDollars(monthlyCost)}/month, ${formatMs(latencyMs)}`;
 }
 
 const defined = <T>(value: T | undefined): value is T => value !== undefined;
 
-/** The chart's ECharts option: every entry, the SLO, the frontier, selected and production. */
-export function chartOption(decision: Decision, comparison?: Comparison): Record<string, unknown> {
+/** Every point of the chart by series, the frontier line apart. */
+export function chartPoints(decision: Decision, comparison?: Comparison) {
   const selectedId = decision.selected?.recommendationId;
+  const onFrontier = new Set(decision.frontier.map((item) => item.recommendationId));
   const feasible = decision.ranked
     .filter((entry) => entry.recommendationId !== selectedId)
-    .map((entry) => point(entry))
+    .map((entry) =>
+      plotted(
+        entry,
+        onFrontier.has(entry.recommendationId) ? "feasible, frontier" : "feasible",
+        onFrontier.has(entry.recommendationId),
+      ),
+    )
     .filter(defined);
-  const rejected = decision.rejected.map((item) => point(item.entry)).filter(defined);
-  const frontier = decision.frontier
-    .map((item): Point => [item.latencyMs, item.monthlyCost, ""])
-    .sort((a, b) => a[0] - b[0]);
-  const selected = decision.selected ? point(decision.selected) : undefined;
+  const rejected = decision.rejected
+    .map((item) => plotted(item.entry, `rejected: ${item.message}`, false))
+    .filter(defined);
+  const selected = decision.selected
+    ? plotted(
+        decision.selected,
+        onFrontier.has(decision.selected.recommendationId) ? "selected, frontier" : "selected",
+        true,
+        `selected: ${entryLabel(decision.selected)}`,
+      )
+    : undefined;
   const current = comparison?.current;
-  const production: Point | undefined =
+  const productionName = `production: ${current?.instanceType ? `${current.instanceType} x ${current.instanceCount ?? 1}` : (current?.endpointName ?? "current")}`;
+  const production: Plotted | undefined =
     current?.latencyMs !== undefined && current.monthlyCost !== undefined
-      ? [
-          current.latencyMs,
-          current.monthlyCost,
-          `production: ${current.instanceType ? `${current.instanceType} x ${current.instanceCount ?? 1}` : (current.endpointName ?? "current")}`,
-        ]
+      ? {
+          latencyMs: current.latencyMs,
+          monthlyCost: current.monthlyCost,
+          name: productionName,
+          title: pointTitle(
+            productionName,
+            "in production",
+            current.instanceCount,
+            current.monthlyCost,
+            current.latencyMs,
+          ),
+          labelled: true,
+        }
       : undefined;
-  const costs = [
+  return { feasible, rejected, selected, production };
+}
+
+/**
+ * An axis from zero whose ticks are round: a step of 1, 2, 2.5 or 5 times a power of ten, about
+ * five of them, and the end on a tick, so no label reads like 29.075200000000002.
+ */
+export function roundAxis(largest: number, ticks = 5): { max: number; interval: number } {
+  if (!(largest > 0)) return { max: 1, interval: 0.2 };
+  const raw = largest / ticks;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((factor) => factor * power >= raw) ?? 10) * power;
+  const interval = Number(step.toPrecision(12));
+  return {
+    max: Number((Math.ceil(largest / interval - 1e-9) * interval).toPrecision(12)),
+    interval,
+  };
+}
+
+/** A tick value as written: floating-point noise rounded away. */
+const tickText = (value: number) => String(Number(value.toPrecision(12)));
+
+/** The chart's ECharts option: every entry, the SLO, the frontier, selected and production. */
+export function chartOption(decision: Decision, comparison?: Comparison): Record<string, unknown> {
+  const { feasible, rejected, selected, production } = chartPoints(decision, comparison);
+  const frontier = decision.frontier
+    .map((item) => [item.latencyMs, item.monthlyCost])
+    .sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+  const all = [
     ...feasible,
     ...rejected,
     ...(selected ? [selected] : []),
     ...(production ? [production] : []),
-  ]
-    .map((item) => item[1])
-    .filter((cost) => cost > 0);
+  ];
+  const costs = all.map((item) => item.monthlyCost).filter((cost) => cost > 0);
   const logScale = costs.length > 1 && Math.max(...costs) / Math.min(...costs) > 20;
   const maxLatency = decision.policy.maxLatencyMs;
+  const xAxis = roundAxis(
+    Math.max(0, ...all.map((item) => item.latencyMs), maxLatency ?? 0) * 1.05,
+  );
+  const yAxis = logScale
+    ? undefined
+    : roundAxis(Math.max(0, ...all.map((item) => item.monthlyCost)) * 1.05);
+  const data = (points: Plotted[]) =>
+    points.map((item) => ({
+      value: [item.latencyMs, item.monthlyCost],
+      name: item.name,
+      label: { show: item.labelled },
+    }));
   const label = (color: string) => ({
-    show: true,
+    show: false,
     position: "right" as const,
-    formatter: (params: { data: Point }) => params.data[2],
+    formatter: (params: { name: string }) => params.name,
     fontSize: 11,
     color,
   });
@@ -101,36 +205,36 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
       nameLocation: "middle",
       nameGap: 36,
       min: 0,
-      ...(maxLatency !== undefined
-        ? { max: (value: { max: number }) => Math.max(value.max, maxLatency) * 1.1 }
-        : {}),
+      max: xAxis.max,
+      interval: xAxis.interval,
+      axisLabel: { formatter: tickText },
     },
     yAxis: {
       type: logScale ? "log" : "value",
       name: "monthly cost (US $)",
       nameLocation: "middle",
       nameGap: 56,
-      ...(logScale ? {} : { min: 0 }),
-      axisLabel: { formatter: (value: number) => formatDollars(value) },
+      ...(yAxis ? { min: 0, max: yAxis.max, interval: yAxis.interval } : {}),
+      axisLabel: { formatter: (value: number) => formatDollars(Number(value.toPrecision(12))) },
     },
     series: [
       {
         name: "rejected",
         type: "scatter",
-        data: rejected,
+        data: data(rejected),
         symbolSize: 10,
         itemStyle: { color: COLORS.rejected },
         label: label("#8a8a8a"),
-        // Points close together would print over each other: a label that overlaps is left out.
-        labelLayout: { hideOverlap: true },
       },
       {
         name: "feasible",
         type: "scatter",
-        data: feasible,
+        data: data(feasible),
         symbolSize: 11,
         itemStyle: { color: COLORS.feasible },
         label: label("#3a5a80"),
+        // Frontier points close together would print over each other: a label that would overlap
+        // one already placed (the selected and production ones first) is left out.
         labelLayout: { hideOverlap: true },
         ...(maxLatency !== undefined
           ? {
@@ -159,11 +263,12 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
               name: "production",
               type: "scatter",
               symbol: "diamond",
-              data: [production],
+              data: data([production]),
               symbolSize: 16,
               itemStyle: { color: COLORS.production, borderColor: "#7a4300", borderWidth: 1 },
               label: { ...label("#7a4300"), fontWeight: "bold" },
               labelLayout: { hideOverlap: true },
+              z: 5,
             },
           ]
         : []),
@@ -172,11 +277,10 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
             {
               name: "selected",
               type: "scatter",
-              data: [[selected[0], selected[1], `selected: ${selected[2]}`]],
+              data: data([selected]),
               symbolSize: 20,
               itemStyle: { color: COLORS.selected, borderColor: "#5c0f12", borderWidth: 2 },
               label: { ...label("#5c0f12"), fontWeight: "bold", fontSize: 12 },
-              // Laid out with the others, first: the selected label stays, those it covers go.
               labelLayout: { hideOverlap: true },
               z: 10,
             },
@@ -186,13 +290,36 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
   };
 }
 
-/** The chart as SVG text, drawn by ECharts' server-side renderer. */
+/**
+ * The chart as SVG text, drawn by ECharts' server-side renderer. ECharts draws no tooltip without
+ * a script, so each point gets a transparent circle on top carrying a native SVG <title>.
+ */
 export async function renderChart(decision: Decision, comparison?: Comparison): Promise<string> {
   const echarts = await import("echarts");
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, ...CHART_SIZE });
   try {
     chart.setOption(chartOption(decision, comparison));
-    return chart.renderToSVGString();
+    const { feasible, rejected, selected, production } = chartPoints(decision, comparison);
+    // Drawn bottom to top as the series are, so the topmost point's title is the one shown.
+    const titles = [
+      ...rejected,
+      ...feasible,
+      ...(production ? [production] : []),
+      ...(selected ? [selected] : []),
+    ]
+      .map((item) => {
+        const [x, y] = chart.convertToPixel({ gridIndex: 0 }, [
+          item.latencyMs,
+          item.monthlyCost,
+        ]) as number[];
+        if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y))
+          return "";
+        return `<circle class="point" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="8" fill="transparent"><title>${escapeHtml(item.title)}</title></circle>`;
+      })
+      .join("");
+    return chart
+      .renderToSVGString()
+      .replace(/<\/svg>\s*$/, `<g class="point-titles">${titles}</g></svg>`);
   } finally {
     chart.dispose();
   }
@@ -265,11 +392,63 @@ function policyHtml(decision: Decision): string {
   return `<dl class="policy">${items}</dl><details><summary>The policy as resolved (JSON)</summary><pre>${escapeHtml(JSON.stringify(policy, null, 2))}</pre></details>`;
 }
 
+/** Why the job failed: the category and its hint, each failed benchmark, the logs to read. */
+function diagnosisHtml(
+  decision: Decision,
+  diagnosis: Diagnosis | CappedDiagnosis | undefined,
+): string {
+  if (!diagnosis) {
+    const reason = decision.job.failureReason;
+    return `<section id="diagnosis"><h2>Why the job ended ${escapeHtml(decision.job.status)}</h2><p>${reason ? escapeHtml(reason) : "SageMaker gave no reason."} No diagnosis was recorded for this job.</p></section>`;
+  }
+  const target = (benchmark: Diagnosis["failedBenchmarks"][number]) =>
+    benchmark.instanceType ??
+    (benchmark.serverless?.memorySizeInMB !== undefined
+      ? `serverless ${benchmark.serverless.memorySizeInMB} MB`
+      : (benchmark.endpointName ?? "an endpoint"));
+  const benchmarks = diagnosis.failedBenchmarks
+    .map(
+      (benchmark) =>
+        `<tr><td>${escapeHtml(target(benchmark))}</td><td>${escapeHtml(benchmark.category)}</td><td>${escapeHtml(benchmark.reason)}</td></tr>`,
+    )
+    .join("");
+  const streams = diagnosis.logs.streams
+    .map((stream) => `<li><code>${escapeHtml(stream)}</code></li>`)
+    .join("");
+  // Only an https address becomes a link: any other scheme is shown as text.
+  const consoleLink = diagnosis.consoleUrl
+    ? diagnosis.consoleUrl.startsWith("https://")
+      ? `<p>Console: <a id="console-link" href="${escapeHtml(diagnosis.consoleUrl)}">${escapeHtml(diagnosis.consoleUrl)}</a></p>`
+      : `<p>Console: ${escapeHtml(diagnosis.consoleUrl)}</p>`
+    : "";
+  return `<section id="diagnosis">
+<h2>Why the job ended ${escapeHtml(diagnosis.status)}</h2>
+<p class="diagnosis"><strong id="diagnosis-category">${escapeHtml(diagnosis.category)}</strong>: <span id="diagnosis-hint">${escapeHtml(diagnosis.hint)}</span></p>
+${diagnosis.failureReason ? `<p>SageMaker: ${escapeHtml(diagnosis.failureReason)}</p>` : ""}
+${benchmarks ? `<table id="failed-benchmarks"><thead><tr><th scope="col">benchmark on</th><th scope="col">category</th><th scope="col">reason</th></tr></thead><tbody>${benchmarks}</tbody></table>` : "<p>No benchmark reported a failure.</p>"}
+<p>Log group <code>${escapeHtml(diagnosis.logs.logGroup)}</code>${streams ? ", streams:" : ""}</p>
+${streams ? `<ul id="log-streams">${streams}</ul>` : ""}
+${consoleLink}
+</section>`;
+}
+
+/** When no entry meets the policy: the smallest changes to it that would admit one. */
+function relaxationsHtml(decision: Decision): string {
+  if (decision.relaxations.length === 0) return "";
+  const items = decision.relaxations
+    .map(
+      (item) =>
+        `<li>${escapeHtml(item.sentence)} <span class="admits">(admits ${escapeHtml(entryText(item.admits))})</span></li>`,
+    )
+    .join("");
+  return `<section id="relaxations"><h2>What would admit an entry</h2><ul>${items}</ul></section>`;
+}
+
 const STYLE = `
 :root { color-scheme: light; }
 body { margin: 0; background: #f6f7f9; color: #1d2330; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 main { max-width: 1040px; margin: 0 auto; padding: 28px 32px 48px; }
-.kicker { margin: 0; color: #5b6475; font-size: 13px; letter-spacing: .02em; text-transform: uppercase; }
+.kicker { margin: 0; color: #5b6475; font-size: 13px; letter-spacing: .02em; }
 h1 { margin: 6px 0 10px; font-size: 24px; line-height: 1.3; }
 h2 { margin: 32px 0 10px; font-size: 17px; }
 .comparison { margin: 0; padding: 10px 14px; border-left: 4px solid ${COLORS.production}; background: #fff7ef; }
@@ -289,6 +468,9 @@ dt { color: #5b6475; }
 dd { margin: 0; }
 pre { background: #fff; border: 1px solid #e1e4ea; padding: 10px; overflow-x: auto; font-size: 12.5px; }
 ul { margin: 6px 0; padding-left: 20px; }
+.diagnosis { margin: 0 0 10px; padding: 10px 14px; border-left: 4px solid ${COLORS.selected}; background: #fdecec; }
+#relaxations li { margin: 4px 0; }
+.admits { color: #5b6475; }
 footer { margin-top: 36px; color: #7a8190; font-size: 12.5px; }
 `;
 
@@ -296,19 +478,20 @@ footer { margin-top: 36px; color: #7a8190; font-size: 12.5px; }
 export async function reportHtml(input: ReportInput): Promise<string> {
   const { decision, comparison } = input;
   const sentence = decisionSentence(decision);
-  const svg = await renderChart(decision, comparison);
-  const plotted = [...decision.ranked, ...decision.rejected.map((item) => item.entry)].filter(
-    (entry) => point(entry) !== undefined,
-  ).length;
-  const unplotted = decision.totals.entries - plotted;
+  const svg = decision.outcome === "failed" ? "" : await renderChart(decision, comparison);
+  const points = chartPoints(decision, comparison);
+  const unplotted =
+    decision.totals.entries -
+    points.feasible.length -
+    points.rejected.length -
+    (points.selected ? 1 : 0);
   const comparisonBlock = comparison
     ? `<p class="comparison${comparison.worthActing ? " worth" : ""}" id="comparison-sentence">${escapeHtml(comparisonSentence(comparison))}</p>`
     : "";
-  const lists = [
-    ...decision.relaxations.map((item) => `relax: ${item.sentence}`),
-    ...decision.notes.map((note) => `note: ${note}`),
-  ];
+  const lists = decision.notes.map((note) => `note: ${note}`);
   const job = decision.job;
+  // A job that did not complete has nothing to chart: its diagnosis takes the chart's place.
+  const failed = decision.outcome === "failed";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -325,13 +508,19 @@ export async function reportHtml(input: ReportInput): Promise<string> {
 <h1 id="sentence">${escapeHtml(sentence)}</h1>
 ${comparisonBlock}
 </header>
-<section id="chart">
+${failed ? diagnosisHtml(decision, input.diagnosis) : ""}
+${relaxationsHtml(decision)}
+${
+  failed
+    ? ""
+    : `<section id="chart">
 <h2>Monthly cost against latency</h2>
 <figure>
 ${svg}
-<figcaption>Each point is one benchmarked configuration, sized for the load: the selected one in red, feasible ones in blue, rejected ones in grey, the cost-latency frontier dashed in green${decision.policy.maxLatencyMs !== undefined ? ", the latency bound as a dashed red line" : ""}${comparison?.current.monthlyCost !== undefined && comparison.current.latencyMs !== undefined ? ", production as an orange diamond" : ""}.${unplotted > 0 ? ` ${unplotted} ${unplotted === 1 ? "entry lacks" : "entries lack"} a cost or a latency and ${unplotted === 1 ? "is" : "are"} not plotted.` : ""}</figcaption>
+<figcaption>Each point is one benchmarked configuration, sized for the load: the selected one in red, feasible ones in blue, rejected ones in grey, the cost-latency frontier dashed in green${decision.policy.maxLatencyMs !== undefined ? ", the latency bound as a dashed red line" : ""}${comparison?.current.monthlyCost !== undefined && comparison.current.latencyMs !== undefined ? ", production as an orange diamond" : ""}.${unplotted > 0 ? ` ${unplotted} ${unplotted === 1 ? "entry lacks" : "entries lack"} a cost or a latency and ${unplotted === 1 ? "is" : "are"} not plotted.` : ""} Hover a point for its entry, instance count, cost and latency.</figcaption>
 </figure>
-</section>
+</section>`
+}
 <section id="entries">
 <h2>Every entry (${decision.totals.entries}: ${decision.totals.feasible} feasible, ${decision.totals.rejected} rejected)</h2>
 ${decision.totals.entries > 0 ? tableHtml(decision) : "<p>The job made no recommendations.</p>"}

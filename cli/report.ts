@@ -12,6 +12,8 @@ import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sage
 import {
   type CurrentDeployment,
   DEFAULT_POLICY,
+  type Diagnosis,
+  diagnoseFailure,
   type Policy,
   parseDescribeResponse,
 } from "../src/decision/index.ts";
@@ -122,6 +124,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       comparison: report.decided.comparison,
       source: report.source,
       generatedAt: new Date(),
+      diagnosis: report.record?.diagnosis ?? report.diagnosis,
     });
     await writeFile(path, page, "utf8");
     (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);
@@ -151,6 +154,8 @@ interface Report {
   decided: Decided;
   source: string;
   record?: JobRecord | undefined;
+  /** Why a saved response's job failed, read from the response alone (no benchmark steps). */
+  diagnosis?: Diagnosis | undefined;
 }
 
 async function fromResponse(
@@ -163,9 +168,22 @@ async function fromResponse(
     io.stderr(`invalid response ${source}\n${issueLines(rooted(job.issues, "(response)"))}`);
     return undefined;
   }
+  const decided = decideOn(job.value, policy ?? DEFAULT_POLICY);
+  const { jobName, status, failureReason } = decided.decision.job;
   return {
-    decided: decideOn(job.value, policy ?? DEFAULT_POLICY),
+    decided,
     source: source === "-" ? "standard input" : source,
+    ...(decided.decision.outcome === "failed"
+      ? {
+          diagnosis: diagnoseFailure({
+            jobName,
+            status,
+            failureReason,
+            // arn:aws:sagemaker:<region>:<account>:inference-recommendations-job/<name>
+            region: job.value.jobArn?.split(":")[3] || undefined,
+          }),
+        }
+      : {}),
   };
 }
 

@@ -87,9 +87,13 @@ describe("the HTML report in Chromium", () => {
     const centre = marker
       ? { x: marker.x + marker.width / 2, y: marker.y + marker.height / 2 }
       : { x: 0, y: 0 };
-    // Evaluated in the page, where the DOM is; as text, since this file is typed for Node.
+    // Evaluated in the page, where the DOM is; as text, since this file is typed for Node. On top
+    // is the point's tooltip target; the first drawn symbol under it is what the page shows.
     const shown = await page.evaluate(
-      `(() => { const element = document.elementFromPoint(${centre.x}, ${centre.y}); return element ? element.tagName + " " + element.getAttribute("fill") : "nothing"; })()`,
+      `(() => { const stack = document.elementsFromPoint(${centre.x}, ${centre.y}); const symbol = stack.find((element) => element.tagName === "path"); return symbol ? symbol.tagName + " " + symbol.getAttribute("fill") : "nothing"; })()`,
+    );
+    const tooltip = await page.evaluate(
+      `(() => { const element = document.elementFromPoint(${centre.x}, ${centre.y}); return element && element.tagName === "circle" ? element.textContent : "no tooltip"; })()`,
     );
 
     // Assess
@@ -99,6 +103,7 @@ describe("the HTML report in Chromium", () => {
     expect(labelBox && box && labelBox.x >= box.x && labelBox.x < box.x + box.width).toBe(true);
     expect(marker?.width).toBeGreaterThan(12);
     expect(shown).toBe("path #e15759");
+    expect(tooltip).toBe("ml.c6g.xlarge x 2 (selected, frontier), 2 instances: $238/month, 8.2 ms");
     await expect(chart.locator("text", { hasText: "SLO 9 ms" }).count()).resolves.toBe(1);
     await expect(
       chart.locator("text", { hasText: "production: ml.m5.xlarge x 4" }).count(),
