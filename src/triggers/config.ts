@@ -7,6 +7,7 @@
  * Also the triggers' own environment (STATE_MACHINE_ARN), read once and validated the same way.
  */
 import * as z from "zod";
+import { policySchema } from "../decision/policy.ts";
 import { ConfigError } from "../errors.ts";
 import { scheduleExecutionName } from "../execution/names.ts";
 import { jobRequestSchema } from "../spec/schema.ts";
@@ -15,6 +16,7 @@ import {
   buildPackageSpec,
   type GroupConfig,
   groupSchema,
+  jsonObjectSchema,
   mergePolicies,
   type PolicyDefaults,
   policyDefaultsSchema,
@@ -32,7 +34,7 @@ const targetSchema = z
   .strictObject({
     group: groupName.optional(),
     name: z.string().min(1).max(60).optional(),
-    spec: z.record(z.string(), z.unknown()).optional(),
+    spec: jsonObjectSchema().optional(),
     /**
      * The decision policy of this target's runs: over the group's policy for a group target;
      * under the spec's own irflow.policy for a spec target.
@@ -109,6 +111,8 @@ export const triggerConfigSchema = z
     // Each group's defaults must make a valid spec, so a bad default fails the cold start rather
     // than every run of the group.
     for (const [name, group] of Object.entries(config.groups)) {
+      // A policy that breaks rules is reported by its own field; no spec is built from it.
+      if (group.irflow?.policy && !policySchema.safeParse(group.irflow.policy).success) continue;
       const { spec } = buildPackageSpec(
         { ModelPackageArn: `arn:aws:sagemaker:us-east-1:000000000000:model-package/${name}/1` },
         group,

@@ -30,15 +30,37 @@ export const jobDefaultsSchema = z.strictObject({
 export type JobDefaults = z.output<typeof jobDefaultsSchema>;
 
 /**
+ * A JSON object kept as it came, every key included: a record schema copies keys into a plain
+ * object, where a key named `__proto__` is lost instead of checked.
+ */
+export function jsonObjectSchema() {
+  return z.custom<Record<string, unknown>>(
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+    { error: "must be an object" },
+  );
+}
+
+/**
  * A decision policy as written in the configuration (docs/decision.md): checked against the
  * policy's schema, and kept as written, so that a more specific one (a schedule target's, a
  * spec's own) overrides only the fields it sets, not the defaults it leaves out.
  */
-export const policyDefaultsSchema = z
-  .record(z.string(), z.unknown())
+export const policyDefaultsSchema = jsonObjectSchema()
   .superRefine((value, context) => {
     const parsed = policySchema.safeParse(value);
     for (const issue of parsed.success ? [] : parsed.error.issues) {
+      // One issue per unknown key, at the key, so the message names it.
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          context.addIssue({
+            code: "custom",
+            path: [...issue.path, key],
+            message: issue.message,
+            params: { rule: "unknown-field" },
+          });
+        }
+        continue;
+      }
       context.addIssue({
         code: "custom",
         path: issue.path,

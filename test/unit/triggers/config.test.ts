@@ -58,6 +58,43 @@ describe("parseTriggerConfig", () => {
     expect(withoutSchedule.schedule).toEqual({ window: "weekly", targets: [] });
   });
 
+  it("keeps every key of a target's spec and policy as written, __proto__ and constructor included", () => {
+    // Prepare: JSON.parse makes __proto__ an own key, as a file read at cold start would.
+    const raw = JSON.parse(`{
+      "roleArn": "${ROLE}",
+      "groups": { "a": { "irflow": { "policy": { "__proto__": { "x": 1 } } } } },
+      "schedule": { "window": "daily", "targets": [
+        { "name": "bert", "spec": { "__proto__": { "x": 1 }, "constructor": 2 },
+          "policy": { "__proto__": { "x": 1 } } }
+      ] }
+    }`);
+
+    // Act
+    const message = problemsOf(raw);
+
+    // Assess: the keys reach the rules that refuse them, instead of vanishing on the way.
+    expect(message).toContain("groups.a.irflow.policy.__proto__");
+    expect(message).toContain("schedule.targets[0].policy.__proto__");
+  });
+
+  it("refuses a spec target's spec with a __proto__ key, naming it, instead of dropping it", () => {
+    // Prepare
+    const spec = sampleSpec("default-model-name.json");
+    const raw = JSON.parse(
+      JSON.stringify({
+        roleArn: ROLE,
+        groups: {},
+        schedule: { window: "daily", targets: [{ name: "bert", spec }] },
+      }).replace('"specVersion"', '"__proto__":{"polluted":true},"specVersion"'),
+    );
+
+    // Act
+    const message = problemsOf(raw);
+
+    // Assess
+    expect(message).toContain("schedule.targets[0].spec.__proto__: is not a field of this object");
+  });
+
   it("lists every problem with where it is", () => {
     // Prepare
     const invalidSpec = sampleSpec("default-model-name.json");
