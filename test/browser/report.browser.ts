@@ -5,7 +5,7 @@
  * screenshot goes (default: a temporary folder).
  */
 import { existsSync, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -141,5 +141,43 @@ describe("the HTML report in Chromium", () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.every((url) => url.startsWith("file:"))).toBe(true);
     expect(statSync(screenshot).size).toBeGreaterThan(30_000);
+  });
+});
+
+describe("the HTML report of a job without a selection, in Chromium", () => {
+  async function open(args: string[], name: string): Promise<Page> {
+    const html = join(dir, name);
+    const io = captureIo(process.env);
+    const code = await main(["report", ...args, "--html", html], io);
+    if (code !== 0) throw new Error(`irflow report exited ${code}: ${io.err()}`);
+    const opened = await context.newPage();
+    await opened.goto(pathToFileURL(html).href, { waitUntil: "load" });
+    return opened;
+  }
+
+  it("shows a failed job's diagnosis in place of the chart", async () => {
+    // Act
+    const failed = await open(["test/fixtures/describe/failed-model-error.json"], "failed.html");
+
+    // Assess
+    await expect(failed.locator("#chart svg").count()).resolves.toBe(0);
+    await expect(failed.locator("#diagnosis").isVisible()).resolves.toBe(true);
+    await expect(failed.locator("#diagnosis-category").textContent()).resolves.not.toBe("");
+    await expect(failed.locator("#diagnosis-hint").textContent()).resolves.not.toBe("");
+    await failed.close();
+  });
+
+  it("shows an unsatisfiable job's relaxations", async () => {
+    // Prepare
+    const policy = join(dir, "unsatisfiable-policy.json");
+    await writeFile(policy, JSON.stringify({ maxLatencyMs: 1, requestsPerMinute: 12000 }));
+
+    // Act
+    const unsatisfiable = await open([RESPONSE, "--policy", policy], "unsatisfiable.html");
+
+    // Assess
+    await expect(unsatisfiable.locator("#relaxations").isVisible()).resolves.toBe(true);
+    await expect(unsatisfiable.locator("#relaxations li").count()).resolves.toBeGreaterThan(0);
+    await unsatisfiable.close();
   });
 });
