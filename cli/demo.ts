@@ -1,6 +1,8 @@
-import { join, relative } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LOCAL_BUS, startLocalStack } from "../local/stack.ts";
+import { entryLabel as decisionLabel } from "../src/decision/format.ts";
 import { comparisonLines, decisionTable, omittedNote } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { startSpec } from "./start.ts";
@@ -9,24 +11,32 @@ import { localTarget, type Target } from "./target.ts";
 const ROOT = join(import.meta.dirname, "..");
 const DEFAULT_SPEC = join(ROOT, "events/specs/default-slo-policy.json");
 
-export const demoUsage = `Usage: irflow demo [spec.json] [--time-scale N]
+export const demoUsage = `Usage: irflow demo [spec.json] [--time-scale N] [--verbose] [--event-file FILE]
 
 Runs the whole workflow once on a local stack started in this process: validates the spec
 (default events/specs/default-slo-policy.json: a latency bound, a load, and production to
 compare with), starts the state machine through the Step Functions API, follows it step by
 step, and prints the decision in one sentence, every entry with its standing (selected,
-frontier, rejected and why), the comparison with production and the published outcome event.
-SageMaker's figures are emulated, not predictions.
+frontier, rejected and why), the comparison with production and a summary of the published
+outcome event. SageMaker's figures are emulated, not predictions.
 
-  --time-scale N    simulated seconds per real second (default 600)
+  --time-scale N      simulated seconds per real second (default 600)
+  --verbose           print the whole outcome event, not only its summary
+  --event-file FILE   write the whole outcome event to FILE
 
-Exit status: 0 a recommendation was selected, 1 otherwise.`;
+Exit status: 0 the workflow reached a decision (selected, unsatisfiable or measured), 1 it failed
+(the execution failed, or the outcome is failed, timed-out or rejected).`;
+
+/** Outcomes that mean the run failed; the others are decisions. */
+const FAILED_OUTCOMES = new Set(["failed", "timed-out", "rejected"]);
 
 export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
       "time-scale": { type: "string", default: "600" },
+      verbose: { type: "boolean", default: false },
+      "event-file": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: true,
@@ -70,14 +80,18 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     );
     const record = report.record;
     const decision = record?.decision;
-    if (report.exitCode !== EXIT.ok || !record || !decision?.selected) {
-      io.stderr(`demo failed after ${seconds()} s\n`);
+    if (report.exitCode !== EXIT.ok || !record || FAILED_OUTCOMES.has(record.outcome ?? "failed")) {
+      io.stderr(
+        `demo failed after ${seconds()} s${record?.outcome ? ` (outcome ${record.outcome})` : ""}\n`,
+      );
       return EXIT.invalid;
     }
 
     io.stdout(`\nthe decision for ${record.model.key} (job ${record.jobName})\n`);
-    io.stdout(`every entry, best first (* selected)\n`);
-    io.stdout(`${[...decisionTable(decision, "  "), ...omittedNote(decision)].join("\n")}\n`);
+    if (decision && decision.totals.entries > 0) {
+      io.stdout(`every entry, best first (* selected)\n`);
+      io.stdout(`${[...decisionTable(decision, "  "), ...omittedNote(decision)].join("\n")}\n`);
+    }
     if (record.comparison) {
       io.stdout(`\nagainst production\n${comparisonLines(record.comparison).join("\n")}\n`);
     }
@@ -86,14 +100,43 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
       .filter((event) => (event.detail as { jobName?: unknown }).jobName === record.jobName);
     for (const event of events) {
       io.stdout(`\noutcome event on ${LOCAL_BUS} (${event["detail-type"]})\n`);
-      io.stdout(`${JSON.stringify(event, null, 2)}\n`);
+      io.stdout(`${eventSummary(event).join("\n")}\n`);
+      if (values.verbose) io.stdout(`${JSON.stringify(event, null, 2)}\n`);
     }
-    io.stdout(`\ndemo finished in ${seconds()} s\n`);
+    const eventFile = values["event-file"];
+    if (eventFile !== undefined) {
+      await writeFile(
+        resolve(io.cwd, eventFile),
+        `${JSON.stringify(events.at(-1) ?? null, null, 2)}\n`,
+      );
+      io.stdout(`the whole event is in ${eventFile}\n`);
+    } else if (!values.verbose) {
+      io.stdout(`(--verbose prints the whole event, --event-file FILE writes it)\n`);
+    }
+    io.stdout(
+      `\nthe decision: ${record.outcome}${decision?.selected ? `, ${decisionLabel(decision.selected)}` : ""}\n`,
+    );
+    io.stdout(`demo finished in ${seconds()} s\n`);
     return EXIT.ok;
   } finally {
     target?.destroy();
     await stack.close();
   }
+}
+
+/** The few fields of the outcome event a reader looks for first. */
+function eventSummary(event: { id?: unknown; time?: unknown; detail?: unknown }): string[] {
+  const detail = (event.detail ?? {}) as Record<string, unknown>;
+  const fields: [string, unknown][] = [
+    ["id", event.id],
+    ["time", event.time],
+    ["outcome", detail.outcome],
+    ["job", detail.jobName],
+    ["outcome id", detail.outcomeId],
+  ];
+  return fields
+    .filter(([, value]) => typeof value === "string" || typeof value === "number")
+    .map(([label, value]) => `  ${label.padEnd(11)}${String(value)}`);
 }
 
 function displayPath(path: string, io: CliIo): string {

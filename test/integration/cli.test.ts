@@ -428,10 +428,30 @@ describe("irflow as a program", () => {
     expect(stdout).toContain("validated spec -> job fraud-xgboost-v7-");
     expect(stdout).toMatch(/^selected {3}ml\.\S+ x \d+: /m);
     expect(stdout).toMatch(/^ {2}\* +ml\.\S+ .*selected/m);
-    expect(stdout).toContain('"detail-type": "Inference Recommendation Selected"');
-    expect(stdout).toMatch(/demo finished in [\d.]+ s\n$/);
+    expect(stdout).toContain("(Inference Recommendation Selected)\n");
+    expect(stdout).toMatch(/^ {2}outcome {4}selected$/m);
+    // The decision closes the output; the whole event only with --verbose.
+    expect(stdout).not.toContain('"detail-type"');
+    expect(stdout).toMatch(/\nthe decision: selected, ml\.\S+ x \d+\ndemo finished in [\d.]+ s\n$/);
     expect(stderr).not.toContain("NodeVersionSupportWarning");
     expect(seconds).toBeLessThan(60);
+  }, 90_000);
+});
+
+describe("irflow demo's exit status", () => {
+  it("exits 0 for a measured run, which is a decision and not a failure", async () => {
+    // Act
+    const { code, stdout, stderr } = await runBin([
+      "demo",
+      "events/specs/existing-endpoint.json",
+      "--time-scale",
+      "3000",
+    ]).done;
+
+    // Assess
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain("demo failed");
+    expect(stdout).toMatch(/\nthe decision: measured\n/);
   }, 90_000);
 });
 
