@@ -12,6 +12,7 @@ import {
   parsePolicy,
   readDescribeJson,
 } from "../src/decision/index.ts";
+import { inertLine } from "../src/text/inert.ts";
 import { comparisonLines, decisionTable } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
@@ -85,7 +86,9 @@ export function decisionText(decided: Decided): string {
   for (const note of decision.notes) lines.push(`note: ${note}`);
   if (comparison) lines.push("production", ...comparisonLines(comparison));
   lines.push(`latency unit: ${decision.latencyUnit.reason}`);
+  // Each line is one line: a newline inside a reason or a note is shown escaped.
   return `${lines
+    .map(inertLine)
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trimEnd()}\n`;

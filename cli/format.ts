@@ -24,6 +24,7 @@ import {
   type Environment,
   type Objective,
 } from "../src/decision/index.ts";
+import { inertLine } from "../src/text/inert.ts";
 
 /** What an entry deploys, with its environment when it sets one: `ml.c6i.xlarge x 3 [OMP_NUM_THREADS=2]`. */
 export function entryText(entry: DecisionEntry): string {
@@ -204,7 +205,9 @@ export function diagnosisLines(diagnosis: Diagnosis | CappedDiagnosis, indent = 
       (benchmark.serverless?.memorySizeInMB !== undefined
         ? `serverless ${benchmark.serverless.memorySizeInMB} MB`
         : "an endpoint");
-    lines.push(`failed benchmark on ${target} [${benchmark.category}]: ${benchmark.reason}`);
+    lines.push(
+      `failed benchmark on ${target} [${benchmark.category}]: ${inertLine(benchmark.reason)}`,
+    );
   }
   lines.push(`logs ${diagnosis.logs.logGroup}: ${diagnosis.logs.streams.join(", ")}`);
   if (diagnosis.consoleUrl) lines.push(`console ${diagnosis.consoleUrl}`);
@@ -216,7 +219,9 @@ export function environmentText(environment: Environment | undefined): string {
 }
 
 /** Left-aligned columns, separated by two spaces. */
-export function table(header: string[], rows: string[][], indent = ""): string[] {
+export function table(header: string[], rawRows: string[][], indent = ""): string[] {
+  // A cell is one line: a newline or a control inside it is shown escaped, and widths count that.
+  const rows = rawRows.map((row) => row.map(inertLine));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );

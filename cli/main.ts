@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ConfigError, TransientAwsError } from "../src/errors.ts";
+import { inertText } from "../src/text/inert.ts";
 import { CliError, type CliIo, EXIT, processIo, UnreadableInputError } from "./io.ts";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -88,9 +89,10 @@ const FILE_ERRORS: Record<string, string> = {
   ENOSPC: "no space left on the device",
 };
 
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = processIo): Promise<number> {
   const [name, ...args] = argv;
-  if (io === processIo) endQuietlyWhenOutputCloses();
+  if (rawIo === processIo) endQuietlyWhenOutputCloses();
+  const io = inertIo(rawIo);
   if (name === "--version" || name === "-v" || name === "version") {
     io.stdout(`irflow ${irflowVersion()}\n`);
     return EXIT.ok;
@@ -134,6 +136,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     throw error;
   }
+}
+
+/**
+ * Everything a command writes passes here: a control or bidi character from outside irflow is
+ * shown escaped, never obeyed by the terminal. JSON stays valid JSON (C1 and bidi as \u escapes).
+ */
+function inertIo(io: CliIo): CliIo {
+  return {
+    ...io,
+    stdout: (text) => io.stdout(inertText(text)),
+    stderr: (text) => io.stderr(inertText(text)),
+  };
 }
 
 function fileErrorText(error: NodeJS.ErrnoException): string | undefined {

@@ -3,6 +3,7 @@ import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sage
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { entryLabel } from "../src/decision/format.ts";
 import { line } from "../src/queue/queue.ts";
+import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import {
   comparisonLines,
@@ -163,17 +164,17 @@ export function formatRecord(record: JobRecord): string {
   }
   if (record.failure) {
     lines.push(
-      `failure    ${record.failure.reason}${record.failure.step ? ` (step ${record.failure.step})` : ""}`,
+      `failure    ${inertLine(record.failure.reason)}${record.failure.step ? ` (step ${record.failure.step})` : ""}`,
     );
     for (const issue of record.failure.errors ?? []) {
-      lines.push(`  error ${issue.path} [${issue.rule}]: ${issue.message}`);
+      lines.push(`  error ${inertLine(issue.path)} [${issue.rule}]: ${inertLine(issue.message)}`);
     }
   }
   if (record.diagnosis) {
     lines.push("diagnosis");
     lines.push(...diagnosisLines(record.diagnosis));
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(inertLine).join("\n")}\n`;
 }
 
 export async function listCommand(args: string[], io: CliIo): Promise<number> {

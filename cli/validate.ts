@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { SpecIssue } from "../src/spec/rules.ts";
 import { validateSpec } from "../src/spec/validate.ts";
+import { inertLine } from "../src/text/inert.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 export const validateUsage = `Usage: irflow validate <spec.json | -> [--json]
@@ -56,6 +57,9 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
 
 export function formatIssues(kind: "error" | "warning", issues: SpecIssue[]): string {
   return issues
-    .map((issue) => `  ${kind} ${issue.path} [${issue.rule}]: ${issue.message}\n`)
+    .map(
+      (issue) =>
+        `  ${kind} ${inertLine(issue.path)} [${issue.rule}]: ${inertLine(issue.message)}\n`,
+    )
     .join("");
 }

@@ -22,6 +22,7 @@ import {
 } from "./decision/index.ts";
 import { classifyAwsError, EventPublishError } from "./errors.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
+import { inertLine } from "./text/inert.ts";
 import { outcomeIdOf } from "./workflow/lifecycle.ts";
 import {
   failureSchema,
@@ -183,7 +184,11 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
       ? { ...common, ...decisionFields(record.decision, record) }
       : {
           ...common,
-          failure: record.failure,
+          // The ops message quotes the reason: one line, so it cannot forge lines of its own.
+          failure: record.failure && {
+            ...record.failure,
+            reason: inertLine(record.failure.reason),
+          },
           ...(record.diagnosis ? { diagnosis: capDiagnosis(record.diagnosis, EVENT_LIMITS) } : {}),
         };
   return outcomeDetailSchemas[outcome].parse(detail);
@@ -198,13 +203,13 @@ function decisionFields(recorded: CappedDecision, record: JobRecord) {
     ...decision
   } = capDecision(recorded, EVENT_LIMITS);
   return {
-    sentence: decisionSentence(recorded),
+    sentence: inertLine(decisionSentence(recorded)),
     ...decision,
     ...(selected ? { selected } : {}),
     ...(record.comparison
       ? {
           comparison: record.comparison,
-          comparisonSentence: comparisonSentence(record.comparison),
+          comparisonSentence: inertLine(comparisonSentence(record.comparison)),
         }
       : {}),
   };

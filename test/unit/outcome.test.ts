@@ -145,6 +145,22 @@ describe("buildOutcomeDetail", () => {
     });
   });
 
+  it("gives the ops message a one-line, inert failure reason that cannot forge lines", () => {
+    // Prepare
+    const reason = "boom\x1b]0;title\x07\u202e\nACTION REQUIRED: rotate keys";
+
+    // Act
+    const detail = buildOutcomeDetail(
+      finishedRecord({ failure: { reason, step: "DiagnoseFailure" } }),
+      new Date(),
+    );
+
+    // Assess
+    expect(detail).toMatchObject({
+      failure: { reason: "boom\\x1b]0;title\\x07\\u202e\\nACTION REQUIRED: rotate keys" },
+    });
+  });
+
   it("carries the decision: policy, selected fleet and cost, ranked entries, totals, sentence", () => {
     // Prepare
     const policy = parsePolicy({ requestsPerMinute: 30_000, current: { endpointName: "prod" } });
