@@ -33,6 +33,8 @@ export interface ReportInput {
   generatedAt: Date;
   /** Why a job that did not complete failed: shown in place of the chart. */
   diagnosis?: Diagnosis | CappedDiagnosis | undefined;
+  /** The workflow's recorded outcome, which names a time-out the results alone call failed. */
+  outcome?: string | undefined;
 }
 
 const COLORS = {
@@ -504,7 +506,7 @@ export async function reportHtml(input: ReportInput): Promise<string> {
 <body>
 <main>
 <header>
-<p class="kicker">irflow decision · job ${escapeHtml(job.jobName)} · ${escapeHtml(job.jobType)} · ${escapeHtml(job.status)} · ${escapeHtml(decision.outcome)}</p>
+<p class="kicker">irflow decision · job ${escapeHtml(job.jobName)} · ${escapeHtml(job.jobType)} · ${escapeHtml(job.status)} · ${escapeHtml(input.outcome ?? decision.outcome)}</p>
 <h1 id="sentence">${escapeHtml(sentence)}</h1>
 ${comparisonBlock}
 </header>

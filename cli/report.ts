@@ -92,11 +92,15 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (!report) return EXIT.invalid;
 
   const override = values.policy !== undefined && report.record ? report.record : undefined;
+  // Under the job's own policy the workflow's outcome stands: SageMaker's results call a job
+  // stopped at its deadline failed, the record calls it timed-out.
+  const recordedOutcome = override ? undefined : report.record?.outcome;
   if (values.json) {
     io.stdout(
       `${JSON.stringify(
         {
           ...decisionJson(report.decided),
+          ...(recordedOutcome ? { outcome: recordedOutcome } : {}),
           ...(report.record?.diagnosis ? { diagnosis: report.record.diagnosis } : {}),
           ...(override
             ? { policyOverride: { file: values.policy, recordedOutcome: override.outcome ?? null } }
@@ -125,6 +129,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       source: report.source,
       generatedAt: new Date(),
       diagnosis: report.record?.diagnosis ?? report.diagnosis,
+      outcome: recordedOutcome,
     });
     await writeFile(path, page, "utf8");
     (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);

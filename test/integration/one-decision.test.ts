@@ -1,0 +1,140 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import { writeLocalState } from "../../cli/target.ts";
+import type { LocalStack } from "../../local/stack.ts";
+import { captureIo } from "../support/cli.ts";
+import { jobNameOf } from "../support/specs.ts";
+import {
+  closeTestStack,
+  openTestStack,
+  outcomeEvents,
+  runWorkflow,
+  type StackClients,
+  sample,
+} from "../support/stack.ts";
+
+let stack: LocalStack;
+let clients: StackClients;
+let dir: string;
+let statePath: string;
+
+beforeAll(async () => {
+  ({ stack, clients } = await openTestStack());
+  dir = await mkdtemp(join(tmpdir(), "irflow-one-decision-"));
+  statePath = join(dir, "local.json");
+  await writeLocalState(statePath, {
+    endpoints: stack.endpoints,
+    stateMachineArn: stack.stateMachineArn,
+    environment: stack.environment,
+    pid: process.pid,
+  });
+});
+
+afterAll(async () => {
+  await closeTestStack(stack, clients);
+  await rm(dir, { recursive: true, force: true });
+});
+
+beforeEach(() => stack.sagemaker.service.faults.configure({}));
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const io = captureIo({ ...process.env, IRFLOW_LOCAL_STATE: statePath });
+  const code = await main(args, io);
+  return { code, out: io.out() };
+}
+
+/** The kicker of the page: the job, its type, status and outcome the page is rendered from. */
+async function pageOutcome(jobName: string): Promise<string | undefined> {
+  const path = join(dir, `${jobName}.html`);
+  const { code } = await run(["report", jobName, "--html", path]);
+  if (code !== 0) return undefined;
+  const html = await readFile(path, "utf8");
+  return /<p class="kicker">[^<]* · ([a-z-]+)<\/p>/.exec(html)?.[1];
+}
+
+const entryOf = (selected: { instanceType?: string; instanceCount?: number } | undefined) =>
+  selected ? `${selected.instanceType} x ${selected.instanceCount}` : undefined;
+
+describe("one decision, wherever it is read", () => {
+  const kinds: {
+    outcome: string;
+    spec: () => Record<string, unknown>;
+    faults?: Parameters<LocalStack["sagemaker"]["service"]["faults"]["configure"]>[0];
+  }[] = [
+    { outcome: "selected", spec: () => sample("default-slo-policy.json", "one-selected") },
+    {
+      outcome: "unsatisfiable",
+      spec: () => {
+        const spec = sample("default-slo-policy.json", "one-unsat");
+        const irflow = spec.irflow as { policy: object };
+        spec.irflow = { ...irflow, policy: { ...irflow.policy, maxLatencyMs: 1 } };
+        return spec;
+      },
+    },
+    {
+      outcome: "failed",
+      spec: () => sample("default-model-package.json", "one-failing"),
+      faults: { jobs: [{ match: "-one-failing$", fate: "fail", reason: "payload-error" }] },
+    },
+    {
+      outcome: "timed-out",
+      spec: () => {
+        const spec = sample("default-model-package.json", "one-stuck");
+        spec.irflow = { ...(spec.irflow as object), deadlineSeconds: 1800 };
+        return spec;
+      },
+      faults: { jobs: [{ match: "-one-stuck$", fate: "stuck" }] },
+    },
+    { outcome: "measured", spec: () => sample("existing-endpoint.json", "one-measured") },
+    {
+      outcome: "rejected",
+      spec: () => {
+        const spec = sample("advanced-phases.json", "one-rejected");
+        (spec.job as { InputConfig: { ResourceLimit: unknown } }).InputConfig.ResourceLimit = {
+          MaxNumberOfTests: 2,
+          MaxParallelOfTests: 5,
+        };
+        return spec;
+      },
+    },
+  ];
+
+  for (const kind of kinds) {
+    it(`status, report, the event and the page agree on a ${kind.outcome} job`, async () => {
+      // Prepare
+      if (kind.faults) stack.sagemaker.service.faults.configure(kind.faults);
+      const spec = kind.spec();
+      // A rejected spec has no job name of its own: its record is named after the execution.
+      const jobName = kind.outcome === "rejected" ? "rejected-one-rejected" : jobNameOf(spec);
+      await runWorkflow(stack, clients, spec, `one-${kind.outcome}`);
+
+      // Act
+      const status = await run(["status", jobName, "--json"]);
+      const report = await run(["report", jobName, "--json"]);
+      const [event, ...more] = outcomeEvents(stack, jobName);
+      const page = await pageOutcome(jobName);
+
+      // Assess
+      expect(status.code).toBe(0);
+      const record = JSON.parse(status.out);
+      expect(record.outcome).toBe(kind.outcome);
+      expect(more).toHaveLength(0);
+      expect(event?.detail).toMatchObject({ outcome: kind.outcome });
+      const detail = event?.detail as { selected?: never; policy?: unknown };
+      expect(entryOf(detail.selected)).toBe(entryOf(record.decision?.selected));
+      if (report.code === 0) {
+        const reported = JSON.parse(report.out);
+        expect(reported.outcome).toBe(kind.outcome);
+        expect(entryOf(reported.selected)).toBe(entryOf(record.decision?.selected));
+        if (record.decision?.policy) expect(reported.policy).toEqual(record.decision.policy);
+        expect(page).toBe(kind.outcome);
+      } else {
+        // A job SageMaker never ran has no results to report: only a rejected spec.
+        expect(kind.outcome).toBe("rejected");
+      }
+    });
+  }
+});
