@@ -44,6 +44,8 @@ export const RULES = {
   "invalid-json": "The input is not JSON.",
   "reserved-tag":
     "A tag key starts with irflow:, which irflow sets itself on every job it creates (its stack and execution).",
+  "run-key-with-job-name":
+    "irflow.runKey is given with job.JobName: the job runs under that name whatever the key, so the key would change nothing.",
   "package-unreadable":
     "The model package version a trigger names cannot be described: it does not exist, or irflow may not read it.",
   // The decision policy (irflow.policy, docs/decision.md).
@@ -104,6 +106,14 @@ export function crossFieldRules(input: unknown): RuleFindings {
         );
       }
     });
+  }
+  const runKey = field(field(input, "irflow"), "runKey");
+  if (runKey !== undefined && job.JobName !== undefined) {
+    error(
+      "irflow.runKey",
+      "run-key-with-job-name",
+      "give irflow.runKey or job.JobName, not both: job.JobName is the job's name whatever the key",
+    );
   }
   const jobType = job.JobType;
   const config = job.InputConfig;

@@ -39,6 +39,14 @@ const CASES: CrossFieldCase[] = [
     path: "job.Tags[1].Key",
   },
   {
+    rule: "run-key-with-job-name",
+    source: "irflow: a JobName is the job's name whatever the run key",
+    sample: "default-model-package.json",
+    passing: { "irflow.runKey": "2026-w47" },
+    failing: { "job.JobName": "fraud-xgboost-weekly", "irflow.runKey": "2026-w47" },
+    path: "irflow.runKey",
+  },
+  {
     rule: "model-source",
     source: LIMITS,
     sample: "default-model-package.json",
