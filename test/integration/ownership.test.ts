@@ -59,7 +59,7 @@ describe("jobs that are not irflow's", () => {
   it("leaves another's running job alone when a spec naming it fails at CreateJob", async () => {
     // Prepare
     const before = await victimJob("victim-failing");
-    const spec = sample("default-model-name.json", "failing");
+    const spec = sample("default-model-name.json");
     (spec.job as { JobName?: string }).JobName = "victim-failing";
 
     // Act
@@ -77,7 +77,7 @@ describe("jobs that are not irflow's", () => {
   it("leaves another's running job alone when a spec naming it is aborted before CreateJob", async () => {
     // Prepare
     const before = await victimJob("victim-aborted");
-    const blocker = sample("default-model-name.json", "blocker");
+    const blocker = sample("default-model-name.json");
     (blocker.job as { JobName?: string }).JobName = "stuck-blocker";
     await clients.sfn.send(
       new StartExecutionCommand({
@@ -89,7 +89,7 @@ describe("jobs that are not irflow's", () => {
     await eventually(async () =>
       (await clients.store.get("stuck-blocker"))?.jobArn ? true : undefined,
     );
-    const spec = sample("default-model-name.json", "aborted");
+    const spec = sample("default-model-name.json");
     (spec.job as { JobName?: string }).JobName = "victim-aborted";
     const { executionArn } = await clients.sfn.send(
       new StartExecutionCommand({

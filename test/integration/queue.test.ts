@@ -81,7 +81,7 @@ describe("the queue for the account's job limit", () => {
 
   it("frees the slot, stops the job and publishes one failed outcome when an execution is aborted", async () => {
     // Prepare
-    const spec = sample("default-model-name.json", "aborted");
+    const spec = sample("default-model-name.json");
     (spec.job as { JobName?: string }).JobName = "stuck-aborted";
     const { executionArn } = await clients.sfn.send(
       new StartExecutionCommand({

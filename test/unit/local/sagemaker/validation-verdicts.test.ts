@@ -26,6 +26,8 @@ const IRFLOW_STRICTER: Record<string, string> = {
     "the model's S3Uri pattern, (https|s3)://..., also admits an https:// URL; irflow takes the s3:// form of the bucket the compiled artifacts go to",
   "invalid/reserved-tag.json":
     "SageMaker reserves only aws: tag keys; irflow refuses irflow: keys because it sets its own stack and execution tags on every job",
+  "invalid/run-key-with-job-name.json":
+    "irflow.runKey is irflow's own setting and never reaches SageMaker; irflow refuses it beside a JobName, which it could not change",
   "invalid/min-max.json": "irflow.policy is irflow's own setting and never reaches SageMaker",
   "invalid/current-target.json":
     "irflow.policy is irflow's own setting and never reaches SageMaker",
