@@ -5,6 +5,7 @@
  * and sits inside the first 40 characters, because SageMaker names the resources a job creates
  * with the job name cut at 40: two different runs must already differ there.
  */
+import { policySchema } from "./decision/policy.ts";
 import { canonicalJson, sha256Hex } from "./spec/canonical.ts";
 import { type JobSpec, MODEL_PACKAGE_VERSION_ARN } from "./spec/schema.ts";
 
@@ -34,11 +35,42 @@ export function modelIdentity(spec: JobSpec): ModelIdentity {
   return { kind: "model", name, key: `model/${name}` };
 }
 
-/** The spec as hashed: without the fields that only name the run. */
+/** What an empty policy means: every default. A policy equal to it decides as no policy does. */
+const DEFAULT_POLICY = canonicalJson(policySchema.parse({}));
+
+/**
+ * The spec as hashed: without the fields that only name the run, and without what changes neither
+ * the request SageMaker receives nor the decision (empty lists, objects and texts, a policy of
+ * defaults), so equivalent specs share one job name.
+ */
 export function specFingerprint(spec: JobSpec): string {
   const { JobName: _jobName, ...job } = spec.job;
-  const { runKey: _runKey, ...settings } = spec.irflow ?? {};
-  return sha256Hex(canonicalJson({ specVersion: spec.specVersion, job, irflow: settings }));
+  const { runKey: _runKey, policy, ...settings } = spec.irflow ?? {};
+  const meaningfulPolicy =
+    policy === undefined || canonicalJson(policy) === DEFAULT_POLICY ? undefined : policy;
+  const irflow =
+    meaningfulPolicy === undefined ? settings : { ...settings, policy: meaningfulPolicy };
+  return sha256Hex(
+    canonicalJson({ specVersion: spec.specVersion, job: withoutEmpties(job), irflow }),
+  );
+}
+
+/** The value with empty lists, objects and strings left out at every level, as absent ones are. */
+function withoutEmpties(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpties);
+  if (typeof value !== "object" || value === null) return value;
+  const kept: [string, unknown][] = [];
+  for (const [key, item] of Object.entries(value)) {
+    const pruned = withoutEmpties(item);
+    if (!isEmpty(pruned)) kept.push([key, pruned]);
+  }
+  return Object.fromEntries(kept);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && value !== null && Object.keys(value).length === 0;
 }
 
 export function deriveJobName(spec: JobSpec, runKey = spec.irflow?.runKey): string {

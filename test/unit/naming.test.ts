@@ -35,6 +35,45 @@ describe("deriveJobName", () => {
     expect(names[0]).toBe(names[1]);
   });
 
+  it("gives equivalent specs one name: empty lists, objects and texts, and a policy of defaults, mean what absence means", () => {
+    // Prepare
+    const raw = sampleSpec("default-model-package.json");
+    const job = raw.job as Record<string, unknown>;
+    const { Tags: _tags, JobDescription: _description, ...bare } = job;
+    const base = { ...raw, job: bare };
+    const equivalents = [
+      { ...base, job: { ...bare, Tags: [] } },
+      { ...base, job: { ...bare, StoppingConditions: {} } },
+      { ...base, job: { ...bare, JobDescription: "" } },
+      { ...base, irflow: { policy: {} } },
+      { ...base, irflow: { policy: { headroom: 0.2, minSavingsPercent: 10 } } },
+    ];
+
+    // Act
+    const names = equivalents.map((spec) => deriveJobName(parsed(spec)));
+
+    // Assess
+    expect(new Set(names)).toEqual(new Set([deriveJobName(parsed(base))]));
+  });
+
+  it("gives another name when a value changes the request or the decision", () => {
+    // Prepare
+    const raw = sampleSpec("default-model-package.json");
+    const job = raw.job as Record<string, unknown>;
+    const changed = [
+      { ...raw, job: { ...job, Tags: [{ Key: "team", Value: "other" }] } },
+      { ...raw, job: { ...job, StoppingConditions: { MaxInvocations: 100 } } },
+      { ...raw, job: { ...job, JobDescription: "another description" } },
+      { ...raw, irflow: { policy: { headroom: 0.5 } } },
+    ];
+
+    // Act
+    const names = changed.map((spec) => deriveJobName(parsed(spec)));
+
+    // Assess
+    expect(new Set([deriveJobName(parsed(raw)), ...names]).size).toBe(changed.length + 1);
+  });
+
   it("gives a different name within the first 40 characters for a different spec", () => {
     // Prepare
     const raw = sampleSpec("advanced-phases.json");
