@@ -102,7 +102,7 @@ export function crossFieldRules(input: unknown): RuleFindings {
         error(
           `job.Tags[${index}].Key`,
           "reserved-tag",
-          `must not start with ${RESERVED_TAG_PREFIX}: irflow tags every job it creates with its stack and execution`,
+          `must not start with "${RESERVED_TAG_PREFIX}": irflow tags every job it creates with its stack and execution`,
         );
       }
     });

@@ -95,6 +95,14 @@ export function validated(
   };
 }
 
+/** One line an on-call reader can act on: how many rules, and the first by name and field. */
+function rejectionReason(errors: RecordedIssue[], errorCount: number): string {
+  const [first] = errors;
+  const listed = errorCount > errors.length ? `, the first ${errors.length} listed` : "";
+  const firstRule = first ? ` (first: ${first.rule} at ${first.path}${listed})` : "";
+  return `the spec breaks ${errorCount} rule${errorCount === 1 ? "" : "s"}${firstRule}; no job was created`;
+}
+
 /** A spec that breaks rules: recorded as decided at once, since no job will ever exist. */
 export function rejected(
   execution: ExecutionRef,
@@ -108,7 +116,7 @@ export function rejected(
     status: "REJECTED",
     outcome: "rejected",
     failure: {
-      reason: `the spec breaks ${errorCount} rule${errorCount === 1 ? "" : "s"}${errorCount > errors.length ? ` (the first ${errors.length} are listed)` : ""}; no job was created`,
+      reason: rejectionReason(errors, errorCount),
       step: "ValidateSpec",
       errors,
     },

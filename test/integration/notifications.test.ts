@@ -73,7 +73,7 @@ describe("ops notifications on the local bus", () => {
     expect(messages[0]?.ruleName).toBe(`${LOCAL_BUS}-notify-problems`);
     expect(messages[0]?.message).toMatch(
       new RegExp(
-        `^irflow: job rejected-notified-rejection for unknown ended rejected\\. Reason: the spec breaks 1 rule; no job was created\\. Execution: ${execution.executionArn}$`,
+        `^irflow: job rejected-notified-rejection for unknown ended rejected\\. Reason: the spec breaks 1 rule \\(first: parallel-tests at job\\.InputConfig\\.ResourceLimit\\.MaxParallelOfTests\\); no job was created\\. Execution: ${execution.executionArn}$`,
       ),
     );
   });
