@@ -1,37 +1,25 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { writeLocalState } from "../../cli/target.ts";
-import { LOCAL_BUS, type LocalStack, startLocalStack } from "../../local/stack.ts";
-import { type CapturedIo, captureIo as captureWith } from "../support/cli.ts";
+import { LOCAL_BUS, type LocalStack } from "../../local/stack.ts";
+import { type CapturedIo, type CliStack, openCliStack } from "../support/cli.ts";
 import { sampleSpec } from "../support/specs.ts";
 
+let cli: CliStack;
 let stack: LocalStack;
 let dir: string;
-let statePath: string;
 
 beforeAll(async () => {
   // Slow enough that a Default job is still running when it is stopped.
-  stack = await startLocalStack({ timeScale: 60, logLevel: "ERROR" });
-  dir = await mkdtemp(join(tmpdir(), "irflow-stop-"));
-  statePath = join(dir, "local.json");
-  await writeLocalState(statePath, {
-    endpoints: stack.endpoints,
-    stateMachineArn: stack.stateMachineArn,
-    environment: stack.environment,
-    pid: process.pid,
-  });
+  cli = await openCliStack({ timeScale: 60, logLevel: "ERROR" }, "stop");
+  ({ stack, dir } = cli);
 });
 
-afterAll(async () => {
-  await stack.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cli.close());
 
 function captureIo(): CapturedIo {
-  return captureWith({ ...process.env, IRFLOW_LOCAL_STATE: statePath });
+  return cli.io();
 }
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { type LocalState, writeLocalState } from "../../cli/target.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { LocalState } from "../../cli/target.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import { QueueStore } from "../../src/queue/store.ts";
-import { type CapturedIo, captureIo as captureWith } from "../support/cli.ts";
+import { type CapturedIo, type CliStack, openCliStack } from "../support/cli.ts";
 import { jobNameOf, sampleSpec } from "../support/specs.ts";
 import { stackClients } from "../support/stack.ts";
 
@@ -16,29 +15,19 @@ const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/irflow.js");
 const SPEC = "events/specs/default-model-package.json";
 
+let cli: CliStack;
 let stack: LocalStack;
 let dir: string;
-let statePath: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
-  dir = await mkdtemp(join(tmpdir(), "irflow-cli-"));
-  statePath = join(dir, "local.json");
-  await writeLocalState(statePath, {
-    endpoints: stack.endpoints,
-    stateMachineArn: stack.stateMachineArn,
-    environment: stack.environment,
-    pid: process.pid,
-  });
+  cli = await openCliStack({ timeScale: 3000, logLevel: "ERROR" }, "cli");
+  ({ stack, dir } = cli);
 });
 
-afterAll(async () => {
-  await stack.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cli.close());
 
 function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
-  return captureWith({ ...process.env, IRFLOW_LOCAL_STATE: statePath, ...env });
+  return cli.io(env);
 }
 
 function executionCount(): number {

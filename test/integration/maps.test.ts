@@ -3,39 +3,28 @@
  * the job completes, one entry is selected, and every name survives in the record, the event,
  * `status --json` and `report --json`.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { writeLocalState } from "../../cli/target.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
-import { captureIo } from "../support/cli.ts";
+import type { LocalStack } from "../../local/stack.ts";
+import { type CliStack, captureIo, openCliStack } from "../support/cli.ts";
 import { SPECS_DIR } from "../support/specs.ts";
 import { outcomeEvents, record, stackClients } from "../support/stack.ts";
 
 const NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty"];
 
+let cli: CliStack;
 let stack: LocalStack;
 let dir: string;
 let statePath: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR" });
-  dir = await mkdtemp(join(tmpdir(), "irflow-maps-"));
-  statePath = join(dir, "local.json");
-  await writeLocalState(statePath, {
-    endpoints: stack.endpoints,
-    stateMachineArn: stack.stateMachineArn,
-    environment: stack.environment,
-    pid: process.pid,
-  });
+  cli = await openCliStack({ timeScale: 3000, logLevel: "ERROR" }, "maps");
+  ({ stack, dir, statePath } = cli);
 });
 
-afterAll(async () => {
-  await stack.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cli.close());
 
 /** Every environment key in a JSON text, wherever it sits. */
 function environmentKeys(json: string): Set<string> {

@@ -1,41 +1,33 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { writeLocalState } from "../../cli/target.ts";
 import type { LocalStack } from "../../local/stack.ts";
-import { captureIo } from "../support/cli.ts";
+import { type CliStack, captureIo, openCliStack } from "../support/cli.ts";
 import { jobNameOf } from "../support/specs.ts";
 import {
-  closeTestStack,
-  openTestStack,
   outcomeEvents,
   runWorkflow,
   type StackClients,
   sample,
+  stackClients,
 } from "../support/stack.ts";
 
+let cli: CliStack;
 let stack: LocalStack;
 let clients: StackClients;
 let dir: string;
 let statePath: string;
 
 beforeAll(async () => {
-  ({ stack, clients } = await openTestStack());
-  dir = await mkdtemp(join(tmpdir(), "irflow-one-decision-"));
-  statePath = join(dir, "local.json");
-  await writeLocalState(statePath, {
-    endpoints: stack.endpoints,
-    stateMachineArn: stack.stateMachineArn,
-    environment: stack.environment,
-    pid: process.pid,
-  });
+  cli = await openCliStack({ timeScale: 3000, logLevel: "ERROR" }, "one-decision");
+  ({ stack, dir, statePath } = cli);
+  clients = stackClients(stack);
 });
 
 afterAll(async () => {
-  await closeTestStack(stack, clients);
-  await rm(dir, { recursive: true, force: true });
+  clients.destroy();
+  await cli.close();
 });
 
 beforeEach(() => stack.sagemaker.service.faults.configure({}));

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../../cli/io.ts";
 import { main } from "../../../cli/main.ts";
+import { captureIo } from "../../support/cli.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const FIXTURES = "test/fixtures/describe";
@@ -20,19 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function captureIo(stdin = ""): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: () => out.join(""),
-    err: () => err.join(""),
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readStdin: async () => stdin,
-    cwd: ROOT,
-  };
-}
 
 async function writeJson(name: string, value: unknown): Promise<string> {
   const path = join(dir, name);
@@ -178,7 +165,7 @@ describe("irflow decide", () => {
       /"ModelSetupTime": \d+/,
       '"ModelSetupTime": NaN',
     );
-    const io = captureIo(text);
+    const io = captureIo(undefined, text);
 
     // Act
     const code = await main(["decide", "-", "--json"], io);

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../../cli/io.ts";
 import { main } from "../../../cli/main.ts";
 import { inertJson, inertLine, inertText } from "../../../src/text/inert.ts";
+import { captureIo } from "../../support/cli.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const TITLE_AND_CLEAR = "\x1b]0;title\x07\x1b[2J";
@@ -20,19 +20,6 @@ function active(text: string): boolean {
       (code >= 0x2066 && code <= 0x2069)
     );
   });
-}
-
-function captureIo(stdin: string): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out: () => out.join(""),
-    err: () => err.join(""),
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readStdin: async () => stdin,
-    cwd: ROOT,
-  };
 }
 
 describe("inert text", () => {
@@ -68,7 +55,7 @@ describe("a command's output is inert", () => {
 
   it("decide prints a hostile failure reason escaped, on its own line", async () => {
     // Prepare
-    const io = captureIo(hostile);
+    const io = captureIo(undefined, hostile);
 
     // Act
     const code = await main(["decide", "-"], io);
@@ -87,7 +74,7 @@ describe("a command's output is inert", () => {
 
   it("decide --json escapes C1 and bidi characters and reads back the same", async () => {
     // Prepare
-    const io = captureIo(hostile);
+    const io = captureIo(undefined, hostile);
 
     // Act
     const code = await main(["decide", "-", "--json"], io);
@@ -101,7 +88,10 @@ describe("a command's output is inert", () => {
 
   it("validate names a hostile field's problem without obeying it", async () => {
     // Prepare
-    const io = captureIo(JSON.stringify({ specVersion: 1, job: { [`x${HOSTILE}`]: 1 } }));
+    const io = captureIo(
+      undefined,
+      JSON.stringify({ specVersion: 1, job: { [`x${HOSTILE}`]: 1 } }),
+    );
 
     // Act
     const code = await main(["validate", "-"], io);
