@@ -256,7 +256,10 @@ async function listModelJobs(
   json: boolean,
   io: CliIo,
 ): Promise<number> {
-  const records = await target.store().listByModel(modelKey, limit);
+  const { records, unreadable } = await target.store().listByModel(modelKey, limit);
+  for (const { jobName, problem } of unreadable) {
+    io.stderr(`irflow: skipped record ${jobName}, which this version cannot read: ${problem}\n`);
+  }
   if (json) {
     io.stdout(`${JSON.stringify(records, null, 2)}\n`);
     return EXIT.ok;

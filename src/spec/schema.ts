@@ -9,6 +9,7 @@
 import * as z from "zod";
 import { policySchema } from "../decision/policy.ts";
 import { INSTANCE_TYPE_PATTERN, INSTANCE_TYPES } from "./instance-types.ts";
+import { lenient } from "./lenient.ts";
 import type { RuleId } from "./rules.ts";
 
 /** The params of a custom check: the rule it reports. */
@@ -400,6 +401,12 @@ export const jobSpecSchema = struct({
 });
 
 export type JobSpec = z.output<typeof jobSpecSchema>;
+
+/**
+ * A spec as a job record keeps it: valid when it was written, so read as data, with no rule of
+ * today's applied to it (src/spec/lenient.ts).
+ */
+export const storedSpecSchema = lenient(jobSpecSchema);
 export type JobRequest = JobSpec["job"];
 export type IrflowSettings = NonNullable<JobSpec["irflow"]>;
 export type JobTag = z.output<typeof tag>;

@@ -27,6 +27,7 @@ import {
   type ModelRef,
   type Outcome,
   type PollState,
+  RECORD_SCHEMA_VERSION,
   type RecordChange,
   type RecordedIssue,
   TERMINAL_JOB_STATUSES,
@@ -76,6 +77,7 @@ export function validated(
   const at = now.toISOString();
   return {
     jobName: job.jobName,
+    schemaVersion: RECORD_SCHEMA_VERSION,
     version: 1,
     phase: "validated",
     executionArn: execution.executionArn,
@@ -197,6 +199,7 @@ function decidedWithoutJob(
   const at = now.toISOString();
   return {
     jobName,
+    schemaVersion: RECORD_SCHEMA_VERSION,
     version: 1,
     phase: "decided",
     executionArn: execution.executionArn,

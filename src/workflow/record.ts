@@ -17,7 +17,7 @@ import {
   comparisonSchema,
 } from "../decision/index.ts";
 import { stepsObservationSchema } from "../schedule/index.ts";
-import { JOB_TYPES, jobSpecSchema } from "../spec/schema.ts";
+import { JOB_TYPES, storedSpecSchema } from "../spec/schema.ts";
 
 export const OUTCOMES = [
   "selected",
@@ -87,8 +87,28 @@ export type PollState = z.output<typeof pollStateSchema>;
 
 const timestamp = z.iso.datetime();
 
+/**
+ * The layout of the records this release writes. A release that changes the layout raises it and
+ * still reads every earlier one (docs/reliability.md, "Upgrades"); test/fixtures/records holds a
+ * record of each version, phase and outcome, read by every later release's tests.
+ */
+export const RECORD_SCHEMA_VERSION = 1;
+
 const recordFields = z.object({
   jobName: z.string().min(1),
+  /**
+   * The layout the record was created with (records from before the field are 1). A record from
+   * a newer release is refused by name rather than half read.
+   */
+  schemaVersion: z
+    .number()
+    .int()
+    .min(1)
+    .max(RECORD_SCHEMA_VERSION, {
+      error: (issue) =>
+        `is ${String(issue.input)}: the record was written by a newer irflow than this one, which reads record schema ${RECORD_SCHEMA_VERSION} and earlier`,
+    })
+    .default(1),
   /** Incremented by every write; each write is conditional on the version it read. */
   version: z.number().int().min(1),
   phase: z.enum(PHASES),
@@ -98,8 +118,11 @@ const recordFields = z.object({
   /** Top-level copy of model.key: the partition key of the by-model index. */
   modelKey: z.string(),
   jobType: z.enum(JOB_TYPES).optional(),
-  /** The spec as validated, JobName filled in; absent for a rejected spec. */
-  spec: jobSpecSchema.optional(),
+  /**
+   * The spec as validated, JobName filled in; absent for a rejected spec. Read as data: a release
+   * that tightens a spec rule still reads every record written before it.
+   */
+  spec: storedSpecSchema.optional(),
   specHash: z.string().optional(),
   jobArn: z.string().optional(),
   /** The SageMaker status, or VALIDATED / REJECTED / STOPPING as irflow saw it. */
@@ -218,7 +241,7 @@ export const jobRecordSchema = recordFields.superRefine((record, context) => {
 export type JobRecord = z.output<typeof jobRecordSchema>;
 
 /** The attributes a transition may write: anything but the key and the version. */
-export type RecordChange = Partial<Omit<JobRecord, "jobName" | "version">>;
+export type RecordChange = Partial<Omit<JobRecord, "jobName" | "version" | "schemaVersion">>;
 
 export const TERMINAL_JOB_STATUSES: ReadonlySet<string> = new Set([
   "COMPLETED",

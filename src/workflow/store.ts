@@ -155,8 +155,11 @@ export class JobStore {
     }
   }
 
-  /** A model's jobs, newest first. */
-  async listByModel(modelKey: string, limit = 20): Promise<JobRecord[]> {
+  /**
+   * A model's jobs, newest first. A record that does not parse is set aside with its problem, not
+   * thrown: one bad record of a model must never fail the reader of the others.
+   */
+  async listByModel(modelKey: string, limit = 20): Promise<ModelJobs> {
     let items: Record<string, unknown>[];
     try {
       ({ Items: items = [] } = await this.dynamo.send(
@@ -172,6 +175,22 @@ export class JobStore {
     } catch (error) {
       throw classifyAwsError(error, "list the model's jobs");
     }
-    return items.map(parseRecord);
+    const jobs: ModelJobs = { records: [], unreadable: [] };
+    for (const item of items) {
+      try {
+        jobs.records.push(parseRecord(item));
+      } catch (error) {
+        if (!(error instanceof InvalidRecordError)) throw error;
+        const jobName = typeof item.jobName === "string" ? item.jobName : "(no jobName)";
+        jobs.unreadable.push({ jobName, problem: error.message });
+      }
+    }
+    return jobs;
   }
+}
+
+export interface ModelJobs {
+  records: JobRecord[];
+  /** Records that do not fit the record schema, by name, with what is wrong. */
+  unreadable: { jobName: string; problem: string }[];
 }

@@ -278,7 +278,7 @@ describe("the decision on the local stack", () => {
     }
 
     // Assess: the group's load and bound, the target's production endpoint.
-    const job = (await clients.store.listByModel("model-package/fraud-xgboost")).find(
+    const job = (await clients.store.listByModel("model-package/fraud-xgboost")).records.find(
       (item) => item.executionArn === arn,
     );
     expect(job?.decision?.policy).toMatchObject({

@@ -305,6 +305,6 @@ describe("workflow on the local stack", () => {
     const history = await clients.store.listByModel("model/sentiment-bert-base");
 
     // Assess
-    expect(history.map((job) => job.jobName)).toEqual([jobNameOf(second), jobNameOf(first)]);
+    expect(history.records.map((job) => job.jobName)).toEqual([jobNameOf(second), jobNameOf(first)]);
   });
 });

@@ -26,6 +26,7 @@ const noSleep = async () => {};
 function finishedRecord(overrides: Partial<JobRecord> = {}): JobRecord {
   return {
     jobName: "fraud-xgboost-v7-0123456789",
+    schemaVersion: 1,
     version: 5,
     phase: "decided",
     executionArn: "arn:aws:states:us-east-1:111122223333:execution:irflow:run-1",

@@ -1,4 +1,6 @@
 /** CreateJob: CreateInferenceRecommendationsJob for the validated spec, adopting its own retry. */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
 import { JobNameTakenError } from "../../errors.ts";
 import { created, createRequested, firstPollTicket, runTimesOf } from "../lifecycle.ts";
@@ -13,7 +15,12 @@ interface Deps {
   now: () => Date;
   /** The stack's name, tagged on every job it creates. */
   stackName: string;
+  logger?: Pick<Logger, "warn"> | undefined;
+  metrics?: Metrics | undefined;
 }
+
+/** How many of the model's latest jobs inform the poll schedule. */
+const HISTORY_JOBS = 20;
 
 /** Returns the job's ARN and the poll ticket the poll loop starts with. */
 export async function createJob(
@@ -29,14 +36,26 @@ export async function createJob(
     );
   }
   const jobArn = record.jobArn ?? (await createOrAdopt(record, deps));
-  const earlier = record.jobArn ? [] : await deps.store.listByModel(record.modelKey, 20);
-  const historySeconds = runTimesOf(earlier, record.jobType);
+  const historySeconds = record.jobArn ? [] : await modelRunTimes(record, deps);
   const current = await deps.store.mutate(
     record.jobName,
     (latest) => created(latest, { jobArn, historySeconds }, deps.now()),
     record,
   );
   return { ...firstPollTicket(current), jobArn };
+}
+
+/** Run times of the model's earlier jobs; a record this release cannot read is skipped, said and counted. */
+async function modelRunTimes(record: JobRecord, deps: Deps): Promise<number[]> {
+  const { records, unreadable } = await deps.store.listByModel(record.modelKey, HISTORY_JOBS);
+  if (unreadable.length > 0) {
+    deps.logger?.warn("skipped unreadable records in the model's history", {
+      modelKey: record.modelKey,
+      unreadable,
+    });
+    deps.metrics?.addMetric("UnreadableRecords", MetricUnit.Count, unreadable.length);
+  }
+  return runTimesOf(records, record.jobType);
 }
 
 /**
@@ -73,6 +92,8 @@ export const createJobStep = workflowStep({
     sagemaker: sagemakerGateway(runtime),
     now: runtime.now,
     stackName: config.STACK_NAME,
+    logger: runtime.logger,
+    metrics: runtime.metrics,
   }),
   run: createJob,
 });

@@ -1,3 +1,4 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateInferenceRecommendationsJobCommand,
@@ -8,9 +9,9 @@ import {
   SageMakerClient,
   StopInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
 import { SageMakerGateway } from "../../../src/aws/sagemaker-gateway.ts";
 import { JobNameTakenError } from "../../../src/errors.ts";
@@ -36,12 +37,13 @@ const sagemaker = mockClient(SageMakerClient);
 let dynamo: { endpoint: string; close: () => Promise<void> };
 let context: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date; stackName: string };
 let store: JobStore;
+let document: DynamoDBDocumentClient;
 let now: Date;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
   await createJobsTable(dynamo.endpoint);
-  const document = DynamoDBDocumentClient.from(
+  document = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: dynamo.endpoint,
       region: "us-east-1",
@@ -120,6 +122,48 @@ describe("createJob", () => {
     const [call] = sagemaker.commandCalls(CreateInferenceRecommendationsJobCommand);
     expect(call?.args[0].input.Tags).toEqual([{ Key: "team", Value: "fraud" }, ...OWN_TAGS]);
     expect((await store.get("tagged"))?.createRequestedAt).toBe(now.toISOString());
+  });
+
+  it("skips a record of the model it cannot read, says so and counts it, and creates the job", async () => {
+    // Prepare: an earlier job of the model whose record no longer parses.
+    const model = { key: "model/history-gap", kind: "model" as const, modelName: "m" };
+    await validatedRecord("unreadable-earlier", { model });
+    await document.send(
+      new UpdateCommand({
+        TableName: LOCAL_TABLE,
+        Key: { jobName: "unreadable-earlier" },
+        UpdateExpression: "SET statusHistory = :none",
+        ExpressionAttributeValues: { ":none": [] },
+      }),
+    );
+    await validatedRecord("after-gap", { model });
+    sagemaker
+      .on(CreateInferenceRecommendationsJobCommand)
+      .resolves({ JobArn: "arn:job/after-gap" });
+    const warnings: unknown[][] = [];
+    const metrics = new Metrics({ namespace: "test", serviceName: "test" });
+    const counted = vi.spyOn(metrics, "addMetric");
+
+    // Act
+    const output = await createJob(
+      { jobName: "after-gap" },
+      { ...context, logger: { warn: (...args: unknown[]) => warnings.push(args) }, metrics },
+    );
+
+    // Assess
+    expect(output.jobArn).toBe("arn:job/after-gap");
+    expect(counted).toHaveBeenCalledWith("UnreadableRecords", "Count", 1);
+    expect(warnings).toEqual([
+      [
+        expect.stringContaining("unreadable"),
+        {
+          modelKey: "model/history-gap",
+          unreadable: [
+            { jobName: "unreadable-earlier", problem: expect.stringContaining("statusHistory") },
+          ],
+        },
+      ],
+    ]);
   });
 
   it("refuses a job of the same name that carries no tags of this execution", async () => {

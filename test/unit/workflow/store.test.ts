@@ -1,9 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
 import { InvalidRecordError, JobNameTakenError, RecordConflictError } from "../../../src/errors.ts";
-import type { JobRecord } from "../../../src/workflow/record.ts";
+import { type JobRecord, RECORD_SCHEMA_VERSION } from "../../../src/workflow/record.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
 import { validatedRecord } from "../../support/records.ts";
 
@@ -128,10 +128,86 @@ describe("JobStore", () => {
     await store.create(newRecord("other", { modelKey: "model/elsewhere" }));
 
     // Act
-    const names = (await store.listByModel("model/history")).map((record) => record.jobName);
+    const names = (await store.listByModel("model/history")).records.map(
+      (record) => record.jobName,
+    );
 
     // Assess
     expect(names).toEqual(["new", "old"]);
+  });
+
+  it("sets aside a model's record that does not parse and lists the others", async () => {
+    // Prepare
+    await store.create(newRecord("fine", { modelKey: "model/mixed" }));
+    await store.create(newRecord("broken", { modelKey: "model/mixed" }));
+    await DynamoDBDocumentClient.from(client).send(
+      new UpdateCommand({
+        TableName: LOCAL_TABLE,
+        Key: { jobName: "broken" },
+        UpdateExpression: "SET pollCount = :text",
+        ExpressionAttributeValues: { ":text": "three" },
+      }),
+    );
+
+    // Act
+    const { records, unreadable } = await store.listByModel("model/mixed");
+
+    // Assess
+    expect(records.map((record) => record.jobName)).toEqual(["fine"]);
+    expect(unreadable).toEqual([
+      { jobName: "broken", problem: expect.stringContaining("pollCount") },
+    ]);
+  });
+
+  it("reads a stored spec as it was written, whatever today's spec rules say", async () => {
+    // Prepare: a description longer than today's limit, a field today's spec does not know.
+    const record = newRecord("old-rules");
+    const spec = {
+      ...record.spec,
+      job: { ...record.spec?.job, JobDescription: "d".repeat(300), RetiredField: { kept: true } },
+      irflow: { policy: { headroom: 50 } },
+    };
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({ TableName: LOCAL_TABLE, Item: { ...record, spec } }),
+    );
+
+    // Act
+    const read = await store.require("old-rules");
+
+    // Assess
+    expect(read.spec?.job).toEqual(spec.job);
+    expect(read.spec?.irflow?.policy?.headroom).toBe(50);
+  });
+
+  it("reads a record written before records carried a schema version as version 1", async () => {
+    // Prepare
+    const { schemaVersion: _, ...unversioned } = newRecord("unversioned");
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({ TableName: LOCAL_TABLE, Item: unversioned }),
+    );
+
+    // Act
+    const read = await store.require("unversioned");
+
+    // Assess
+    expect(read.schemaVersion).toBe(1);
+  });
+
+  it("refuses by name a record written by a newer release", async () => {
+    // Prepare
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({
+        TableName: LOCAL_TABLE,
+        Item: { ...newRecord("from-the-future"), schemaVersion: RECORD_SCHEMA_VERSION + 1 },
+      }),
+    );
+
+    // Act
+    const error = await store.get("from-the-future").catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidRecordError);
+    expect((error as Error).message).toMatch(/newer irflow.*schemaVersion/s);
   });
 
   it("names the field of a stored record that does not fit the schema", async () => {
