@@ -305,6 +305,9 @@ describe("workflow on the local stack", () => {
     const history = await clients.store.listByModel("model/sentiment-bert-base");
 
     // Assess
-    expect(history.records.map((job) => job.jobName)).toEqual([jobNameOf(second), jobNameOf(first)]);
+    expect(history.records.map((job) => job.jobName)).toEqual([
+      jobNameOf(second),
+      jobNameOf(first),
+    ]);
   });
 });
