@@ -6,10 +6,9 @@ import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
 } from "@aws-sdk/client-sfn";
+import { recordNameOfExecution } from "../src/execution/record-name.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
-import { recordNameFor } from "../src/workflow/steps/validate-spec.ts";
 import type { Target } from "./target.ts";
 
 export interface Subject {
@@ -39,9 +38,10 @@ export async function resolveSubject(
     : executionArnOf(target.stateMachineArn(), subject);
   const execution = await describeExecution(target, executionArn);
   if (!execution) return undefined;
-  const jobName =
-    (await validatedJobName(target, executionArn)) ??
-    recordNameFor(parseJson(execution.input), execution.name ?? subject);
+  const jobName = await recordNameOfExecution(target.sfn, {
+    executionArn,
+    name: execution.name ?? subject,
+  });
   return { jobName, executionArn, record: await target.store().get(jobName) };
 }
 
@@ -55,30 +55,5 @@ export async function describeExecution(
     if (error instanceof ExecutionDoesNotExist) return undefined;
     if (error instanceof Error && error.name === "ExecutionDoesNotExist") return undefined;
     throw error;
-  }
-}
-
-/** The job name the execution's ValidateSpec step decided, as the workflow carries it on. */
-async function validatedJobName(target: Target, executionArn: string): Promise<string | undefined> {
-  const { events = [] } = await target.sfn.send(
-    new GetExecutionHistoryCommand({ executionArn, includeExecutionData: true, maxResults: 20 }),
-  );
-  for (const event of events) {
-    if (event.stateExitedEventDetails?.name !== "ValidateSpec") continue;
-    const state = parseJson(event.stateExitedEventDetails.output) as
-      | { job?: { jobName?: unknown } }
-      | undefined;
-    const jobName = state?.job?.jobName;
-    return typeof jobName === "string" ? jobName : undefined;
-  }
-  return undefined;
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -128,7 +128,8 @@ function statementsByFunction({ sagemakerRoleArn, groups, stackName }) {
       allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
       ...stoppable,
       allow(["events:PutEvents"], [BUS]),
-      allow(["states:DescribeExecution"], [EXECUTIONS]),
+      // The history holds the record name ValidateSpec decided (src/execution/record-name.ts).
+      allow(["states:DescribeExecution", "states:GetExecutionHistory"], [EXECUTIONS]),
       DEAD_LETTERS,
     ],
   };

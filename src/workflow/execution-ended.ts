@@ -10,6 +10,7 @@ import * as z from "zod";
 import { type SageMakerGateway, sagemakerGateway } from "../aws/sagemaker-gateway.ts";
 import { type Config, workflowConfigSchema } from "../config.ts";
 import { causeMessage, classifyAwsError } from "../errors.ts";
+import { JOB_NAME_TAKEN_FAILURE, recordNameOfExecution } from "../execution/record-name.ts";
 import { defineFunction } from "../handler.ts";
 import { queueEntryId } from "../queue/queue.ts";
 import { awsClient, type Runtime } from "../runtime.ts";
@@ -21,7 +22,7 @@ import {
   type PublishDeps,
   publishRecord,
 } from "./steps/publish-outcome.ts";
-import { executionInputSchema, recordNameFor } from "./steps/validate-spec.ts";
+import { executionInputSchema } from "./steps/validate-spec.ts";
 
 export const ENDED_STATUSES = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
 
@@ -43,6 +44,8 @@ interface Deps extends PublishDeps {
   sagemaker: SageMakerGateway;
   stackName: string;
   describeInput(executionArn: string): Promise<string | undefined>;
+  /** The record ValidateSpec named in the execution's state (src/execution/record-name.ts). */
+  recordName(execution: { executionArn: string; name: string }): Promise<string>;
 }
 
 export type CleanUp =
@@ -55,11 +58,14 @@ const executionInput = executionInputSchema.pick({ trigger: true });
 export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promise<CleanUp> {
   const { executionArn, name, status } = event.detail;
   await deps.queue.leave(queueEntryId(executionArn));
+  if (event.detail.error === JOB_NAME_TAKEN_FAILURE) {
+    return { action: "none", reason: "its job name is another execution's record" };
+  }
   const rawInput = event.detail.input ?? (await deps.describeInput(executionArn));
   const request = safeJson(rawInput);
   const parsed = executionInput.safeParse(request);
   const trigger = (parsed.success && parsed.data.trigger) || { type: "manual" as const };
-  const jobName = recordNameFor(request, name);
+  const jobName = await deps.recordName({ executionArn, name });
   const reason = `the execution ended ${status}${event.detail.error ? ` (${event.detail.error}: ${event.detail.cause ? causeMessage(event.detail.cause) : "no cause"})` : ""}`;
 
   let record = await deps.store.get(jobName);
@@ -103,6 +109,13 @@ function connect(runtime: Runtime, config: Config): Deps {
         return input;
       } catch (error) {
         throw classifyAwsError(error, "describe the ended execution");
+      }
+    },
+    recordName: async (execution) => {
+      try {
+        return await recordNameOfExecution(sfn, execution);
+      } catch (error) {
+        throw classifyAwsError(error, "read the ended execution's history");
       }
     },
   };

@@ -230,6 +230,7 @@ describe("the packaged CloudFormation template", () => {
         "sagemaker:StopInferenceRecommendationsJob",
         "sqs:SendMessage",
         "states:DescribeExecution",
+        "states:GetExecutionHistory",
       ],
     });
   });

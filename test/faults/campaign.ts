@@ -29,6 +29,7 @@ import {
   startLocalStack,
 } from "../../local/stack.ts";
 import type { HistoryEvent } from "../../local/stepfunctions/history.ts";
+import { endedRecordName, rejectedRecordName } from "../../src/execution/record-name.ts";
 import { type ExecutionStart, startExecutionOnce } from "../../src/execution/start.ts";
 import type { QueueState } from "../../src/queue/queue.ts";
 import { QueueStore } from "../../src/queue/store.ts";
@@ -150,7 +151,7 @@ export type Source =
 /** What one execution must end with. */
 export interface Expectation {
   source: Source;
-  /** The job record's key: the job name, or rejected-<execution name> for input that is not a spec. */
+  /** The job record's key: the job name, or one after the execution for input that is not a spec. */
   jobName: string;
   outcomes: Outcome[];
   /** Whether a SageMaker job is to be created for it. */
@@ -480,8 +481,14 @@ function jobExpectation(
   return { source, jobName, outcomes, createsJob: true, fate };
 }
 
+/**
+ * An input that names no job: ValidateSpec rejects it under a name after the execution, or, for an
+ * input no state can read, the clean-up records the execution's end under another.
+ */
 function notASpec(source: Source, executionName: string, outcome: Outcome): Expectation {
-  return { source, jobName: `rejected-${executionName}`, outcomes: [outcome], createsJob: false };
+  const jobName =
+    outcome === "rejected" ? rejectedRecordName(executionName) : endedRecordName(executionName);
+  return { source, jobName, outcomes: [outcome], createsJob: false };
 }
 
 function jobNameOf(spec: unknown): string {

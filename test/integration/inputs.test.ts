@@ -54,7 +54,7 @@ describe("execution inputs that are not a spec", () => {
     },
   );
 
-  it("still leaves a record and one failed outcome for a null input, which no JSONPath state can read", async () => {
+  it("still leaves a record, named after the execution, and one failed outcome for a null input, which no JSONPath state can read", async () => {
     // Prepare
     const { executionArn } = await clients.sfn.send(
       new StartExecutionCommand({
@@ -72,10 +72,10 @@ describe("execution inputs that are not a spec", () => {
     // Assess
     expect(execution.status).toBe("FAILED");
     const ended = await eventually(async () => {
-      const current = await clients.store.get("rejected-odd-input-null");
+      const current = await clients.store.get("ended-odd-input-null");
       return current?.phase === "published" ? current : undefined;
     });
     expect(ended).toMatchObject({ outcome: "failed", status: "ABANDONED" });
-    expect(outcomeEvents(stack, "rejected-odd-input-null")).toHaveLength(1);
+    expect(outcomeEvents(stack, "ended-odd-input-null")).toHaveLength(1);
   });
 });

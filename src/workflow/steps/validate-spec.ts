@@ -1,6 +1,7 @@
 /** ValidateSpec: checks the spec against every rule and writes the job record, valid or not. */
 import * as z from "zod";
 import { capText } from "../../decision/index.ts";
+import { rejectedRecordName } from "../../execution/record-name.ts";
 import { modelIdentity } from "../../naming.ts";
 import { validateSpec } from "../../spec/validate.ts";
 import { rejected, validated } from "../lifecycle.ts";
@@ -94,18 +95,6 @@ function judge(request: unknown) {
     ...(input.precheckErrors ?? []),
   ];
   return { input, result, errors };
-}
-
-const rejectedRecordName = (executionName: string) => `rejected-${executionName}`;
-
-/**
- * The name of the record ValidateSpec writes for this execution input: the job's name, or, for an
- * input it rejects, one named after the execution. The clean-up after a dead execution finds the
- * record by it.
- */
-export function recordNameFor(request: unknown, executionName: string): string {
-  const { result, errors } = judge(request);
-  return result.valid && errors.length === 0 ? result.jobName : rejectedRecordName(executionName);
 }
 
 /** The parts of a malformed execution input that can still be used: the spec, if any. */

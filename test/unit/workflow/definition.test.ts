@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as errors from "../../../src/errors.ts";
+import { JOB_NAME_TAKEN_FAILURE, VALIDATE_SPEC_STATE } from "../../../src/execution/record-name.ts";
 import {
   functionPlaceholders,
   STATE_MACHINE_DEFINITION_PATH,
@@ -198,6 +199,19 @@ describe("statemachine/irflow.asl.json", () => {
     expect(refused?.Next).toBe("ReturnToQueue");
     expect(definition.States.CreateJob?.Catch?.[0]).toBe(refused);
     expect(definition.States.ReturnToQueue?.Next).toBe("SlotGranted");
+  });
+
+  it("starts with the state that decides the record's name, and names the taken-name failure as the clean-up reads it", () => {
+    // Assess
+    expect(definition.StartAt).toBe(VALIDATE_SPEC_STATE);
+    expect(definition.States[VALIDATE_SPEC_STATE]?.Type).toBe("Task");
+    const takenState = definition.States[VALIDATE_SPEC_STATE]?.Catch?.find((rule) =>
+      rule.ErrorEquals.includes(errors.JobNameTakenError.name),
+    )?.Next;
+    expect(definition.States[takenState ?? ""]).toMatchObject({
+      Type: "Fail",
+      Error: JOB_NAME_TAKEN_FAILURE,
+    });
   });
 
   it("reaches every state from the start", () => {
