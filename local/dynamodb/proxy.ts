@@ -39,7 +39,18 @@ export interface DynamoDbProxy {
   port: number;
   /** The faults: change them with `faults.configure`, read `faults.injected` and `faults.log()`. */
   faults: DynamoDbFaults;
+  /**
+   * Calls `listener` with every request DynamoDB answered with success, and its answer, as JSON;
+   * returns the function that stops it.
+   */
+  observe(listener: (exchange: DynamoDbExchange) => void): () => void;
   close(): Promise<void>;
+}
+
+export interface DynamoDbExchange {
+  operation: string;
+  request: Record<string, unknown> | undefined;
+  answer: Record<string, unknown> | undefined;
 }
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
@@ -85,6 +96,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
   const agent = new Agent({ keepAlive: true });
   /** The TTL attribute of each table whose TTL is enabled. */
   const timeToLive = new Map<string, string>();
+  const observers = new Set<(exchange: DynamoDbExchange) => void>();
 
   const server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy());
@@ -119,6 +131,14 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       }
       sendError(response, ERRORS.InternalServerError);
       return;
+    }
+    if (upstream.status === 200 && observers.size > 0) {
+      const exchange = {
+        operation: described.operation,
+        request: parseObject(body),
+        answer: parseObject(upstream.body),
+      };
+      for (const observer of observers) observer(exchange);
     }
     sendUpstream(response, upstream);
   }
@@ -225,6 +245,10 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
     target: options.target,
     port,
     faults,
+    observe: (listener) => {
+      observers.add(listener);
+      return () => observers.delete(listener);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,0 +1,164 @@
+/**
+ * Writes the golden fixtures of this release's records and events: test/fixtures/records/v<record
+ * schema>/ (one record per phase, and per outcome for the decided ones) and
+ * test/fixtures/events/v<event schema>/ (one event per outcome). Each comes from a real run of the
+ * workflow on the local stack, every record version as DynamoDB stored it.
+ *
+ * A release's fixtures are written once and kept: every later release's tests read them
+ * (test/unit/workflow/fixtures.test.ts). The script refuses to replace a folder that exists;
+ * `--force` replaces it, for a release that has not shipped yet.
+ *
+ *   npm run fixtures [-- --force]
+ */
+import { existsSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { FaultConfigInput } from "../local/sagemaker/faults.ts";
+import { LOCAL_TABLE, startLocalStack } from "../local/stack.ts";
+import { OUTCOME_SCHEMA_VERSION } from "../src/outcome.ts";
+import { OUTCOMES, type Outcome, RECORD_SCHEMA_VERSION } from "../src/workflow/record.ts";
+import { outcomeEvents, runWorkflow, sample, stackClients } from "../test/support/stack.ts";
+
+const ROOT = join(import.meta.dirname, "..");
+export const RECORD_FIXTURES = join(ROOT, "test/fixtures/records", `v${RECORD_SCHEMA_VERSION}`);
+export const EVENT_FIXTURES = join(ROOT, "test/fixtures/events", `v${OUTCOME_SCHEMA_VERSION}`);
+
+/** A spec for each outcome, with the fault that brings it about. */
+type JobFate = NonNullable<FaultConfigInput["jobs"]>[number];
+
+const RUNS: { outcome: Outcome; spec: () => Record<string, unknown>; fate?: JobFate }[] = [
+  { outcome: "selected", spec: () => sample("default-slo-policy.json", "golden-selected") },
+  {
+    outcome: "unsatisfiable",
+    spec: () => {
+      const spec = sample("default-slo-policy.json", "golden-unsat");
+      const irflow = spec.irflow as { policy: object };
+      return { ...spec, irflow: { ...irflow, policy: { ...irflow.policy, maxLatencyMs: 1 } } };
+    },
+  },
+  { outcome: "measured", spec: () => sample("existing-endpoint.json", "golden-measured") },
+  {
+    outcome: "failed",
+    spec: () => sample("default-model-package.json", "golden-failing"),
+    fate: { match: "-golden-failing$", fate: "fail", reason: "payload-error" },
+  },
+  {
+    outcome: "rejected",
+    spec: () => {
+      const spec = sample("advanced-phases.json", "golden-rejected");
+      const job = spec.job as { InputConfig: Record<string, unknown> };
+      job.InputConfig.ResourceLimit = { MaxNumberOfTests: 2, MaxParallelOfTests: 5 };
+      return spec;
+    },
+  },
+];
+
+async function main(force: boolean): Promise<void> {
+  for (const folder of [RECORD_FIXTURES, EVENT_FIXTURES]) {
+    if (existsSync(folder) && !force) {
+      throw new Error(
+        `${folder} exists: a shipped release's fixtures are kept; pass --force to replace them`,
+      );
+    }
+  }
+  // One slot, a queue deadline shorter than the stuck job's: the job behind it times out waiting.
+  const stack = await startLocalStack({
+    timeScale: 3000,
+    logLevel: "ERROR",
+    jobLimit: 1,
+    queueDeadlineSeconds: 600,
+  });
+  const clients = stackClients(stack);
+  const versions = new Map<string, Record<string, unknown>[]>();
+  stack.dynamodb.observe(({ operation, request, answer }) => {
+    if (request?.TableName !== LOCAL_TABLE) return;
+    const stored =
+      operation === "PutItem"
+        ? request.Item
+        : operation === "UpdateItem"
+          ? answer?.Attributes
+          : undefined;
+    if (!stored) return;
+    const record = unmarshall(stored as Parameters<typeof unmarshall>[0]);
+    const name = String(record.jobName);
+    versions.set(name, [...(versions.get(name) ?? []), record]);
+  });
+  try {
+    stack.sagemaker.service.faults.configure({
+      jobs: [
+        ...RUNS.flatMap((run) => (run.fate ? [run.fate] : [])),
+        { match: "-golden-stuck$", fate: "stuck" },
+      ],
+    });
+    const names = new Map<Outcome, string>();
+    for (const run of RUNS) {
+      const execution = await runWorkflow(
+        stack,
+        clients,
+        run.spec(),
+        `golden-${run.outcome}`,
+        60_000,
+      );
+      names.set(run.outcome, jobOf(versions, execution.executionArn ?? ""));
+    }
+    // The stuck job holds the only slot until its deadline; the next one waits out the queue's.
+    const stuck = sample("default-model-package.json", "golden-stuck");
+    stuck.irflow = { ...(stuck.irflow as object), deadlineSeconds: 1800 };
+    const waiting = sample("default-model-name.json", "golden-queued");
+    const [timedOut, queueTimedOut] = await Promise.all([
+      runWorkflow(stack, clients, stuck, "golden-timed-out", 120_000),
+      delay(300).then(() =>
+        runWorkflow(stack, clients, waiting, "golden-queue-timed-out", 120_000),
+      ),
+    ]);
+    names.set("timed-out", jobOf(versions, timedOut.executionArn ?? ""));
+    names.set("queue-timed-out", jobOf(versions, queueTimedOut.executionArn ?? ""));
+
+    const records: Record<string, unknown> = {};
+    for (const outcome of OUTCOMES) {
+      const history = versions.get(names.get(outcome) ?? "") ?? [];
+      for (const record of history) {
+        const key =
+          record.outcome === undefined ? String(record.phase) : `${record.phase}-${outcome}`;
+        records[key] ??= record;
+      }
+    }
+    const events = Object.fromEntries(
+      OUTCOMES.map((outcome) => {
+        const [event] = outcomeEvents(stack, names.get(outcome) ?? "");
+        if (!event) throw new Error(`no outcome event for the ${outcome} run`);
+        return [outcome, event];
+      }),
+    );
+    await writeFolder(RECORD_FIXTURES, records);
+    await writeFolder(EVENT_FIXTURES, events);
+    process.stdout.write(
+      `wrote ${Object.keys(records).length} records to ${RECORD_FIXTURES} and ${Object.keys(events).length} events to ${EVENT_FIXTURES}\n`,
+    );
+  } finally {
+    clients.destroy();
+    await stack.close();
+  }
+}
+
+/** The job name of the record an execution wrote. */
+function jobOf(versions: Map<string, Record<string, unknown>[]>, executionArn: string): string {
+  for (const [name, history] of versions) {
+    if (history.some((record) => record.executionArn === executionArn)) return name;
+  }
+  throw new Error(`no record was written for ${executionArn}`);
+}
+
+async function writeFolder(folder: string, files: Record<string, unknown>): Promise<void> {
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(folder, `${name}.json`), `${JSON.stringify(content, null, 2)}\n`);
+  }
+}
+
+const delay = (milliseconds: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+
+await main(process.argv.includes("--force"));
