@@ -31,15 +31,17 @@ import {
 import { diagnosisLines } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { reportHtml } from "./report-html.ts";
+import { resolveSubject } from "./subject.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, targetName } from "./target.ts";
 
-export const reportUsage = `Usage: irflow report <job-name | describe.json | -> [--policy FILE] [--html OUT.html] [--json]
+export const reportUsage = `Usage: irflow report <job | execution | describe.json | -> [--policy FILE] [--html OUT.html] [--json]
                      [--target local|aws] [--table NAME]
 
 The decision on a job, for a person: the decision in one sentence, a table of every entry (the
 selected one marked *, the frontier, each rejected one with its reason) and the comparison with
-production. A job name is read from the jobs table (its policy, production as it was read) and
-SageMaker (its results); a file is a saved DescribeInferenceRecommendationsJob response.
+production. A job (by its job name, its execution's name or its execution's ARN) is read from the
+jobs table (its policy, production as it was read) and SageMaker (its results); a file is a saved
+DescribeInferenceRecommendationsJob response.
 
   --policy FILE     decide under this policy instead of the job's own (or every default), and
                     say so: a first line, or policyOverride in --json
@@ -197,20 +199,24 @@ async function fromResponse(
  * gives the results, decided again here in full (the record keeps a shortened copy).
  */
 async function fromJob(
-  jobName: string,
+  name: string,
   policy: Policy | undefined,
   settings: Parameters<typeof openTarget>[0],
   io: CliIo,
 ): Promise<Report | undefined> {
   const target = await openTarget(settings, io);
   try {
-    const record = await target.store().get(jobName);
+    const subject = await resolveSubject(name, target);
+    const record = subject?.record;
     if (!record) {
       io.stderr(
-        `irflow report: no job named ${jobName}${target.tableName ? ` in table ${target.tableName}` : ""} (${target.name})\n`,
+        subject
+          ? `irflow report: execution ${name} has written no record for job ${subject.jobName} yet\n`
+          : `irflow report: no job or execution named ${name}${target.tableName ? ` in table ${target.tableName}` : ""} (${target.name})\n`,
       );
       return undefined;
     }
+    const { jobName } = record;
     if (!record.jobArn) {
       throw new CliError(
         `job ${jobName} never ran (${record.outcome ?? record.status}): ${record.failure?.reason ?? "no reason recorded"}`,

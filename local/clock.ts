@@ -36,6 +36,8 @@ export class ScaledClock implements Clock {
   private holders = 0;
   private readonly timers: Timer[] = [];
   private realTimer: NodeJS.Timeout | undefined;
+  /** Every `work` not finished yet. */
+  private readonly working = new Set<Promise<unknown>>();
   /** The pause of the `work` running in this async context. */
   private readonly pauses = new AsyncLocalStorage<(milliseconds: number) => Promise<void>>();
 
@@ -97,6 +99,36 @@ export class ScaledClock implements Clock {
    * it wakes, as a Wait state would: the handler's pause passes in simulated time.
    */
   async work<T>(work: () => Promise<T>, within?: ClockHold, signal?: AbortSignal): Promise<T> {
+    const running = this.run(work, within, signal);
+    this.working.add(running);
+    try {
+      return await running;
+    } finally {
+      this.working.delete(running);
+    }
+  }
+
+  /**
+   * Resolves once no `work` runs, or after `timeoutMs` of real time: a handler of an execution
+   * stopped mid-task runs on, as on AWS, and must finish before the services it calls close.
+   */
+  async idle(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.working.size > 0 && performance.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(resolve, deadline - performance.now());
+      });
+      await Promise.race([Promise.allSettled([...this.working]), timeout]);
+      clearTimeout(timer);
+    }
+  }
+
+  private async run<T>(
+    work: () => Promise<T>,
+    within?: ClockHold,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const own = new ClockHold(this);
     const pause = (milliseconds: number) =>
       own.whileWaiting(() =>

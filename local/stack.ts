@@ -156,6 +156,9 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** How long closing waits for handlers still running (real milliseconds). */
+const HANDLERS_CLOSE_MS = 10_000;
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = new ScaledClock(options.timeScale ?? 600);
   const closers: (() => Promise<void>)[] = [];
@@ -240,12 +243,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         });
       },
     });
-    // Stopping the executions sends their status changes to the clean-up; let it finish while
-    // DynamoDB and the bus still answer.
-    closers.push(async () => {
-      await stepFunctions.close();
-      await eventbridge.bus.settled();
-    });
     const definition = bindDefinition(
       await readFile(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8"),
       functionArn,
@@ -259,6 +256,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startStepFunctionsServer({ service: stepFunctions, port: portOf("stepfunctions") }),
     );
     closers.push(() => sfnServer.close());
+    // Stopping the executions sends their status changes to the clean-up; let it finish while
+    // DynamoDB, the bus and the Step Functions API (it reads the execution's history) still answer.
+    closers.push(async () => {
+      await stepFunctions.close();
+      await eventbridge.bus.settled();
+      await clock.idle(HANDLERS_CLOSE_MS);
+    });
 
     const endpoints = {
       sagemaker: sagemaker.endpoint,

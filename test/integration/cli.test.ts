@@ -215,6 +215,29 @@ describe("irflow CLI on the local stack", () => {
     expect(html).toContain(`Figures from job ${jobName} (local)`);
   });
 
+  it("reports the same decision by the job's name, its execution's name and its execution's ARN", async () => {
+    // Prepare
+    const statusIo = captureIo();
+    await main(["status", jobName, "--json"], statusIo);
+    const { executionArn } = JSON.parse(statusIo.out()) as { executionArn: string };
+    const executionName = executionArn.slice(executionArn.lastIndexOf(":") + 1);
+    const report = async (subject: string) => {
+      const io = captureIo();
+      const code = await main(["report", subject, "--json"], io);
+      return { code, decision: JSON.parse(io.out() || "null") };
+    };
+
+    // Act
+    const byJob = await report(jobName);
+    const byName = await report(executionName);
+    const byArn = await report(executionArn);
+
+    // Assess
+    expect(byJob.code).toBe(0);
+    expect(byName).toEqual(byJob);
+    expect(byArn).toEqual(byJob);
+  });
+
   it("reports the decision the workflow recorded under the job's own policy, and says when --policy overrides it", async () => {
     // Prepare
     const spec = sample("default-slo-policy.json");
