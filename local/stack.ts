@@ -209,6 +209,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port: portOf("eventbridge"),
         region: LOCAL_REGION,
         accountId: LOCAL_ACCOUNT,
+        // Events carry the stack's time, as the records do.
+        now: () => new Date(clock.now()),
         ...(options.faults?.eventbridge ? { faults: options.faults.eventbridge } : {}),
       }),
     );

@@ -22,6 +22,8 @@ export interface EventBridgeServerOptions {
   faults?: LocalEventBusOptions["faults"];
   /** Used only when no bus is given. */
   limits?: LocalEventBusOptions["limits"];
+  /** Used only when no bus is given: the clock events are stamped with. */
+  now?: LocalEventBusOptions["now"];
 }
 
 export interface EventBridgeServer {
@@ -41,6 +43,7 @@ export async function startEventBridgeServer(
       accountId: options.accountId,
       faults: options.faults,
       limits: options.limits,
+      now: options.now,
     });
   const server = await startAwsJsonServer({
     targetPrefix: TARGET_PREFIX,

@@ -262,7 +262,8 @@ export class LocalStateMachineRunner {
           const delay = retryDelayMs(event.retry.retrier, event.retry.attempt, Math.random());
           pendingRetries.set(event.state.name, delay);
         }
-        const runEvent = toRunEvent(event, this.prepared.states);
+        // Stamped when it arrives, on the simulated clock, like every other time of the stack.
+        const runEvent = toRunEvent(event, this.prepared.states, new Date(this.clock.now()));
         if (runEvent) log.record(runEvent);
       }
     })();
@@ -271,7 +272,11 @@ export class LocalStateMachineRunner {
       hold.release();
       lifetime.abort();
       if (!log.terminal) return closed;
-      log.events.push({ type: "ExecutionFailed", timestamp: new Date(), ...log.terminal });
+      log.events.push({
+        type: "ExecutionFailed",
+        timestamp: new Date(this.clock.now()),
+        ...log.terminal,
+      });
       return { status: "FAILED", ...log.terminal };
     });
 
@@ -350,7 +355,7 @@ export class LocalStateMachineRunner {
       };
       const fault = target.kind === "lambda" ? this.faults?.plan(call) : undefined;
       const task = (): TaskEventFields => ({
-        timestamp: new Date(),
+        timestamp: new Date(this.clock.now()),
         stateName: envelope.state,
         resource: envelope.resource,
         region: this.location.region,
@@ -447,8 +452,8 @@ function contextObject(options: LocalRunOptions): NonNullable<LibraryRunOptions[
 function toRunEvent(
   event: LibraryEvent,
   states: ReadonlyMap<string, StateInfo>,
+  timestamp: Date,
 ): RunEvent | undefined {
-  const timestamp = new Date(event.timestamp);
   switch (event.type) {
     case "ExecutionStarted":
       return { type: event.type, timestamp, input: event.input };

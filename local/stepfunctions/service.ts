@@ -232,7 +232,7 @@ export class LocalStepFunctions {
       }
       throw new StateMachineAlreadyExists(`State Machine Already Exists: '${stateMachineArn}'`);
     }
-    const creationDate = new Date();
+    const creationDate = this.now();
     this.stateMachines.set(stateMachineArn, {
       stateMachineArn,
       name: request.name,
@@ -296,7 +296,7 @@ export class LocalStepFunctions {
       throw new ExecutionAlreadyExists(`Execution Already Exists: '${executionArn}'`);
     }
 
-    const startDate = new Date();
+    const startDate = this.now();
     const run = stateMachine.runner.start(JSON.parse(inputKey), {
       executionArn,
       executionName: name,
@@ -315,7 +315,7 @@ export class LocalStepFunctions {
       startDate,
       run,
       closed: run.outcome.then((outcome) => {
-        recordOutcome(record, outcome);
+        recordOutcome(record, outcome, this.now());
         this.onExecutionClosed?.(this.describeExecution(executionArn));
       }),
     };
@@ -376,9 +376,9 @@ export class LocalStepFunctions {
   /** Stops a running execution (ABORTED); stopping a closed one changes nothing. */
   stopExecution(request: StopExecutionInput): { stopDate: Date } {
     const record = this.execution(request.executionArn);
-    if (record.status !== "RUNNING") return { stopDate: record.stopDate ?? new Date() };
+    if (record.status !== "RUNNING") return { stopDate: record.stopDate ?? this.now() };
     record.status = "ABORTED";
-    record.stopDate = new Date();
+    record.stopDate = this.now();
     if (request.error !== undefined) record.error = request.error;
     if (request.cause !== undefined) record.cause = request.cause;
     record.run.stop();
@@ -425,6 +425,11 @@ export class LocalStepFunctions {
     await Promise.all([...this.executions.values()].map((record) => record.closed));
   }
 
+  /** The stack's simulated time: executions are stamped with it, as records and events are. */
+  private now(): Date {
+    return new Date(this.clock.now());
+  }
+
   private stateMachine(stateMachineArn: string): StateMachineRecord {
     parseStateMachineArn(stateMachineArn);
     const record = this.stateMachines.get(stateMachineArn);
@@ -442,10 +447,10 @@ export class LocalStepFunctions {
   }
 }
 
-function recordOutcome(record: ExecutionRecord, outcome: RunOutcome): void {
+function recordOutcome(record: ExecutionRecord, outcome: RunOutcome, at: Date): void {
   // A stopped execution was closed by stopExecution already.
   if (record.status !== "RUNNING") return;
-  record.stopDate = new Date();
+  record.stopDate = at;
   switch (outcome.status) {
     case "SUCCEEDED":
       record.status = "SUCCEEDED";
