@@ -25,6 +25,7 @@ import {
   type Objective,
 } from "../src/decision/index.ts";
 import { inertLine } from "../src/text/inert.ts";
+import type { JobRecord } from "../src/workflow/record.ts";
 
 /** What an entry deploys, with its environment when it sets one: `ml.c6i.xlarge x 3 [OMP_NUM_THREADS=2]`. */
 export function entryText(entry: DecisionEntry): string {
@@ -235,4 +236,48 @@ export function table(header: string[], rawRows: string[][], indent = ""): strin
 
 function optional(value: number | undefined, format: (value: number) => string): string {
   return value === undefined ? "-" : format(value);
+}
+
+/** A span of seconds as a person reads it: "45 s", "12 min 5 s", "2 h 3 min". */
+export function spanText(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.round(totalSeconds));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60)
+    return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
+/** The record's times, each saying what it measures; every span is between two of its stamps. */
+export function timeRows(record: JobRecord): [string, string][] {
+  const span = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+  const rows: [string, string][] = [];
+  const end = record.completedAt;
+  rows.push([
+    "created",
+    end
+      ? `${record.createdAt} (finished ${spanText(span(record.createdAt, end))} later)`
+      : `${record.createdAt} (last change ${spanText(span(record.createdAt, record.updatedAt))} later)`,
+  ]);
+  if (record.queuedAt) {
+    rows.push([
+      "queue",
+      record.admittedAt
+        ? `waited ${spanText(span(record.queuedAt, record.admittedAt))} for a slot`
+        : end
+          ? `waited ${spanText(span(record.queuedAt, end))} and got no slot`
+          : `waiting for a slot since ${record.queuedAt}`,
+    ]);
+  }
+  if (record.jobStartedAt) {
+    const jobEnd = record.jobCompletedAt ?? end;
+    const ran = spanText(span(record.jobStartedAt, jobEnd ?? record.updatedAt));
+    rows.push([
+      "job time",
+      `${jobEnd ? "ran" : "running for"} ${ran} of a ${spanText(record.deadlineSeconds)} deadline${jobEnd ? "" : ` (as of ${record.updatedAt})`}`,
+    ]);
+  }
+  rows.push(["polls", String(record.pollCount)]);
+  return rows;
 }

@@ -12,6 +12,7 @@ import {
   diagnosisLines,
   omittedNote,
   table,
+  timeRows,
 } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { describeExecution, resolveSubject } from "./subject.ts";
@@ -132,11 +133,7 @@ export function formatRecord(record: JobRecord): string {
     ],
     ["execution", record.executionArn],
     ["job arn", record.jobArn],
-    [
-      "polls",
-      `${record.pollCount} (waited ${record.waitedSeconds} s of a ${record.deadlineSeconds} s deadline)`,
-    ],
-    ["created", record.createdAt],
+    ...timeRows(record),
     ["completed", record.completedAt],
     [
       "published",
