@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { LOCAL_BUS, startLocalStack } from "../local/stack.ts";
 import { entryLabel as decisionLabel } from "../src/decision/format.ts";
 import { comparisonLines, decisionTable, omittedNote } from "./format.ts";
-import { CliError, type CliIo, EXIT } from "./io.ts";
+import { CliError, type CliIo, EXIT, explainInterrupt } from "./io.ts";
 import { startSpec } from "./start.ts";
 import { localTarget, type Target } from "./target.ts";
 
@@ -25,7 +25,8 @@ outcome event. SageMaker's figures are emulated, not predictions.
   --event-file FILE   write the whole outcome event to FILE
 
 Exit status: 0 the workflow reached a decision (selected, unsatisfiable or measured), 1 it failed
-(the execution failed, or the outcome is failed, timed-out or rejected).`;
+(the execution failed, or the outcome is failed, timed-out or rejected), 130 interrupted (the
+local stack and its execution end with the demo).`;
 
 /** Outcomes that mean the run failed; the others are decisions. */
 const FAILED_OUTCOMES = new Set(["failed", "timed-out", "rejected"]);
@@ -57,6 +58,22 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
   const source = positionals[0] ?? DEFAULT_SPEC;
+  return explainInterrupt(
+    io,
+    () => DEMO_INTERRUPTED,
+    () => runDemo(source, timeScale, values, io),
+  );
+}
+
+const DEMO_INTERRUPTED =
+  "interrupted: the demo's local stack ends with this process, and its execution with it; for a run that outlives the command, start `npx irflow local stack` in one terminal and `npx irflow start <spec> --wait` in another";
+
+async function runDemo(
+  source: string,
+  timeScale: number,
+  values: { verbose?: boolean; "event-file"?: string },
+  io: CliIo,
+): Promise<number> {
   const began = performance.now();
   const seconds = () => ((performance.now() - began) / 1000).toFixed(1);
 
@@ -71,7 +88,13 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout(`  SageMaker      ${stack.endpoints.sagemaker} (emulated)\n\n`);
     io.stdout(`irflow start ${displayPath(source, io)} --wait\n`);
     const report = await startSpec(
-      { source, wait: true, json: false, intervalMs: 100 },
+      {
+        source,
+        wait: true,
+        json: false,
+        intervalMs: 100,
+        interruptMessage: () => DEMO_INTERRUPTED,
+      },
       io,
       async () => {
         target = localTarget(stack);

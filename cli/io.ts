@@ -23,7 +23,36 @@ export const processIo: CliIo = {
   env: process.env,
 };
 
-export const EXIT = { ok: 0, invalid: 1, unreadable: 2, usage: 64, unavailable: 69 } as const;
+export const EXIT = {
+  ok: 0,
+  invalid: 1,
+  unreadable: 2,
+  usage: 64,
+  unavailable: 69,
+  /** Ctrl-C (SIGINT) while a command waited: 128 + the signal's number, as shells report it. */
+  interrupted: 130,
+} as const;
+
+/**
+ * While `work` runs, Ctrl-C prints `message()` on stderr and ends the process with EXIT.interrupted
+ * at once, instead of leaving the user to wonder what went on without them.
+ */
+export async function explainInterrupt<T>(
+  io: CliIo,
+  message: () => string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const interrupted = () => {
+    io.stderr(`\n${message()}\n`);
+    process.exit(EXIT.interrupted);
+  };
+  process.once("SIGINT", interrupted);
+  try {
+    return await work();
+  } finally {
+    process.off("SIGINT", interrupted);
+  }
+}
 
 /** Thrown for input the CLI cannot read at all; the CLI prints the message and exits 2. */
 export class UnreadableInputError extends Error {

@@ -6,7 +6,7 @@ import { startExecutionOnce } from "../src/execution/start.ts";
 import { validateSpec } from "../src/spec/validate.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import { decisionSummary } from "./format.ts";
-import { CliError, type CliIo, EXIT, readJsonInput } from "./io.ts";
+import { CliError, type CliIo, EXIT, explainInterrupt, readJsonInput } from "./io.ts";
 import { followExecution } from "./progress.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
 import { formatIssues } from "./validate.ts";
@@ -26,7 +26,7 @@ ${TARGET_HELP}
 
 Exit status: 0 running, or already started with the same input (with --wait: SUCCEEDED),
 1 invalid spec, execution failed or already started with another input, 2 unreadable input,
-64 usage error, 69 no local stack running.`;
+64 usage error, 69 no local stack running, 130 interrupted while waiting (the execution goes on).`;
 
 /** Who started it, for the trigger's detail. */
 export function userName(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,7 +45,19 @@ export interface StartOptions {
   json: boolean;
   /** Time between history polls while waiting. */
   intervalMs?: number;
+  /** What Ctrl-C while waiting says; by default, that the execution goes on and how to reach it. */
+  interruptMessage?: (execution: { jobName: string; executionArn: string }) => string;
 }
+
+/** Ctrl-C ends only the waiting: the execution runs on in Step Functions. */
+export const goesOnMessage = ({
+  jobName,
+  executionArn,
+}: {
+  jobName: string;
+  executionArn: string;
+}) =>
+  `interrupted: the execution goes on without this command (${executionArn}); follow it with \`irflow status ${jobName}\`, stop it and its job with \`irflow stop ${jobName}\``;
 
 export interface StartReport {
   exitCode: number;
@@ -137,12 +149,18 @@ export async function startSpec(
     return { exitCode: EXIT.ok, jobName, executionArn };
   }
 
-  const execution = await followExecution({
-    sfn: target.sfn,
-    executionArn,
-    onLine: progress,
-    intervalMs: options.intervalMs ?? (target.name === "local" ? 200 : 5000),
-  });
+  const interruptMessage = options.interruptMessage ?? goesOnMessage;
+  const execution = await explainInterrupt(
+    io,
+    () => interruptMessage({ jobName, executionArn }),
+    () =>
+      followExecution({
+        sfn: target.sfn,
+        executionArn,
+        onLine: progress,
+        intervalMs: options.intervalMs ?? (target.name === "local" ? 200 : 5000),
+      }),
+  );
   const record = await readRecord(target, jobName, options.json ? undefined : io);
   const succeeded = execution.status === "SUCCEEDED";
   if (options.json) {

@@ -462,6 +462,61 @@ describe("irflow as a program", () => {
   }, 90_000);
 });
 
+describe("Ctrl-C while a command waits", () => {
+  /** Sends SIGINT once the child has printed `marker`. */
+  async function interruptAfter(child: ChildProcess, marker: string): Promise<void> {
+    let seen = "";
+    await new Promise<void>((resolve) => {
+      child.stdout?.on("data", (chunk) => {
+        seen += String(chunk);
+        if (seen.includes(marker)) resolve();
+      });
+    });
+    child.kill("SIGINT");
+  }
+
+  it("start --wait says the execution goes on and how to follow or stop it, exits 130, and the execution runs on", async () => {
+    // Prepare
+    const spec = sample("default-model-package.json", "ctrl-c");
+    const name = jobNameOf(spec);
+    stack.sagemaker.service.faults.configure({ jobs: [{ match: "-ctrl-c$", fate: "stuck" }] });
+    const path = join(dir, "ctrl-c.json");
+    await writeFile(path, JSON.stringify(spec));
+    const { child, done } = runBin(["start", path, "--wait"], {
+      IRFLOW_LOCAL_STATE: cli.statePath,
+    });
+
+    // Act
+    await interruptAfter(child, "created job");
+    const { code, stderr } = await done;
+
+    // Assess
+    expect(code).toBe(130);
+    expect(stderr).toContain("interrupted: the execution goes on without this command");
+    expect(stderr).toContain(`irflow status ${name}`);
+    expect(stderr).toContain(`irflow stop ${name}`);
+    const [execution] = stack.stepFunctions
+      .listExecutions({ stateMachineArn: stack.stateMachineArn, maxResults: 1000 })
+      .executions.filter((item) => item.name === name);
+    expect(execution?.status).toBe("RUNNING");
+    expect(await main(["stop", name], captureIo())).toBe(0);
+    stack.sagemaker.service.faults.configure({});
+  }, 60_000);
+
+  it("the demo says its local stack and execution end with it, and exits 130", async () => {
+    // Prepare
+    const { child, done } = runBin(["demo", "--time-scale", "60"]);
+
+    // Act
+    await interruptAfter(child, "--wait\n");
+    const { code, stderr } = await done;
+
+    // Assess
+    expect(code).toBe(130);
+    expect(stderr).toContain("interrupted: the demo's local stack ends with this process");
+  }, 60_000);
+});
+
 describe("irflow demo's exit status", () => {
   it("exits 0 for a measured run, which is a decision and not a failure", async () => {
     // Act
