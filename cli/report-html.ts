@@ -403,17 +403,7 @@ function diagnosisHtml(
     const reason = decision.job.failureReason;
     return `<section id="diagnosis"><h2>Why the job ended ${escapeHtml(decision.job.status)}</h2><p>${reason ? escapeHtml(reason) : "SageMaker gave no reason."} No diagnosis was recorded for this job.</p></section>`;
   }
-  const target = (benchmark: Diagnosis["failedBenchmarks"][number]) =>
-    benchmark.instanceType ??
-    (benchmark.serverless?.memorySizeInMB !== undefined
-      ? `serverless ${benchmark.serverless.memorySizeInMB} MB`
-      : (benchmark.endpointName ?? "an endpoint"));
-  const benchmarks = diagnosis.failedBenchmarks
-    .map(
-      (benchmark) =>
-        `<tr><td>${escapeHtml(target(benchmark))}</td><td>${escapeHtml(benchmark.category)}</td><td>${escapeHtml(benchmark.reason)}</td></tr>`,
-    )
-    .join("");
+  const benchmarks = failedBenchmarkRows(diagnosis);
   const streams = diagnosis.logs.streams
     .map((stream) => `<li><code>${escapeHtml(stream)}</code></li>`)
     .join("");
@@ -427,10 +417,38 @@ function diagnosisHtml(
 <h2>Why the job ended ${escapeHtml(diagnosis.status)}</h2>
 <p class="diagnosis"><strong id="diagnosis-category">${escapeHtml(diagnosis.category)}</strong>: <span id="diagnosis-hint">${escapeHtml(diagnosis.hint)}</span></p>
 ${diagnosis.failureReason ? `<p>SageMaker: ${escapeHtml(diagnosis.failureReason)}</p>` : ""}
-${benchmarks ? `<table id="failed-benchmarks"><thead><tr><th scope="col">benchmark on</th><th scope="col">category</th><th scope="col">reason</th></tr></thead><tbody>${benchmarks}</tbody></table>` : "<p>No benchmark reported a failure.</p>"}
+${benchmarks ? failedBenchmarksTable(benchmarks) : "<p>No benchmark reported a failure.</p>"}
 <p>Log group <code>${escapeHtml(diagnosis.logs.logGroup)}</code>${streams ? ", streams:" : ""}</p>
 ${streams ? `<ul id="log-streams">${streams}</ul>` : ""}
 ${consoleLink}
+</section>`;
+}
+
+function failedBenchmarkRows(diagnosis: Diagnosis | CappedDiagnosis): string {
+  const target = (benchmark: Diagnosis["failedBenchmarks"][number]) =>
+    benchmark.instanceType ??
+    (benchmark.serverless?.memorySizeInMB !== undefined
+      ? `serverless ${benchmark.serverless.memorySizeInMB} MB`
+      : (benchmark.endpointName ?? "an endpoint"));
+  return diagnosis.failedBenchmarks
+    .map(
+      (benchmark) =>
+        `<tr><td>${escapeHtml(target(benchmark))}</td><td>${escapeHtml(benchmark.category)}</td><td>${escapeHtml(benchmark.reason)}</td></tr>`,
+    )
+    .join("");
+}
+
+const failedBenchmarksTable = (rows: string) =>
+  `<table id="failed-benchmarks"><thead><tr><th scope="col">benchmark on</th><th scope="col">category</th><th scope="col">reason</th></tr></thead><tbody>${rows}</tbody></table>`;
+
+/** A completed job's benchmarks that failed: they have no entry in the chart or the table. */
+function failedBenchmarksHtml(diagnosis: Diagnosis | CappedDiagnosis | undefined): string {
+  const rows = diagnosis ? failedBenchmarkRows(diagnosis) : "";
+  if (!rows || !diagnosis) return "";
+  return `<section id="failed">
+<h2>Benchmarks that failed</h2>
+<p class="diagnosis"><strong>${escapeHtml(diagnosis.category)}</strong>: ${escapeHtml(diagnosis.hint)}</p>
+${failedBenchmarksTable(rows)}
 </section>`;
 }
 
@@ -510,7 +528,7 @@ export async function reportHtml(input: ReportInput): Promise<string> {
 <h1 id="sentence">${escapeHtml(sentence)}</h1>
 ${comparisonBlock}
 </header>
-${failed ? diagnosisHtml(decision, input.diagnosis) : ""}
+${failed ? diagnosisHtml(decision, input.diagnosis) : failedBenchmarksHtml(input.diagnosis)}
 ${relaxationsHtml(decision)}
 ${
   failed

@@ -91,6 +91,8 @@ function statementsByFunction({ sagemakerRoleArn, groups, stackName }) {
     selectRecommendation: [
       RECORD_READ_WRITE,
       DESCRIBE_JOB,
+      // A completed job may hold failed benchmarks: they are shown beside the decision.
+      allow(["sagemaker:ListInferenceRecommendationsJobSteps"], [JOBS]),
       // Production's instance type and count, for the comparison: DescribeEndpoint names the
       // endpoint config, which names the instance type.
       allow(["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"], ENDPOINTS),

@@ -368,6 +368,8 @@ export function runTimesOf(records: JobRecord[], jobType: JobRecord["jobType"]):
 export interface SelectionResult {
   decision: Decision;
   comparison?: Comparison | undefined;
+  /** The benchmarks that failed inside the completed job, if any. */
+  diagnosis?: Diagnosis | undefined;
 }
 
 /**
@@ -377,7 +379,7 @@ export interface SelectionResult {
  */
 export function selectionMade(
   record: JobRecord,
-  { decision: made, comparison }: SelectionResult,
+  { decision: made, comparison, diagnosis }: SelectionResult,
   now: Date,
 ): RecordChange {
   const change: RecordChange = {
@@ -388,7 +390,11 @@ export function selectionMade(
       ? { failure: { reason: decisionSentence(made), step: "SelectRecommendation" } }
       : {}),
   };
-  return { ...change, decision: capDecision(made, limitsBeside(record, change)) };
+  const decided = { ...change, decision: capDecision(made, limitsBeside(record, change)) };
+  if (!diagnosis) return decided;
+  // The failed benchmarks share what the decision leaves of the record's budget.
+  const { diagnosis: _old, ...rest } = { ...record, ...decided };
+  return { ...decided, diagnosis: capDiagnosis(diagnosis, recordLimitsBeside(jsonBytes(rest))) };
 }
 
 /**

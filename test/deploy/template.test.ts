@@ -192,6 +192,7 @@ describe("the packaged CloudFormation template", () => {
         "sagemaker:DescribeEndpoint",
         "sagemaker:DescribeEndpointConfig",
         "sagemaker:DescribeInferenceRecommendationsJob",
+        "sagemaker:ListInferenceRecommendationsJobSteps",
       ],
       DiagnoseFailure: [
         "dynamodb:GetItem",

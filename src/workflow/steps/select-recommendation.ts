@@ -11,10 +11,13 @@ import {
 import {
   compareWithProduction,
   DEFAULT_POLICY,
+  type Diagnosis,
   decide,
+  diagnoseFailure,
   type NormalizedJob,
   type Policy,
   parseDescribeResponse,
+  parseJobSteps,
 } from "../../decision/index.ts";
 import { selectionMade } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
@@ -44,14 +47,19 @@ export async function selectRecommendation(
   }
   const job = parsed.value;
   const decision = decide(job, policy);
+  const failures = await completedJobFailures(input.jobName, response, deps.sagemaker);
   const production = await readProduction(policy, job, deps.sagemaker);
   const comparison = compareWithProduction(decision, job, production.value);
-  const noted = production.note
-    ? { ...decision, notes: [...decision.notes, production.note] }
-    : decision;
+  const notes = [production.note, failures.note].filter((note) => note !== undefined);
+  const noted = notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision;
   const decided = await deps.store.mutate(
     input.jobName,
-    (current) => selectionMade(current, { decision: noted, comparison }, deps.now()),
+    (current) =>
+      selectionMade(
+        current,
+        { decision: noted, comparison, diagnosis: failures.diagnosis },
+        deps.now(),
+      ),
     record,
   );
   return { outcome: decided.outcome ?? "failed" };
@@ -72,6 +80,30 @@ async function readProduction(
     job.endpointPerformances.find((performance) => performance.endpointName)?.endpointName ??
     job.benchmarkedEndpoints[0];
   return endpointName ? sagemaker.productionVariant(endpointName) : {};
+}
+
+/**
+ * The benchmarks that failed inside a job that completed all the same: they have no entry in its
+ * results, so without this they would vanish from every report.
+ */
+async function completedJobFailures(
+  jobName: string,
+  response: { JobArn?: string | undefined; Status?: string | undefined },
+  sagemaker: SageMakerGateway,
+): Promise<{ diagnosis?: Diagnosis | undefined; note?: string | undefined }> {
+  const failed = await sagemaker.failedBenchmarks(jobName);
+  if (!failed.value) return { note: failed.note };
+  const steps = parseJobSteps(failed.value);
+  if (!steps.ok) return { note: "the failed benchmarks could not be read" };
+  if (steps.value.length === 0) return {};
+  const diagnosis = diagnoseFailure({
+    jobName,
+    status: response.Status ?? "COMPLETED",
+    // arn:aws:sagemaker:<region>:<account>:inference-recommendations-job/<name>
+    region: response.JobArn?.split(":")[3] || undefined,
+    steps: steps.value,
+  });
+  return diagnosis.failedBenchmarks.length > 0 ? { diagnosis } : {};
 }
 
 export const selectRecommendationStep = workflowStep({
