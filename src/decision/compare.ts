@@ -147,7 +147,7 @@ export function compareWithProduction(
           percent: monthlyCost > 0 ? ((monthlyCost - proposed.monthlyCost) / monthlyCost) * 100 : 0,
         }
       : undefined;
-  const verdict = worthActing(decision, saving, monthlyCost, proposed?.monthlyCost);
+  const verdict = worthActing(decision, saving, monthlyCost, proposed?.monthlyCost, target);
 
   return {
     current: {
@@ -344,6 +344,19 @@ function checkCurrent(
   return { failures, unknowns };
 }
 
+/** Why production has no monthly cost: what is missing, and what would supply it. */
+function unknownCostCause(target: Target): string {
+  const fallback = "and the policy gives no current.monthlyCost";
+  if (target.instanceType === undefined) {
+    const endpoint = target.endpointName ? `endpoint ${target.endpointName}'s` : "production's";
+    return `${endpoint} instance type and count were not read, as only the workflow calls DescribeEndpoint, ${fallback}; give current.instanceType and current.instanceCount, or current.monthlyCost`;
+  }
+  if (target.instanceCount === undefined) {
+    return `production's instance count is unknown ${fallback}; give current.instanceCount`;
+  }
+  return `the job has no price for ${target.instanceType} ${fallback}`;
+}
+
 /**
  * Worth acting on: the proposal is feasible and saves money, by at least minMonthlySavings dollars
  * and minSavingsPercent percent. A saving of zero or less never is.
@@ -353,6 +366,7 @@ function worthActing(
   saving: Comparison["saving"],
   currentCost: number | undefined,
   proposedCost: number | undefined,
+  target: Target,
 ): { worthActing: boolean; reason: string } {
   const policy = decision.policy;
   if (decision.outcome !== "selected") {
@@ -361,8 +375,7 @@ function worthActing(
   if (currentCost === undefined) {
     return {
       worthActing: false,
-      reason:
-        "the current cost is unknown: the job has no price for its instance type and the policy gives no current.monthlyCost",
+      reason: `the current cost is unknown: ${unknownCostCause(target)}`,
     };
   }
   if (proposedCost === undefined || !saving) {

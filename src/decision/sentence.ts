@@ -88,16 +88,16 @@ export function comparisonSentence(comparison: Comparison): string {
     : (current.endpointName ?? "unknown configuration");
   const currentCost =
     current.monthlyCost === undefined
-      ? "an unknown cost"
-      : `${formatDollars(current.monthlyCost)}/month`;
+      ? "costs an unknown amount"
+      : `costs ${formatDollars(current.monthlyCost)}/month`;
   const currentLatency =
     current.latencyMs === undefined ? "" : ` at ${formatMs(current.latencyMs)}`;
-  const head = `Production (${label}) costs ${currentCost}${currentLatency}`;
+  const head = `Production (${label}) ${currentCost}${currentLatency}`;
   const proposed = comparison.proposed;
   if (!proposed) return `${head}; no proposal meets the policy`;
   const proposedCost =
     proposed.monthlyCost === undefined
-      ? "an unknown cost"
+      ? "an unknown amount"
       : `${formatDollars(proposed.monthlyCost)}/month`;
   const saving =
     comparison.saving === undefined

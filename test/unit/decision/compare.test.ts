@@ -76,7 +76,20 @@ describe("compareWithProduction", () => {
     expect(comparison?.current.costSource).toBe("unknown");
     expect(comparison?.saving).toBeUndefined();
     expect(comparison?.worthActing).toBe(false);
-    expect(comparison?.reason).toMatch(/^the current cost is unknown/);
+    expect(comparison?.reason).toBe(
+      "the current cost is unknown: the job has no price for ml.r5.xlarge and the policy gives no current.monthlyCost",
+    );
+  });
+
+  it("says a named endpoint's cost is unknown because its instance type was not read, not for want of a price", () => {
+    // Act: decided where nothing describes the endpoint, as `irflow decide` does.
+    const { comparison } = advancedComparison({ current: { endpointName: "fraud-prod" } });
+
+    // Assess
+    expect(comparison?.current.monthlyCost).toBeUndefined();
+    expect(comparison?.reason).toBe(
+      "the current cost is unknown: endpoint fraud-prod's instance type and count were not read, as only the workflow calls DescribeEndpoint, and the policy gives no current.monthlyCost; give current.instanceType and current.instanceCount, or current.monthlyCost",
+    );
   });
 
   it("reads a named endpoint's type and count from the caller and its latency from the job", () => {
