@@ -97,9 +97,14 @@ export async function main(argv: string[], rawIo: CliIo = processIo): Promise<nu
     io.stdout(`irflow ${irflowVersion()}\n`);
     return EXIT.ok;
   }
-  if (!name || name === "--help" || name === "-h" || name === "help") {
+  if (!name) {
+    // No command is a usage error: the usage goes where errors go.
+    io.stderr(`${usage}\n`);
+    return EXIT.usage;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout(`${usage}\n`);
-    return name ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
   }
   const command = COMMANDS[name];
   if (!command) {
