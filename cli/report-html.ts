@@ -495,9 +495,49 @@ footer { margin-top: 36px; color: #7a8190; font-size: 12.5px; }
 `;
 
 /** The whole page. */
+/**
+ * What the page says, as data: the page's header is written from it, and the page carries it as
+ * JSON (`<script type="application/json" id="page-data">`) for a reader to compare with the
+ * record, the event and `report --json`.
+ */
+export function pageData(input: ReportInput) {
+  const { decision, comparison, diagnosis } = input;
+  const selected = decision.selected;
+  return {
+    jobName: decision.job.jobName,
+    jobType: decision.job.jobType,
+    status: decision.job.status,
+    outcome: input.outcome ?? decision.outcome,
+    sentence: decisionSentence(decision),
+    selected: selected
+      ? {
+          instanceType: selected.instanceType,
+          instanceCount: selected.instanceCount,
+          endpointType: selected.endpointType,
+          monthlyCost: selected.monthlyCost,
+          latencyMs: selected.latencyMs,
+        }
+      : undefined,
+    policy: decision.policy,
+    comparison: comparison
+      ? { sentence: comparisonSentence(comparison), worthActing: comparison.worthActing }
+      : undefined,
+    relaxations: decision.relaxations.map((relaxation) => relaxation.sentence),
+    diagnosis: diagnosis
+      ? { category: diagnosis.category, failedBenchmarks: diagnosis.failedBenchmarks.length }
+      : undefined,
+  };
+}
+
+/** JSON inside a script element: `<` escaped, so no text in it can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
 export async function reportHtml(input: ReportInput): Promise<string> {
   const { decision, comparison } = input;
-  const sentence = decisionSentence(decision);
+  const data = pageData(input);
+  const sentence = data.sentence;
   const svg = decision.outcome === "failed" ? "" : await renderChart(decision, comparison);
   const points = chartPoints(decision, comparison);
   const unplotted =
@@ -520,11 +560,12 @@ export async function reportHtml(input: ReportInput): Promise<string> {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>irflow report: ${escapeHtml(job.jobName)}</title>
 <style>${STYLE}</style>
+<script type="application/json" id="page-data">${scriptJson(data)}</script>
 </head>
 <body>
 <main>
 <header>
-<p class="kicker">irflow decision · job ${escapeHtml(job.jobName)} · ${escapeHtml(job.jobType)} · ${escapeHtml(job.status)} · ${escapeHtml(input.outcome ?? decision.outcome)}</p>
+<p class="kicker">irflow decision · job ${escapeHtml(data.jobName)} · ${escapeHtml(data.jobType)} · ${escapeHtml(data.status)} · ${escapeHtml(data.outcome)}</p>
 <h1 id="sentence">${escapeHtml(sentence)}</h1>
 ${comparisonBlock}
 </header>

@@ -38,13 +38,22 @@ async function run(args: string[]): Promise<{ code: number; out: string }> {
   return { code, out: io.out() };
 }
 
-/** The kicker of the page: the job, its type, status and outcome the page is rendered from. */
-async function pageOutcome(jobName: string): Promise<string | undefined> {
+/**
+ * `report --json --html` in one run: what it prints, the data the page is written from as the page
+ * carries it, and the outcome the page's header shows.
+ */
+async function reportAndPage(jobName: string) {
   const path = join(dir, `${jobName}.html`);
-  const { code } = await run(["report", jobName, "--html", path]);
-  if (code !== 0) return undefined;
+  const { code, out } = await run(["report", jobName, "--json", "--html", path]);
+  if (code !== 0) return { code };
   const html = await readFile(path, "utf8");
-  return /<p class="kicker">[^<]* · ([a-z-]+)<\/p>/.exec(html)?.[1];
+  const json = /<script type="application\/json" id="page-data">([^<]*)<\/script>/.exec(html)?.[1];
+  return {
+    code,
+    reported: JSON.parse(out),
+    data: JSON.parse(json ?? "null") as Record<string, unknown>,
+    kicker: /<p class="kicker">[^<]* · ([a-z-]+)<\/p>/.exec(html)?.[1],
+  };
 }
 
 const entryOf = (selected: { instanceType?: string; instanceCount?: number } | undefined) =>
@@ -105,9 +114,8 @@ describe("one decision, wherever it is read", () => {
 
       // Act
       const status = await run(["status", jobName, "--json"]);
-      const report = await run(["report", jobName, "--json"]);
       const [event, ...more] = outcomeEvents(stack, jobName);
-      const page = await pageOutcome(jobName);
+      const report = await reportAndPage(jobName);
 
       // Assess
       expect(status.code).toBe(0);
@@ -118,11 +126,15 @@ describe("one decision, wherever it is read", () => {
       const detail = event?.detail as { selected?: never; policy?: unknown };
       expect(entryOf(detail.selected)).toBe(entryOf(record.decision?.selected));
       if (report.code === 0) {
-        const reported = JSON.parse(report.out);
+        const { reported, data } = report;
         expect(reported.outcome).toBe(kind.outcome);
         expect(entryOf(reported.selected)).toBe(entryOf(record.decision?.selected));
         if (record.decision?.policy) expect(reported.policy).toEqual(record.decision.policy);
-        expect(page).toBe(kind.outcome);
+        expect(report.kicker).toBe(kind.outcome);
+        expect(data?.outcome).toBe(kind.outcome);
+        expect(entryOf(data?.selected as never)).toBe(entryOf(record.decision?.selected));
+        expect(data?.policy).toEqual(reported.policy);
+        expect(data?.sentence).toBe(reported.sentence);
       } else {
         // A job SageMaker never ran has no results to report: only a rejected spec.
         expect(kind.outcome).toBe("rejected");

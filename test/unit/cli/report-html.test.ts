@@ -148,7 +148,10 @@ describe("the report page", () => {
     expect(html).not.toContain("<svg");
     expect(section).toContain(`<strong id="diagnosis-category">${diagnosis.category}</strong>`);
     expect(section).toContain("&lt;script&gt;x&lt;/script&gt;");
-    expect(html).not.toContain("<script");
+    // The one script element is the page's data, which is JSON and never runs.
+    expect(html.match(/<script/g)).toEqual(["<script"]);
+    expect(html.match(/<\/script/g)).toEqual(["</script"]);
+    expect(html).toContain('<script type="application/json" id="page-data">');
     expect(diagnosis.failedBenchmarks.length).toBeGreaterThan(0);
     for (const benchmark of diagnosis.failedBenchmarks) {
       expect(section).toContain(`<td>${benchmark.instanceType}</td>`);
@@ -191,5 +194,33 @@ describe("the report page", () => {
     for (const relaxation of decision.relaxations) {
       expect(htmlText(section)).toContain(relaxation.sentence);
     }
+  });
+});
+
+describe("the report page's data", () => {
+  it("carries what its header says, and keeps text that could close its element inert", async () => {
+    // Prepare: a failure reason that tries to end the data and run a script of its own.
+    const response = structuredClone(read(FAILED)) as { FailureReason?: string };
+    response.FailureReason = "ModelError </script><script>alert(1)</script>";
+
+    // Act
+    const { html, decision } = await page(response);
+    const json = /<script type="application\/json" id="page-data">([^<]*)<\/script>/.exec(
+      html,
+    )?.[1];
+    const data = JSON.parse(json ?? "null");
+
+    // Assess
+    expect(html.match(/<script/g)).toEqual(["<script"]);
+    expect(data).toMatchObject({
+      jobName: decision.job.jobName,
+      status: "FAILED",
+      outcome: "failed",
+      policy: decision.policy,
+    });
+    expect(data.sentence).toContain("</script><script>alert(1)</script>");
+    expect(html).toContain(
+      `<h1 id="sentence">${data.sentence.replace(/</g, "&lt;").replace(/>/g, "&gt;")}</h1>`,
+    );
   });
 });
