@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import {
   DescribeInferenceRecommendationsJobCommand,
+  ListInferenceRecommendationsJobStepsCommand,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -254,7 +255,11 @@ describe("the largest spec StartExecution accepts", () => {
     expect(publication).toMatchObject({ outcome: "selected", recorded: true });
     const record = await store().require(jobName);
     expect(Buffer.byteLength(JSON.stringify(record.spec))).toBeGreaterThan(250_000);
-    expect(await recordBytes(store(), jobName)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+    const bytes = await recordBytes(store(), jobName);
+    console.info(
+      `1,000 entries: record ${bytes} B, event ${Buffer.byteLength(publishedEntry().Detail ?? "")} B`,
+    );
+    expect(bytes).toBeLessThanOrEqual(RECORD_MAX_BYTES);
     expect(record.decision?.totals.entries).toBe(1000);
     expect((record.decision?.ranked.length ?? 0) + (record.decision?.omitted.ranked ?? 0)).toBe(
       record.decision?.totals.feasible,
@@ -264,6 +269,56 @@ describe("the largest spec StartExecution accepts", () => {
     const detail = JSON.parse(entry.Detail ?? "{}");
     expect(detail.totals.entries).toBe(1000);
     expect(detail.ranked.length + detail.omitted.ranked).toBe(detail.totals.feasible);
+  });
+
+  it("completed with 1,000 entries and 300 failed benchmarks of 1 KB keeps both within their limits", async () => {
+    // Prepare
+    const jobName = await runningLargest("largest-partly-failed");
+    sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
+      JobName: jobName,
+      JobType: "Default",
+      Status: "COMPLETED",
+      InferenceRecommendations: recommendations(),
+    } as never);
+    sagemaker.on(ListInferenceRecommendationsJobStepsCommand).resolves({
+      Steps: Array.from({ length: 300 }, (_, i) => ({
+        StepType: "BENCHMARK",
+        JobName: jobName,
+        Status: "FAILED",
+        InferenceBenchmark: {
+          FailureReason: `ModelError on benchmark ${i}: ${"r".repeat(1000)}`,
+          EndpointConfiguration: { EndpointName: `endpoint-${i}`, InstanceType: "ml.c5.xlarge" },
+        },
+      })),
+    } as never);
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-3" }] });
+
+    // Act
+    const decided = await selectRecommendation(
+      { jobName },
+      {
+        store: store(),
+        sagemaker: new SageMakerGateway(new SageMakerClient({ region: "us-east-1" })),
+        now: () => now,
+      },
+    );
+    const publication = await publish(jobName);
+
+    // Assess
+    expect(decided.outcome).toBe("selected");
+    expect(publication).toMatchObject({ outcome: "selected", recorded: true });
+    const bytes = await recordBytes(store(), jobName);
+    const eventBytes = Buffer.byteLength(publishedEntry().Detail ?? "");
+    console.info(
+      `completed, 1,000 entries and 300 failed benchmarks: record ${bytes} B, event ${eventBytes} B`,
+    );
+    expect(bytes).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+    expect(eventBytes).toBeLessThan(256_000);
+    const record = await store().require(jobName);
+    const kept = record.diagnosis?.failedBenchmarks.length ?? 0;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept + (record.diagnosis?.omittedFailedBenchmarks ?? 0)).toBe(300);
+    expect(record.decision?.totals.entries).toBe(1000);
   });
 
   it("with 300 benchmark failures of 1 KB keeps its record and its event within their limits", async () => {
@@ -285,7 +340,11 @@ describe("the largest spec StartExecution accepts", () => {
 
     // Assess
     expect(publication).toMatchObject({ outcome: "failed", recorded: true });
-    expect(await recordBytes(store(), jobName)).toBeLessThanOrEqual(RECORD_MAX_BYTES);
+    const bytes = await recordBytes(store(), jobName);
+    console.info(
+      `300 failures of 1 KB: record ${bytes} B, event ${Buffer.byteLength(publishedEntry().Detail ?? "")} B`,
+    );
+    expect(bytes).toBeLessThanOrEqual(RECORD_MAX_BYTES);
     const record = await store().require(jobName);
     const kept = record.diagnosis?.failedBenchmarks.length ?? 0;
     expect(kept).toBeGreaterThan(0);
