@@ -6,6 +6,7 @@ const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { functionArnPlaceholder, stateMachineDefinition } = require("../src/infrastructure.json");
 const { WORKFLOW_FUNCTIONS } = require("./resources.cjs");
+const { executionTimeoutSeconds } = require("../src/time-budget.json");
 
 const DEFINITION = join(__dirname, "..", stateMachineDefinition);
 
@@ -34,6 +35,11 @@ function substitute(node) {
   return node;
 }
 
+/** The execution's timeout comes from the time budget, as the local stack binds it. */
+function withTimeout({ StartAt, ...rest }) {
+  return { StartAt, TimeoutSeconds: executionTimeoutSeconds, ...rest };
+}
+
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable("sls:stage");
   return {
@@ -41,7 +47,7 @@ module.exports = async ({ resolveVariable }) => {
     name: `irflow-${stage}`,
     type: "STANDARD",
     role: { "Fn::GetAtt": ["StateMachineRole", "Arn"] },
-    definition: substitute(JSON.parse(readFileSync(DEFINITION, "utf8"))),
+    definition: withTimeout(substitute(JSON.parse(readFileSync(DEFINITION, "utf8")))),
     loggingConfig: {
       level: "ERROR",
       includeExecutionData: false,

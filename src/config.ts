@@ -4,6 +4,9 @@
  */
 import * as z from "zod";
 import { ConfigError } from "./errors.ts";
+import { TIME_BUDGET } from "./time-budget.ts";
+
+const QUEUE_DEADLINE = TIME_BUDGET.queueDeadlineSeconds;
 
 /** The workflow steps' settings. */
 export const workflowConfigSchema = z.object({
@@ -27,10 +30,13 @@ export const workflowConfigSchema = z.object({
   QUEUE_DEADLINE_SECONDS: z.coerce
     .number()
     .int()
-    .min(60, "QUEUE_DEADLINE_SECONDS must be at least 60")
-    // The state machine times out after 5 days, and a job may run for 2 of them.
-    .max(3 * 86400, "QUEUE_DEADLINE_SECONDS must be at most 259200 (3 days)")
-    .default(2 * 86400),
+    .min(QUEUE_DEADLINE.min, `QUEUE_DEADLINE_SECONDS must be at least ${QUEUE_DEADLINE.min}`)
+    // The state machine's timeout leaves room for the longest queue wait and the longest job.
+    .max(
+      QUEUE_DEADLINE.max,
+      `QUEUE_DEADLINE_SECONDS must be at most ${QUEUE_DEADLINE.max} (${QUEUE_DEADLINE.max / 86400} days)`,
+    )
+    .default(QUEUE_DEADLINE.default),
 });
 
 export type Config = z.output<typeof workflowConfigSchema>;

@@ -8,6 +8,7 @@
  */
 import * as z from "zod";
 import { policySchema } from "../decision/policy.ts";
+import { TIME_BUDGET } from "../time-budget.ts";
 import { INSTANCE_TYPE_PATTERN, INSTANCE_TYPES } from "./instance-types.ts";
 import { lenient } from "./lenient.ts";
 import type { RuleId } from "./rules.ts";
@@ -373,7 +374,7 @@ export const irflowSettingsSchema = struct({
   })
     .optional()
     .describe("Distinguishes runs of the same spec (a schedule window, a manual re-run)."),
-  deadlineSeconds: integer(300, 172800)
+  deadlineSeconds: integer(TIME_BUDGET.jobDeadlineSeconds.min, TIME_BUDGET.jobDeadlineSeconds.max)
     .optional()
     .describe(
       "How long irflow waits for the job before stopping it and reporting a time-out (default: 2 h for Default jobs, JobDurationInSeconds + 30 min for Advanced).",

@@ -1,4 +1,5 @@
 import { bindFunctionArns } from "../infrastructure.ts";
+import { TIME_BUDGET } from "../time-budget.ts";
 
 /**
  * The workflow's Lambda functions: the placeholder each fills in statemachine/irflow.asl.json
@@ -18,10 +19,23 @@ export const WORKFLOW_FUNCTIONS = {
 
 export type WorkflowFunction = keyof typeof WORKFLOW_FUNCTIONS;
 
-/** The definition with every `${<Name>FunctionArn}` replaced by `arnOf(name)`. */
+/**
+ * The definition with every `${<Name>FunctionArn}` replaced by `arnOf(name)`, and the execution's
+ * timeout from the time budget (src/time-budget.json), as the deploy binds it.
+ */
 export function bindDefinition(
   definition: string,
   arnOf: (name: WorkflowFunction) => string,
 ): string {
-  return bindFunctionArns(definition, Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunction[], arnOf);
+  const bound = bindFunctionArns(
+    definition,
+    Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunction[],
+    arnOf,
+  );
+  const { StartAt, ...rest } = JSON.parse(bound) as { StartAt: unknown };
+  return JSON.stringify(
+    { StartAt, TimeoutSeconds: TIME_BUDGET.executionTimeoutSeconds, ...rest },
+    null,
+    2,
+  );
 }

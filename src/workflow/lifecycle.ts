@@ -21,6 +21,7 @@ import { causeMessage, JobRejectedError } from "../errors.ts";
 import type { StepsObservation } from "../schedule/index.ts";
 import { sha256Hex } from "../spec/canonical.ts";
 import type { JobSpec } from "../spec/schema.ts";
+import { TIME_BUDGET } from "../time-budget.ts";
 import { deadlinePassed, planPoll } from "./polling.ts";
 import {
   type JobRecord,
@@ -547,7 +548,7 @@ export function outcomeIdOf(record: Pick<JobRecord, "jobName" | "executionArn">)
 }
 
 /** How long a publisher's claim holds: longer than a Lambda invocation may run. */
-export const PUBLICATION_CLAIM_SECONDS = 90;
+export const PUBLICATION_CLAIM_SECONDS = TIME_BUDGET.publicationClaimSeconds;
 
 export type PublicationClaim =
   | { kind: "published" }

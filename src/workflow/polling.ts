@@ -11,18 +11,15 @@ import {
   type StepsObservation,
 } from "../schedule/index.ts";
 import type { JobSpec } from "../spec/schema.ts";
-
-const DEFAULT_JOB_DEADLINE_SECONDS = 2 * 3600;
-const ADVANCED_DEADLINE_MARGIN_SECONDS = 30 * 60;
-/** Advanced jobs without JobDurationInSeconds: AWS reports about 2 hours on average. */
-const ADVANCED_ASSUMED_DURATION_SECONDS = 3 * 3600;
+import { TIME_BUDGET } from "../time-budget.ts";
 
 /** Seconds from CreateJob by which the job must be over, or it is stopped. */
 export function deadlineSeconds(spec: JobSpec): number {
+  const budget = TIME_BUDGET.jobDeadlineSeconds;
   if (spec.irflow?.deadlineSeconds !== undefined) return spec.irflow.deadlineSeconds;
-  if (spec.job.JobType === "Default") return DEFAULT_JOB_DEADLINE_SECONDS;
-  const duration = spec.job.InputConfig.JobDurationInSeconds ?? ADVANCED_ASSUMED_DURATION_SECONDS;
-  return duration + ADVANCED_DEADLINE_MARGIN_SECONDS;
+  if (spec.job.JobType === "Default") return budget.defaultJob;
+  const duration = spec.job.InputConfig.JobDurationInSeconds ?? budget.advancedAssumedDuration;
+  return duration + budget.advancedMargin;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   registryApprovalPattern,
   STATE_MACHINE_DEFINITION_PATH,
 } from "../../src/infrastructure.ts";
+import { TIME_BUDGET } from "../../src/time-budget.ts";
 import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../src/workflow/functions.ts";
 import { clientsIn, readZip } from "../support/zip.ts";
 
@@ -144,6 +145,24 @@ describe("the packaged CloudFormation template", () => {
     expect(JSON.parse(deployed)).toEqual(JSON.parse(source));
     expect(machine.StateMachineType).toBe("STANDARD");
     expect(machine.RoleArn).toEqual({ "Fn::GetAtt": ["StateMachineRole", "Arn"] });
+  });
+
+  it("takes every Lambda timeout, the queue deadline and the execution's timeout from the time budget", () => {
+    // Prepare
+    const machine = resources.IrflowStateMachine?.Properties ?? {};
+    const [body] = (machine.DefinitionString as { "Fn::Sub": [string] })["Fn::Sub"];
+
+    // Assess
+    expect(JSON.parse(body).TimeoutSeconds).toBe(TIME_BUDGET.executionTimeoutSeconds);
+    for (const name of FUNCTIONS) {
+      const key = name.charAt(0).toLowerCase() + name.slice(1);
+      const fn = functionResource(key);
+      const timeouts: Record<string, number> = TIME_BUDGET.lambdaTimeoutSeconds;
+      expect([name, fn.Timeout]).toEqual([name, timeouts[key] ?? timeouts.default]);
+      expect(
+        (fn.Environment as { Variables: Record<string, unknown> }).Variables.QUEUE_DEADLINE_SECONDS,
+      ).toBe(String(TIME_BUDGET.queueDeadlineSeconds.default));
+    }
   });
 
   it("lets the state machine invoke exactly the workflow functions", () => {

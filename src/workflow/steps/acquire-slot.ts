@@ -16,6 +16,7 @@ import {
   type Waiter,
 } from "../../queue/queue.ts";
 import { type QueueStore, queueStore } from "../../queue/store.ts";
+import { TIME_BUDGET } from "../../time-budget.ts";
 import { admitted, queued, queueTimedOut } from "../lifecycle.ts";
 import { expectedRun } from "../polling.ts";
 import type { JobRecord } from "../record.ts";
@@ -44,7 +45,7 @@ interface Deps {
 }
 
 /** A holder's lease outlasts its job's deadline by this, for the stop and the publish after it. */
-const LEASE_MARGIN_SECONDS = 3600;
+const LEASE_MARGIN_SECONDS = TIME_BUDGET.slotLeaseMarginSeconds;
 
 export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<SlotState> {
   const now = deps.now();
