@@ -3,6 +3,7 @@
 const { configuredGroups } = require("./trigger-groups.cjs");
 const requiredParameters = require("./parameters.cjs");
 const NOTIFICATION_RULES = require("../src/notification-rules.json");
+const APPLICATION = require("../src/application.json");
 
 const sub = (text) => ({ "Fn::Sub": text });
 const arnOf = (logicalId) => ({ "Fn::GetAtt": [logicalId, "Arn"] });
@@ -41,112 +42,88 @@ const allow = (Action, Resource, Condition) => ({
   ...(Condition ? { Condition } : {}),
 });
 
-const DEAD_LETTERS = allow(["sqs:SendMessage"], [arnOf("TriggerDeadLetterQueue")]);
-const RECORD_READ_WRITE = allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], [TABLE]);
-const DESCRIBE_JOB = allow(["sagemaker:DescribeInferenceRecommendationsJob"], [JOBS]);
 /** The tag CreateJob puts on every job: the stack's name (the functions' STACK_NAME). */
 const STACK_TAG = "irflow:stack";
-/** The functions whose events reach them through a rule on the default bus, and may dead-letter. */
-const TRIGGERS = ["registryTrigger", "scheduleTrigger", "executionEnded"];
 
-/** What each function calls, on what. The only `*` resource is ListModelPackages (see below). */
-function statementsByFunction({ sagemakerRoleArn, groups, stackName }) {
-  const packages = packagesOf(groups);
-  // Only jobs that carry this stack's tag may be stopped, and a job may only be created with it.
-  const stoppable = [
-    allow(["sagemaker:StopInferenceRecommendationsJob"], [JOBS], {
-      StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: stackName },
-    }),
-    // Before a stop the job's tags are read: ListTags on its ARN, which Describe gives when the
-    // record has none.
-    allow(["sagemaker:ListTags"], [JOBS]),
-    DESCRIBE_JOB,
-  ];
-  return {
-    validateSpec: [allow(["dynamodb:PutItem"], [TABLE])],
-    // The queue item lives in the jobs table; it is created with a conditional PutItem.
-    acquireSlot: [allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE])],
-    createJob: [
-      RECORD_READ_WRITE,
-      // The model's earlier run times, from the byModel index, for the poll schedule.
-      allow(["dynamodb:Query"], [INDEXES]),
-      allow(["sagemaker:CreateInferenceRecommendationsJob", "sagemaker:AddTags"], [JOBS], {
-        StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: stackName },
-      }),
-      DESCRIBE_JOB,
-      allow(["iam:PassRole"], [sagemakerRoleArn], {
-        StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" },
-      }),
-    ],
-    describeJob: [
-      RECORD_READ_WRITE,
-      allow(
-        [
-          "sagemaker:DescribeInferenceRecommendationsJob",
-          "sagemaker:ListInferenceRecommendationsJobSteps",
-        ],
-        [JOBS],
-      ),
-    ],
-    selectRecommendation: [
-      RECORD_READ_WRITE,
-      DESCRIBE_JOB,
-      // A completed job may hold failed benchmarks: they are shown beside the decision.
-      allow(["sagemaker:ListInferenceRecommendationsJobSteps"], [JOBS]),
-      // Production's instance type and count, for the comparison: DescribeEndpoint names the
-      // endpoint config, which names the instance type.
-      allow(["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"], ENDPOINTS),
-    ],
-    diagnoseFailure: [
-      RECORD_READ_WRITE,
-      allow(
-        [
-          "sagemaker:DescribeInferenceRecommendationsJob",
-          "sagemaker:ListInferenceRecommendationsJobSteps",
-        ],
-        [JOBS],
-      ),
-    ],
-    stopJob: [RECORD_READ_WRITE, ...stoppable],
-    publishOutcome: [RECORD_READ_WRITE, allow(["events:PutEvents"], [BUS])],
-    registryTrigger: [
-      ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
-      allow(["states:StartExecution"], [STATE_MACHINE]),
-      // A repeated event describes the execution its name already has, to compare the input.
-      allow(["states:DescribeExecution"], [EXECUTIONS]),
-      DEAD_LETTERS,
-    ],
-    scheduleTrigger: [
-      ...(packages.length > 0 ? [allow(["sagemaker:DescribeModelPackage"], packages)] : []),
-      // ListModelPackages supports no resource-level permission: it lists across groups, so
-      // IAM only accepts "*" here. The function filters by the configured groups itself.
-      allow(["sagemaker:ListModelPackages"], ["*"]),
-      allow(["states:StartExecution"], [STATE_MACHINE]),
-      allow(["states:DescribeExecution"], [EXECUTIONS]),
-      DEAD_LETTERS,
-    ],
-    // After an execution failed, timed out or was aborted: free its slot, stop its job, publish.
-    executionEnded: [
-      allow(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
-      ...stoppable,
-      allow(["events:PutEvents"], [BUS]),
-      // The history holds the record name ValidateSpec decided (src/execution/record-name.ts).
-      allow(["states:DescribeExecution", "states:GetExecutionHistory"], [EXECUTIONS]),
-      DEAD_LETTERS,
-    ],
-  };
+/** The ARNs each resource name of src/application.json stands for in this stack. */
+function resourceArns(name, { sagemakerRoleArn, packages }) {
+  switch (name) {
+    case "jobsTable":
+      return [TABLE];
+    case "jobsTableIndexes":
+      return [INDEXES];
+    case "outcomeBus":
+      return [BUS];
+    case "stateMachine":
+      return [STATE_MACHINE];
+    case "executions":
+      return [EXECUTIONS];
+    case "recommendationJobs":
+      return [JOBS];
+    case "endpoints":
+      return [ENDPOINTS[0]];
+    case "endpointConfigs":
+      return [ENDPOINTS[1]];
+    // No configured package group: the statement is left out.
+    case "modelPackages":
+      return packages;
+    case "sagemakerRole":
+      return [sagemakerRoleArn];
+    case "deadLetters":
+      return [arnOf("TriggerDeadLetterQueue")];
+    case "any":
+      return ["*"];
+    default:
+      throw new Error(`src/application.json names an unknown resource: ${name}`);
+  }
 }
 
-const WORKFLOW_FUNCTIONS = [
-  "validateSpec",
-  "acquireSlot",
-  "createJob",
-  "describeJob",
-  "selectRecommendation",
-  "diagnoseFailure",
-  "stopJob",
-  "publishOutcome",
-];
+/** The IAM condition each condition name of src/application.json stands for. */
+function conditionOf(name, stackName) {
+  switch (name) {
+    case undefined:
+      return undefined;
+    case "requestTaggedWithStack":
+      return { StringEquals: { [`aws:RequestTag/${STACK_TAG}`]: stackName } };
+    case "resourceTaggedWithStack":
+      return { StringEquals: { [`aws:ResourceTag/${STACK_TAG}`]: stackName } };
+    case "passedToSageMaker":
+      return { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } };
+    default:
+      throw new Error(`src/application.json names an unknown condition: ${name}`);
+  }
+}
+
+/** Every function's statements, from its declared permissions (src/application.json). */
+function statementsByFunction({ sagemakerRoleArn, groups, stackName }) {
+  const packages = packagesOf(groups);
+  const expand = (fn) =>
+    fn.permissions.flatMap((permission) =>
+      permission.use ? APPLICATION.permissionSets[permission.use] : [permission],
+    );
+  return Object.fromEntries(
+    Object.entries(APPLICATION.functions).map(([key, fn]) => [
+      key,
+      expand(fn).flatMap((statement) => {
+        const resources = statement.on.flatMap((name) =>
+          resourceArns(name, { sagemakerRoleArn, packages }),
+        );
+        return resources.length === 0
+          ? []
+          : [allow(statement.actions, resources, conditionOf(statement.when, stackName))];
+      }),
+    ]),
+  );
+}
+
+const keysInvokedBy = (test) =>
+  Object.entries(APPLICATION.functions)
+    .filter(([, fn]) => test(fn.invokedBy))
+    .map(([key]) => key);
+/** The functions the state machine invokes. */
+const WORKFLOW_FUNCTIONS = keysInvokedBy((invoker) => invoker === "state-machine");
+/** The functions whose events reach them through a rule on the default bus, and may dead-letter. */
+const TRIGGERS = keysInvokedBy((invoker) => invoker !== "state-machine");
 
 const pascal = (key) => key.charAt(0).toUpperCase() + key.slice(1);
 

@@ -1,23 +1,20 @@
+import { APPLICATION, pascalName } from "../application.ts";
 import { bindFunctionArns } from "../infrastructure.ts";
 import { TIME_BUDGET } from "../time-budget.ts";
 
-/**
- * The workflow's Lambda functions: the placeholder each fills in statemachine/irflow.asl.json
- * (`${<Name>FunctionArn}`) and the module that holds its handler. The deploy and the local stack
- * both bind the definition through this table.
- */
-export const WORKFLOW_FUNCTIONS = {
-  ValidateSpec: "functions/validate-spec.ts",
-  AcquireSlot: "functions/acquire-slot.ts",
-  CreateJob: "functions/create-job.ts",
-  DescribeJob: "functions/describe-job.ts",
-  SelectRecommendation: "functions/select-recommendation.ts",
-  DiagnoseFailure: "functions/diagnose-failure.ts",
-  StopJob: "functions/stop-job.ts",
-  PublishOutcome: "functions/publish-outcome.ts",
-} as const;
+/** A workflow function's name in the state machine: CreateJob fills `${CreateJobFunctionArn}`. */
+export type WorkflowFunction = string;
 
-export type WorkflowFunction = keyof typeof WORKFLOW_FUNCTIONS;
+/**
+ * The workflow's Lambda functions, from the application's declaration (src/application.json):
+ * the placeholder each fills in statemachine/irflow.asl.json (`${<Name>FunctionArn}`) and the
+ * module that holds its handler. The deploy and the local stack both bind the definition with it.
+ */
+export const WORKFLOW_FUNCTIONS: Readonly<Record<WorkflowFunction, string>> = Object.fromEntries(
+  Object.entries(APPLICATION.functions)
+    .filter(([, fn]) => fn.invokedBy === "state-machine")
+    .map(([key, fn]) => [pascalName(key), `${fn.handler}.ts`]),
+);
 
 /**
  * The definition with every `${<Name>FunctionArn}` replaced by `arnOf(name)`, and the execution's
@@ -27,11 +24,7 @@ export function bindDefinition(
   definition: string,
   arnOf: (name: WorkflowFunction) => string,
 ): string {
-  const bound = bindFunctionArns(
-    definition,
-    Object.keys(WORKFLOW_FUNCTIONS) as WorkflowFunction[],
-    arnOf,
-  );
+  const bound = bindFunctionArns(definition, Object.keys(WORKFLOW_FUNCTIONS), arnOf);
   const { StartAt, ...rest } = JSON.parse(bound) as { StartAt: unknown };
   return JSON.stringify(
     { StartAt, TimeoutSeconds: TIME_BUDGET.executionTimeoutSeconds, ...rest },

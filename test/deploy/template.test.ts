@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { transformInput } from "../../local/eventbridge/input-transform.ts";
 import { matchesPattern } from "../../local/eventbridge/pattern.ts";
 import type { EventEnvelope } from "../../local/eventbridge/types.ts";
+import { APPLICATION, declaredStatements, pascalName } from "../../src/application.ts";
 import {
   JOBS_TABLE,
   JOBS_TABLE_TIME_TO_LIVE,
@@ -145,6 +146,28 @@ describe("the packaged CloudFormation template", () => {
     expect(JSON.parse(deployed)).toEqual(JSON.parse(source));
     expect(machine.StateMachineType).toBe("STANDARD");
     expect(machine.RoleArn).toEqual({ "Fn::GetAtt": ["StateMachineRole", "Arn"] });
+  });
+
+  it("deploys every function as src/application.json declares it: its handler, its role's permissions, its invoker", () => {
+    // Prepare
+    const ruleTargets = JSON.stringify(ofType("AWS::Events::Rule").map(([, rule]) => rule));
+
+    // Assess
+    expect(FUNCTIONS.map((name) => name.charAt(0).toLowerCase() + name.slice(1)).sort()).toEqual(
+      Object.keys(APPLICATION.functions).sort(),
+    );
+    for (const [key, fn] of Object.entries(APPLICATION.functions)) {
+      const name = pascalName(key);
+      expect([key, functionResource(key).Handler]).toEqual([key, `${fn.handler}.handler`]);
+      const declared = [
+        ...new Set(declaredStatements(key).flatMap((statement) => statement.actions)),
+      ];
+      expect([key, [...new Set(businessActions(`${name}Role`))]]).toEqual([key, declared.sort()]);
+      expect([key, ruleTargets.includes(`${name}LambdaFunction`)]).toEqual([
+        key,
+        fn.invokedBy !== "state-machine",
+      ]);
+    }
   });
 
   it("takes every Lambda timeout, the queue deadline and the execution's timeout from the time budget", () => {

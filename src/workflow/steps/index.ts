@@ -1,5 +1,7 @@
-/** Every workflow step by the name its Task has in the state machine. */
-import type { WorkflowFunction } from "../functions.ts";
+/**
+ * Every workflow step's code by its function's name in the state machine; the functions themselves
+ * are declared in src/application.json (test/unit/workflow/definition.test.ts ties the two).
+ */
 import { acquireSlotStep } from "./acquire-slot.ts";
 import { createJobStep } from "./create-job.ts";
 import { describeJobStep } from "./describe-job.ts";
@@ -18,4 +20,4 @@ export const WORKFLOW_STEPS = {
   DiagnoseFailure: diagnoseFailureStep,
   StopJob: stopJobStep,
   PublishOutcome: publishOutcomeStep,
-} satisfies Record<WorkflowFunction, unknown>;
+};

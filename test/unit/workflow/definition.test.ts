@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import {
 } from "../../../src/infrastructure.ts";
 import { bindDefinition, WORKFLOW_FUNCTIONS } from "../../../src/workflow/functions.ts";
 import { OUTCOMES } from "../../../src/workflow/record.ts";
+import { WORKFLOW_STEPS } from "../../../src/workflow/steps/index.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const text = readFileSync(join(ROOT, STATE_MACHINE_DEFINITION_PATH), "utf8");
@@ -92,6 +93,14 @@ describe("statemachine/irflow.asl.json", () => {
 
     // Assess
     expect(placeholders).toEqual(new Set(Object.keys(WORKFLOW_FUNCTIONS)));
+  });
+
+  it("has the code of a step for every workflow function the application declares, and no other", () => {
+    // Assess
+    expect(Object.keys(WORKFLOW_STEPS).sort()).toEqual(Object.keys(WORKFLOW_FUNCTIONS).sort());
+    for (const [name, module] of Object.entries(WORKFLOW_FUNCTIONS)) {
+      expect([name, existsSync(join(ROOT, module))]).toEqual([name, true]);
+    }
   });
 
   it.each(tasks)(
