@@ -12,15 +12,20 @@ import {
   parsePolicy,
   readDescribeJson,
 } from "../src/decision/index.ts";
+import { isAiRecommendationJob } from "../src/kinds/ai-recommendation/decide.ts";
 import { inertLine } from "../src/text/inert.ts";
-import { comparisonLines, decisionTable } from "./format.ts";
+import { decideLlmCommand } from "./decide-llm.ts";
+import { comparisonLines, decisionTable, issueLines, rooted } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 export const decideUsage = `Usage: irflow decide <describe.json | -> [--policy policy.json] [--json]
 
 Decides on a saved DescribeInferenceRecommendationsJob response (as the AWS CLI prints it, or as
 the SDK returns it): which configuration to deploy under the policy, on how many instances, at
-what monthly cost, and why not the others. No AWS call is made.
+what monthly cost, and why not the others. No AWS call is made. A DescribeAIRecommendationJob
+response (an LLM job, recognized by its shape) is decided under an LLM policy: token latencies at
+one statistic, a load in requests or output tokens per second, prices per instance-hour
+(docs/decision.md, "LLM jobs").
 
   --policy FILE   the decision policy (the spec's irflow.policy); default: every default
   --json          print one JSON object: the decision (outcome, selected, ranked, rejected,
@@ -54,21 +59,6 @@ export async function readPolicy(
   return parsed.ok ? { policy: parsed.value, issues: [] } : { issues: parsed.issues };
 }
 
-/** Issues with the input they are in named first: `(policy).headroom`, `(response).Status`. */
-export function rooted(issues: readonly DecisionIssue[], root: string): DecisionIssue[] {
-  return issues.map((issue) =>
-    issue.path.startsWith("(") ? issue : { ...issue, path: `${root}.${issue.path}` },
-  );
-}
-
-/** Every problem, one line each: `  error InferenceRecommendations[2].Metrics [type]: ...`. */
-export function issueLines(issues: readonly DecisionIssue[]): string {
-  return issues
-    .map((issue) => `  error ${issue.path} [${issue.rule}]: ${issue.message}\n`)
-    .join("");
-}
-
-/** The decision as JSON: everything the decision holds, its sentence and the comparison. */
 export function decisionJson(decided: Decided): Record<string, unknown> {
   return {
     ...decided.decision,
@@ -114,6 +104,10 @@ export async function decideCommand(args: string[], io: CliIo): Promise<number> 
     return EXIT.usage;
   }
   const response = await readDescribeInput(source, io);
+  // A DescribeAIRecommendationJob answer is an LLM job: its own decision and policy.
+  if (isAiRecommendationJob(response)) {
+    return decideLlmCommand(response, values.policy, values.json, io);
+  }
   const { policy, issues: policyIssues } = await readPolicy(values.policy, io);
   const job = parseDescribeResponse(response);
   const issues = [

@@ -19,6 +19,7 @@ import {
   comparisonSentence,
   type Decision,
   type DecisionEntry,
+  type DecisionIssue,
   type Diagnosis,
   decisionSentence,
   type Environment,
@@ -281,3 +282,19 @@ export function timeRows(record: JobRecord): [string, string][] {
   rows.push(["polls", String(record.pollCount)]);
   return rows;
 }
+
+/** Issues with the input they are in named first: `(policy).headroom`, `(response).Status`. */
+export function rooted(issues: readonly DecisionIssue[], root: string): DecisionIssue[] {
+  return issues.map((issue) =>
+    issue.path.startsWith("(") ? issue : { ...issue, path: `${root}.${issue.path}` },
+  );
+}
+
+/** Every problem, one line each: `  error InferenceRecommendations[2].Metrics [type]: ...`. */
+export function issueLines(issues: readonly DecisionIssue[]): string {
+  return issues
+    .map((issue) => `  error ${issue.path} [${issue.rule}]: ${issue.message}\n`)
+    .join("");
+}
+
+/** The decision as JSON: everything the decision holds, its sentence and the comparison. */

@@ -23,12 +23,10 @@ import {
   decideOn,
   decisionJson,
   decisionText,
-  issueLines,
   readDescribeInput,
   readPolicy,
-  rooted,
 } from "./decide.ts";
-import { diagnosisLines } from "./format.ts";
+import { diagnosisLines, issueLines, rooted } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { reportHtml } from "./report-html.ts";
 import { resolveSubject } from "./subject.ts";

@@ -1,0 +1,93 @@
+/**
+ * `irflow decide` on a saved DescribeAIRecommendationJob response: the LLM decision
+ * (src/kinds/ai-recommendation/decide.ts) under an LLM policy, as text or JSON.
+ */
+
+import { formatCount, formatDollars, formatMs } from "../src/decision/format.ts";
+import { toDecisionIssues } from "../src/decision/issues.ts";
+import {
+  aiRecommendationJobSchema,
+  decideAiRecommendation,
+  type LlmDecision,
+  type LlmEntry,
+} from "../src/kinds/ai-recommendation/decide.ts";
+import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
+import { issueLines, rooted, table } from "./format.ts";
+import { type CliIo, EXIT, readJsonInput } from "./io.ts";
+
+export async function decideLlmCommand(
+  response: unknown,
+  policyPath: string | undefined,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const policyInput = policyPath === undefined ? {} : await readJsonInput(policyPath, io);
+  const policy = llmPolicySchema.safeParse(policyInput ?? {}, { reportInput: true });
+  const job = aiRecommendationJobSchema.safeParse(response, { reportInput: true });
+  const issues = [
+    ...(policy.success ? [] : rooted(toDecisionIssues(policy.error), "(policy)")),
+    ...(job.success ? [] : rooted(toDecisionIssues(job.error), "(response)")),
+  ];
+  if (!policy.success || !job.success) {
+    if (json) io.stdout(`${JSON.stringify({ valid: false, errors: issues }, null, 2)}\n`);
+    const count = issues.length;
+    io.stderr(`invalid input (${count} error${count === 1 ? "" : "s"})\n${issueLines(issues)}`);
+    return EXIT.invalid;
+  }
+  const decision = decideAiRecommendation(job.data, policy.data);
+  io.stdout(json ? `${JSON.stringify(decision, null, 2)}\n` : llmDecisionText(decision));
+  return EXIT.ok;
+}
+
+const entryLabel = (entry: LlmEntry) =>
+  `${entry.instanceType} x ${formatCount(entry.instanceCount)} (${formatCount(entry.copiesPerInstance)} ${entry.copiesPerInstance === 1 ? "copy" : "copies"} each)`;
+const maybe = (value: number | undefined, format: (value: number) => string) =>
+  value === undefined ? "-" : format(value);
+
+/** The decision in one sentence, then every entry, best first. */
+export function llmDecisionText(decision: LlmDecision): string {
+  const stat = decision.latencyStat;
+  const selected = decision.selected;
+  const sentence = selected
+    ? `${entryLabel(selected)}, ${selected.monthlyCost === undefined ? "cost unknown (no price)" : `${formatDollars(selected.monthlyCost)}/month`}, TTFT ${stat} ${maybe(selected.metrics.ttftMs, formatMs)}`
+    : decision.outcome === "failed"
+      ? `the job ended ${decision.job.status}${decision.job.failureReason ? `: ${decision.job.failureReason}` : ""}`
+      : `no configuration meets the policy (${decision.rejected.length} rejected)`;
+  const rows = [
+    ...decision.ranked.map((entry, rank) => ({
+      entry,
+      standing: rank === 0 ? "selected" : `#${rank + 1}`,
+    })),
+    ...decision.rejected.map((rejection) => ({
+      entry: rejection.entry,
+      standing: `rejected [${rejection.rule}] ${rejection.message}`,
+    })),
+  ].map(({ entry, standing }) => [
+    entry === selected ? "*" : "",
+    entryLabel(entry),
+    maybe(entry.monthlyCost, formatDollars),
+    maybe(entry.costPerMillionTokens, (value) => `$${value}`),
+    maybe(entry.metrics.ttftMs, formatMs),
+    maybe(entry.metrics.interTokenLatencyMs, formatMs),
+    maybe(entry.metrics.outputTokensPerSecond, formatCount),
+    standing,
+  ]);
+  const header = [
+    "",
+    "ENTRY",
+    "$/MONTH",
+    "$/1M TOKENS",
+    `TTFT ${stat}`,
+    `ITL ${stat}`,
+    "TOKENS/S",
+    `STANDING (by ${decision.objective})`,
+  ];
+  const lines = [sentence, ""];
+  if (rows.length > 0) lines.push(...table(header, rows), "");
+  for (const relaxation of decision.relaxations) lines.push(`relax: ${relaxation.sentence}`);
+  for (const note of decision.notes) lines.push(`note: ${note}`);
+  for (const entry of [...decision.ranked, ...decision.rejected.map((item) => item.entry)]) {
+    for (const note of entry.notes) lines.push(`note: ${entry.instanceType}: ${note}`);
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}

@@ -1,0 +1,426 @@
+/**
+ * The decision on an AI recommendation job (docs/decision.md, "LLM jobs"): each recommendation
+ * becomes an entry (instance type, count, copies per instance, its expected performance), sized
+ * for the policy's load, priced, checked against every constraint and ranked by the objective.
+ * A pure function: the same response and policy always give the same decision, whatever the order
+ * of the recommendations.
+ */
+import * as z from "zod";
+import { HOURS_PER_MONTH } from "../../decision/entry.ts";
+import { inFamily } from "../../decision/policy.ts";
+import { type Figures, type PerformanceRow, readPerformance } from "./metrics.ts";
+import { type LlmPolicy, objectiveOf } from "./policy.ts";
+
+const instanceSchema = z.looseObject({
+  InstanceType: z.string().optional(),
+  InstanceCount: z.number().optional(),
+  CopyCountPerInstance: z.number().optional(),
+});
+
+const recommendationSchema = z.looseObject({
+  RecommendationDescription: z.string().optional(),
+  OptimizationDetails: z
+    .array(z.looseObject({ OptimizationType: z.string().optional() }))
+    .optional(),
+  ModelDetails: z
+    .looseObject({
+      ModelPackageArn: z.string().optional(),
+      InstanceDetails: z.array(instanceSchema).optional(),
+    })
+    .optional(),
+  DeploymentConfiguration: instanceSchema
+    .extend({
+      ImageUri: z.string().optional(),
+      EnvironmentVariables: z.record(z.string(), z.string()).optional(),
+      S3: z.array(z.looseObject({ ChannelName: z.string(), Uri: z.string() })).optional(),
+    })
+    .optional(),
+  ExpectedPerformance: z
+    .array(
+      z.looseObject({
+        Metric: z.string().optional(),
+        Stat: z.string().optional(),
+        Value: z.union([z.string(), z.number()]).optional(),
+        Unit: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+
+/** The part of a DescribeAIRecommendationJob response the decision reads. */
+export const aiRecommendationJobSchema = z.looseObject({
+  AIRecommendationJobName: z.string(),
+  AIRecommendationJobStatus: z.string(),
+  FailureReason: z.string().optional(),
+  Recommendations: z.array(recommendationSchema).optional(),
+});
+export type AiRecommendationJob = z.output<typeof aiRecommendationJobSchema>;
+
+/** Whether a saved response is a DescribeAIRecommendationJob answer, by its shape. */
+export function isAiRecommendationJob(response: unknown): boolean {
+  return (
+    typeof response === "object" &&
+    response !== null &&
+    "AIRecommendationJobName" in response &&
+    "AIRecommendationJobStatus" in response
+  );
+}
+
+export interface LlmMetrics {
+  /** At the policy's latencyStat. */
+  ttftMs?: number | undefined;
+  interTokenLatencyMs?: number | undefined;
+  requestLatencyMs?: number | undefined;
+  /** Averages for the whole recommended configuration. */
+  requestsPerSecond?: number | undefined;
+  outputTokensPerSecond?: number | undefined;
+}
+
+export interface LlmEntry {
+  id: string;
+  instanceType: string;
+  /** The fleet irflow proposes, sized for the load. */
+  instanceCount: number;
+  /** The configuration SageMaker benchmarked. */
+  benchmarkedCount: number;
+  copiesPerInstance: number;
+  pricePerHour?: number | undefined;
+  priceSource: "policy" | "unknown";
+  monthlyCost?: number | undefined;
+  costPerMillionTokens?: number | undefined;
+  metrics: LlmMetrics;
+  figures: Figures;
+  optimizations: string[];
+  imageUri?: string | undefined;
+  environment?: Record<string, string> | undefined;
+  modelPackageArn?: string | undefined;
+  notes: string[];
+}
+
+export const LLM_RULES = [
+  "max-ttft",
+  "max-inter-token-latency",
+  "max-request-latency",
+  "max-monthly-cost",
+  "max-instances",
+  "instance-family",
+  "excluded-family",
+  "missing-metric",
+  "price-unknown",
+] as const;
+export type LlmRule = (typeof LLM_RULES)[number];
+
+export interface LlmRejection {
+  entry: LlmEntry;
+  rule: LlmRule;
+  message: string;
+  /** Every rule it breaks, the first above. */
+  rules: LlmRule[];
+}
+
+export interface LlmRelaxation {
+  field: string;
+  /** The value that admits the first entry. */
+  value: number;
+  sentence: string;
+}
+
+export interface LlmDecision {
+  kind: "ai-recommendation";
+  outcome: "selected" | "unsatisfiable" | "failed";
+  job: { jobName: string; status: string; failureReason?: string | undefined };
+  objective: ReturnType<typeof objectiveOf>;
+  latencyStat: LlmPolicy["latencyStat"];
+  selected?: LlmEntry | undefined;
+  ranked: LlmEntry[];
+  rejected: LlmRejection[];
+  relaxations: LlmRelaxation[];
+  notes: string[];
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+function entryOf(
+  recommendation: z.output<typeof recommendationSchema>,
+  policy: LlmPolicy,
+): LlmEntry | undefined {
+  const deployment = recommendation.DeploymentConfiguration;
+  const instance = deployment?.InstanceType
+    ? deployment
+    : recommendation.ModelDetails?.InstanceDetails?.[0];
+  if (!instance?.InstanceType) return undefined;
+  const benchmarkedCount = instance.InstanceCount ?? 1;
+  const copiesPerInstance = instance.CopyCountPerInstance ?? 1;
+  const read = readPerformance((recommendation.ExpectedPerformance ?? []) as PerformanceRow[]);
+  const at = policy.latencyStat;
+  const metrics: LlmMetrics = {
+    ttftMs: read.figures.ttft?.[at],
+    interTokenLatencyMs: read.figures.interTokenLatency?.[at],
+    requestLatencyMs: read.figures.requestLatency?.[at],
+    requestsPerSecond: read.figures.requestThroughput?.avg,
+    outputTokensPerSecond: read.figures.outputTokenThroughput?.avg,
+  };
+  const optimizations = (recommendation.OptimizationDetails ?? []).flatMap((item) =>
+    item.OptimizationType ? [item.OptimizationType] : [],
+  );
+  const price = policy.prices?.[instance.InstanceType];
+  const sized = fleetSize(policy, benchmarkedCount, metrics);
+  const instanceCount = sized ?? benchmarkedCount;
+  return {
+    // The same configuration always gets the same id, whatever the response's order.
+    id: [instance.InstanceType, benchmarkedCount, copiesPerInstance, ...optimizations].join(":"),
+    instanceType: instance.InstanceType,
+    instanceCount,
+    benchmarkedCount,
+    copiesPerInstance,
+    pricePerHour: price,
+    priceSource: price === undefined ? "unknown" : "policy",
+    monthlyCost: price === undefined ? undefined : round(instanceCount * price * HOURS_PER_MONTH),
+    costPerMillionTokens:
+      price !== undefined && metrics.outputTokensPerSecond
+        ? round(((price * benchmarkedCount) / (metrics.outputTokensPerSecond * 3600)) * 1_000_000)
+        : undefined,
+    metrics,
+    figures: read.figures,
+    optimizations,
+    imageUri: deployment?.ImageUri,
+    environment: deployment?.EnvironmentVariables,
+    modelPackageArn: recommendation.ModelDetails?.ModelPackageArn,
+    notes: read.notes,
+  };
+}
+
+/**
+ * Instances for the load: the configuration's throughput per instance against the load with its
+ * headroom. Undefined when the load needs a throughput the entry lacks.
+ */
+function fleetSize(policy: LlmPolicy, count: number, metrics: LlmMetrics): number | undefined {
+  const load =
+    policy.requestsPerSecond !== undefined
+      ? { demand: policy.requestsPerSecond, capacity: metrics.requestsPerSecond }
+      : policy.outputTokensPerSecond !== undefined
+        ? { demand: policy.outputTokensPerSecond, capacity: metrics.outputTokensPerSecond }
+        : undefined;
+  if (!load) return Math.max(policy.minInstances, count);
+  if (!load.capacity || load.capacity <= 0) return undefined;
+  const perInstance = load.capacity / count;
+  return Math.max(
+    policy.minInstances,
+    Math.ceil((load.demand * (1 + policy.headroom)) / perInstance),
+  );
+}
+
+interface Broken {
+  rule: LlmRule;
+  message: string;
+  /** For a numeric limit: the value the limit would need to admit the entry. */
+  needs?: { field: string; value: number };
+}
+
+function brokenRules(entry: LlmEntry, policy: LlmPolicy): Broken[] {
+  const objective = objectiveOf(policy);
+  const broken: Broken[] = [];
+  const missing = (metric: string, why: string) =>
+    broken.push({ rule: "missing-metric", message: `has no ${metric}, which ${why} needs` });
+  const loadMetric =
+    policy.requestsPerSecond !== undefined
+      ? "RequestThroughput avg"
+      : policy.outputTokensPerSecond !== undefined
+        ? "OutputTokenThroughput avg"
+        : undefined;
+  if (loadMetric && fleetSize(policy, entry.benchmarkedCount, entry.metrics) === undefined) {
+    missing(loadMetric, "sizing for the load");
+  }
+  const limits: [
+    keyof LlmMetrics,
+    "maxTtftMs" | "maxInterTokenLatencyMs" | "maxRequestLatencyMs",
+    LlmRule,
+    string,
+  ][] = [
+    ["ttftMs", "maxTtftMs", "max-ttft", "TTFT"],
+    [
+      "interTokenLatencyMs",
+      "maxInterTokenLatencyMs",
+      "max-inter-token-latency",
+      "inter-token latency",
+    ],
+    ["requestLatencyMs", "maxRequestLatencyMs", "max-request-latency", "request latency"],
+  ];
+  for (const [metric, field, rule, label] of limits) {
+    const limit = policy[field];
+    if (limit === undefined) continue;
+    const value = entry.metrics[metric];
+    if (value === undefined) missing(`${label} ${policy.latencyStat}`, field);
+    else if (value > limit) {
+      broken.push({
+        rule,
+        message: `${label} ${policy.latencyStat} ${round(value)} ms is above ${field} ${limit} ms`,
+        needs: { field, value: round(value) },
+      });
+    }
+  }
+  if (objective === "ttft" && entry.metrics.ttftMs === undefined) {
+    missing(`TTFT ${policy.latencyStat}`, "the ttft objective");
+  }
+  if (objective === "throughput" && entry.metrics.outputTokensPerSecond === undefined) {
+    missing("OutputTokenThroughput avg", "the throughput objective");
+  }
+  const needsCost =
+    objective === "monthly-cost" ||
+    objective === "cost-per-million-tokens" ||
+    policy.maxMonthlyCost !== undefined;
+  if (needsCost && entry.pricePerHour === undefined) {
+    broken.push({
+      rule: "price-unknown",
+      message: `has no price for ${entry.instanceType} (give it in policy.prices), and the ${policy.maxMonthlyCost !== undefined ? "maxMonthlyCost limit" : "objective"} needs a cost`,
+    });
+  }
+  if (
+    objective === "cost-per-million-tokens" &&
+    entry.pricePerHour !== undefined &&
+    entry.costPerMillionTokens === undefined
+  ) {
+    missing("OutputTokenThroughput avg", "the cost-per-million-tokens objective");
+  }
+  if (
+    policy.maxMonthlyCost !== undefined &&
+    entry.monthlyCost !== undefined &&
+    entry.monthlyCost > policy.maxMonthlyCost
+  ) {
+    broken.push({
+      rule: "max-monthly-cost",
+      message: `costs $${entry.monthlyCost}/month, above maxMonthlyCost $${policy.maxMonthlyCost}`,
+      needs: { field: "maxMonthlyCost", value: entry.monthlyCost },
+    });
+  }
+  if (policy.maxInstances !== undefined && entry.instanceCount > policy.maxInstances) {
+    broken.push({
+      rule: "max-instances",
+      message: `needs ${entry.instanceCount} instances, above maxInstances ${policy.maxInstances}`,
+      needs: { field: "maxInstances", value: entry.instanceCount },
+    });
+  }
+  if (
+    policy.instanceFamilies &&
+    !policy.instanceFamilies.some((family) => inFamily(entry.instanceType, family))
+  ) {
+    broken.push({
+      rule: "instance-family",
+      message: `${entry.instanceType} is in none of instanceFamilies`,
+    });
+  }
+  if (policy.excludeInstanceFamilies?.some((family) => inFamily(entry.instanceType, family))) {
+    broken.push({
+      rule: "excluded-family",
+      message: `${entry.instanceType} is in excludeInstanceFamilies`,
+    });
+  }
+  return broken;
+}
+
+/** The objective's figure, lower is better (throughput negated); undefined sorts last. */
+function score(entry: LlmEntry, objective: ReturnType<typeof objectiveOf>): number | undefined {
+  switch (objective) {
+    case "monthly-cost":
+      return entry.monthlyCost;
+    case "cost-per-million-tokens":
+      return entry.costPerMillionTokens;
+    case "ttft":
+      return entry.metrics.ttftMs;
+    case "throughput":
+      return entry.metrics.outputTokensPerSecond === undefined
+        ? undefined
+        : -entry.metrics.outputTokensPerSecond;
+  }
+}
+
+const compareNumbers = (a: number | undefined, b: number | undefined) =>
+  a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a - b;
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Best first by the objective; ties by monthly cost, then TTFT, then the configuration's id. */
+function ranking(objective: ReturnType<typeof objectiveOf>) {
+  return (a: LlmEntry, b: LlmEntry) =>
+    compareNumbers(score(a, objective), score(b, objective)) ||
+    compareNumbers(a.monthlyCost, b.monthlyCost) ||
+    compareNumbers(a.metrics.ttftMs, b.metrics.ttftMs) ||
+    compareText(a.id, b.id);
+}
+
+export function decideAiRecommendation(job: AiRecommendationJob, policy: LlmPolicy): LlmDecision {
+  const objective = objectiveOf(policy);
+  const base = {
+    kind: "ai-recommendation" as const,
+    job: {
+      jobName: job.AIRecommendationJobName,
+      status: job.AIRecommendationJobStatus,
+      ...(job.FailureReason ? { failureReason: job.FailureReason } : {}),
+    },
+    objective,
+    latencyStat: policy.latencyStat,
+  };
+  if (job.AIRecommendationJobStatus !== "Completed") {
+    return {
+      ...base,
+      outcome: "failed",
+      ranked: [],
+      rejected: [],
+      relaxations: [],
+      notes: [`the job ended ${job.AIRecommendationJobStatus}, so there is nothing to decide on`],
+    };
+  }
+  const notes: string[] = [];
+  const entries = (job.Recommendations ?? []).flatMap((recommendation, index) => {
+    const entry = entryOf(recommendation, policy);
+    if (!entry) notes.push(`recommendation ${index + 1} names no instance type: left out`);
+    return entry ? [entry] : [];
+  });
+  const order = ranking(objective);
+  const ranked: LlmEntry[] = [];
+  const rejected: (LlmRejection & { broken: Broken[] })[] = [];
+  for (const entry of [...entries].sort(order)) {
+    const broken = brokenRules(entry, policy);
+    const [first] = broken;
+    if (!first) ranked.push(entry);
+    else
+      rejected.push({
+        entry,
+        rule: first.rule,
+        message: first.message,
+        rules: broken.map((item) => item.rule),
+        broken,
+      });
+  }
+  const selected = ranked[0];
+  return {
+    ...base,
+    outcome: selected ? "selected" : "unsatisfiable",
+    selected,
+    ranked,
+    rejected: rejected.map(({ broken: _broken, ...rejection }) => rejection),
+    relaxations: selected ? [] : relaxations(rejected),
+    notes,
+  };
+}
+
+/**
+ * When nothing is feasible: for each numeric limit, the smallest value that admits an entry that
+ * breaks that limit alone.
+ */
+function relaxations(rejected: readonly { broken: Broken[] }[]): LlmRelaxation[] {
+  const best = new Map<string, number>();
+  for (const { broken } of rejected) {
+    const [only, ...more] = broken;
+    if (!only?.needs || more.length > 0) continue;
+    const current = best.get(only.needs.field);
+    if (current === undefined || only.needs.value < current)
+      best.set(only.needs.field, only.needs.value);
+  }
+  return [...best.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([field, value]) => ({
+      field,
+      value,
+      sentence: `${field} ${value} would admit a configuration`,
+    }));
+}

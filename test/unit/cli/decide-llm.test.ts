@@ -1,0 +1,88 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../../cli/main.ts";
+import { captureIo } from "../../support/cli.ts";
+
+const RESPONSE = "test/fixtures/describe/ai-recommendation-llama.json";
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "irflow-decide-llm-"));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function decide(policy: object, json = true) {
+  const path = join(dir, "policy.json");
+  await writeFile(path, JSON.stringify(policy));
+  const io = captureIo();
+  const code = await main(["decide", RESPONSE, "--policy", path, ...(json ? ["--json"] : [])], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe("irflow decide on a DescribeAIRecommendationJob response", () => {
+  it("recognizes the response by its shape and prints the LLM decision as JSON", async () => {
+    // Act
+    const { code, out } = await decide({
+      requestsPerSecond: 10,
+      maxTtftMs: 200,
+      prices: { "ml.g6e.2xlarge": 2.24, "ml.g5.12xlarge": 7.09 },
+    });
+
+    // Assess
+    expect(code).toBe(0);
+    const decision = JSON.parse(out);
+    expect(decision).toMatchObject({
+      kind: "ai-recommendation",
+      outcome: "selected",
+      selected: {
+        instanceType: "ml.g6e.2xlarge",
+        instanceCount: 4,
+        copiesPerInstance: 1,
+        monthlyCost: 6540.8,
+        costPerMillionTokens: 0.766,
+        metrics: { ttftMs: 182.5, interTokenLatencyMs: 21.4, outputTokensPerSecond: 812 },
+      },
+    });
+    expect(
+      decision.rejected.map((item: { entry: { instanceType: string }; rule: string }) => [
+        item.entry.instanceType,
+        item.rule,
+      ]),
+    ).toEqual([
+      ["ml.g5.12xlarge", "max-ttft"],
+      ["ml.g6.12xlarge", "missing-metric"],
+      ["ml.p4d.24xlarge", "missing-metric"],
+    ]);
+  });
+
+  it("prints the sentence, the table and what it could not read", async () => {
+    // Act
+    const { code, out } = await decide({ objective: "ttft" }, false);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out.split("\n")[0]).toBe(
+      "ml.g6e.2xlarge x 1 (1 copy each), cost unknown (no price), TTFT p90 183 ms",
+    );
+    expect(out).toMatch(/^\* +ml\.g6e\.2xlarge x 1 \(1 copy each\) .*selected$/m);
+    expect(out).toContain(
+      'note: ml.g6.12xlarge: TimeToFirstToken p90 is in an unknown unit, "furlongs": not used',
+    );
+    expect(out).toContain("note: ml.p4d.24xlarge: TTFT p90 has no numeric value (NaN)");
+  });
+
+  it("refuses an LLM policy that breaks a rule, naming the field, with exit 1", async () => {
+    // Act
+    const { code, err } = await decide({ latencyStat: "p42", maxTtftMs: -1 });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toContain("(policy).latencyStat");
+    expect(err).toContain("(policy).maxTtftMs");
+  });
+});
