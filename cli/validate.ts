@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { SpecIssue } from "../src/spec/rules.ts";
+import { AI_RECOMMENDATION_KIND, validateAiSpec } from "../src/kinds/ai-recommendation/spec.ts";
 import { validateSpec } from "../src/spec/validate.ts";
 import { inertLine } from "../src/text/inert.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
@@ -7,7 +7,9 @@ import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 export const validateUsage = `Usage: irflow validate <spec.json | -> [--json]
 
 Checks a job spec against every documented rule of CreateInferenceRecommendationsJob and
-irflow's own settings, before any job is created.
+irflow's own settings, before any job is created. A spec with "kind": "ai-recommendation" is
+checked against CreateAIRecommendationJob's and CreateAIWorkloadConfig's rules and the workload
+document's (events/specs/ai/).
 
   --json   print one JSON object: { valid, jobName, specHash, spec, errors, warnings }
 
@@ -31,7 +33,10 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`${validateUsage}\n`);
     return EXIT.usage;
   }
-  const result = validateSpec(await readJsonInput(source, io));
+  const input = await readJsonInput(source, io);
+  const label = source === "-" ? "standard input" : source;
+  if (isAiSpec(input)) return validateAi(input, label, values.json, io);
+  const result = validateSpec(input);
 
   if (values.json) {
     const body = result.valid
@@ -41,7 +46,6 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     return result.valid ? EXIT.ok : EXIT.invalid;
   }
 
-  const label = source === "-" ? "standard input" : source;
   if (result.valid) {
     io.stdout(`valid: ${label}\njob name: ${result.jobName}\nspec hash: ${result.specHash}\n`);
     io.stdout(formatIssues("warning", result.warnings));
@@ -55,7 +59,32 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   return EXIT.invalid;
 }
 
-export function formatIssues(kind: "error" | "warning", issues: SpecIssue[]): string {
+const isAiSpec = (input: unknown) =>
+  typeof input === "object" &&
+  input !== null &&
+  (input as { kind?: unknown }).kind === AI_RECOMMENDATION_KIND;
+
+/** A spec of the kind ai-recommendation: its own rules, its job and workload names. */
+function validateAi(input: unknown, label: string, json: boolean, io: CliIo): number {
+  const result = validateAiSpec(input);
+  if (json) {
+    io.stdout(`${JSON.stringify(result.valid ? { ...result, errors: [] } : result, null, 2)}\n`);
+  } else if (result.valid) {
+    io.stdout(
+      `valid: ${label} (kind ${AI_RECOMMENDATION_KIND})\njob name: ${result.jobName}\n${result.workloadName ? `workload config: ${result.workloadName}\n` : ""}spec hash: ${result.specHash}\n`,
+    );
+  } else {
+    const count = result.errors.length;
+    io.stderr(`invalid: ${label} (${count} error${count === 1 ? "" : "s"})\n`);
+    io.stderr(formatIssues("error", result.errors));
+  }
+  return result.valid ? EXIT.ok : EXIT.invalid;
+}
+
+export function formatIssues(
+  kind: "error" | "warning",
+  issues: readonly { path: string; rule: string; message: string }[],
+): string {
   return issues
     .map(
       (issue) =>
