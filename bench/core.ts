@@ -1,11 +1,16 @@
 /**
  * `npm run bench -- core [--json]`: spec validation throughput and heap growth over many
- * validations, and the time to rank many recommendations.
+ * validations, the time to rank many recommendations, and the LLM decision on 300 of them.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { decide, type NormalizedJob, parsePolicy } from "../src/decision/index.ts";
+import {
+  aiRecommendationJobSchema,
+  decideAiRecommendation,
+} from "../src/kinds/ai-recommendation/decide.ts";
+import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import { validateSpec } from "../src/spec/validate.ts";
 import { parseOptions } from "./args.ts";
 
@@ -15,6 +20,65 @@ interface CoreFigures {
   specsPerSecond: number;
   heapGrowthMb: number;
   rankMs: number;
+  llmDecisionMs: number;
+}
+
+/** The LLM decision on an AI recommendation job of 300 recommendations: ms per decision. */
+function llmDecisionSpeed(): number {
+  const types = [
+    "ml.g5.12xlarge",
+    "ml.g6.12xlarge",
+    "ml.g6e.2xlarge",
+    "ml.p4d.24xlarge",
+    "ml.p5.48xlarge",
+  ];
+  const job = aiRecommendationJobSchema.parse({
+    AIRecommendationJobName: "bench",
+    AIRecommendationJobStatus: "Completed",
+    Recommendations: Array.from({ length: 300 }, (_, i) => ({
+      DeploymentConfiguration: {
+        InstanceType: types[i % types.length],
+        InstanceCount: 1 + (i % 4),
+        CopyCountPerInstance: 1 + (i % 3),
+      },
+      ExpectedPerformance: [
+        {
+          Metric: "TimeToFirstToken",
+          Stat: "p90",
+          Value: String(120 + ((i * 37) % 400)),
+          Unit: "ms",
+        },
+        {
+          Metric: "InterTokenLatency",
+          Stat: "p90",
+          Value: String(8 + ((i * 13) % 40)),
+          Unit: "ms",
+        },
+        {
+          Metric: "RequestThroughput",
+          Stat: "avg",
+          Value: String(2 + (i % 20)),
+          Unit: "requests/s",
+        },
+        {
+          Metric: "OutputTokenThroughput",
+          Stat: "avg",
+          Value: String(500 + ((i * 53) % 6000)),
+          Unit: "tokens/s",
+        },
+      ],
+    })),
+  });
+  const policy = llmPolicySchema.parse({
+    requestsPerSecond: 40,
+    maxTtftMs: 300,
+    prices: Object.fromEntries(types.map((type, i) => [type, 2 + i * 8])),
+  });
+  for (let i = 0; i < 5; i += 1) decideAiRecommendation(job, policy);
+  const start = performance.now();
+  const rounds = 50;
+  for (let i = 0; i < rounds; i += 1) decideAiRecommendation(job, policy);
+  return Number(((performance.now() - start) / rounds).toFixed(2));
 }
 
 function specValidation(): Pick<CoreFigures, "specsPerSecond" | "heapGrowthMb"> {
@@ -68,7 +132,11 @@ function selectionSpeed(): number {
 
 export function coreBench(argv: readonly string[]): void {
   const options = parseOptions(argv, { values: [], flags: ["json"] }, "core");
-  const figures: CoreFigures = { ...specValidation(), rankMs: selectionSpeed() };
+  const figures: CoreFigures = {
+    ...specValidation(),
+    rankMs: selectionSpeed(),
+    llmDecisionMs: llmDecisionSpeed(),
+  };
   if (options.flags.has("json")) {
     console.log(JSON.stringify(figures));
     return;
@@ -77,4 +145,7 @@ export function coreBench(argv: readonly string[]): void {
     `spec validation: ${figures.specsPerSecond.toLocaleString("en-US")} specs/s, heap grew ${figures.heapGrowthMb} MB over 20,000 specs`,
   );
   console.log(`selection: ${figures.rankMs} ms to rank 10,000 recommendations`);
+  console.log(
+    `LLM decision: ${figures.llmDecisionMs} ms to decide on an AI recommendation job of 300 recommendations`,
+  );
 }
