@@ -178,6 +178,99 @@ export interface AiSpecIssue {
   message: string;
 }
 
+/**
+ * The AIPerf parameter names the developer guide documents (with their aliases), and those of its
+ * concurrency search; the service refuses any other name, and so does irflow, before a job.
+ */
+export const AIPERF_PARAMETERS: ReadonlySet<string> = new Set([
+  // Token distribution
+  "prompt_input_tokens_mean",
+  "synthetic_input_tokens_mean",
+  "isl",
+  "prompt_input_tokens_stddev",
+  "synthetic_input_tokens_stddev",
+  "isl_stddev",
+  "output_tokens_mean",
+  "prompt_output_tokens_mean",
+  "osl",
+  "output_tokens_stddev",
+  "prompt_output_tokens_stddev",
+  "osl_stddev",
+  // Traffic shaping
+  "concurrency",
+  "request_count",
+  "num_requests",
+  "request_rate",
+  "benchmark_duration",
+  "max_concurrency",
+  "request_rate_mode",
+  "arrival_pattern",
+  "arrival_smoothness",
+  "vllm_burstiness",
+  "prefill_concurrency",
+  // General
+  "streaming",
+  "tokenizer",
+  "hf_token",
+  "HF_TOKEN",
+  "request_timeout_seconds",
+  "goodput",
+  "benchmark_grace_period",
+  "extra_inputs",
+  "random_seed",
+  "verbose",
+  "num_conversations",
+  "conversation_num",
+  "num_sessions",
+  "model_selection_strategy",
+  // Warmup
+  "warmup_duration",
+  "warmup_request_count",
+  "num_warmup_requests",
+  "warmup_concurrency",
+  "warmup_prefill_concurrency",
+  "warmup_request_rate",
+  "warmup_arrival_pattern",
+  "warmup_grace_period",
+  "num_warmup_sessions",
+  // Dataset
+  "public_dataset",
+  "custom_dataset_type",
+  "input_file",
+  "dataset_sampling_strategy",
+  // Image and video inputs
+  "image_width_mean",
+  "image_width_stddev",
+  "image_height_mean",
+  "image_height_stddev",
+  "image_batch_size",
+  "batch_size_image",
+  "image_format",
+  "video_batch_size",
+  "batch_size_video",
+  "video_duration",
+  "video_fps",
+  "video_width",
+  "video_height",
+  "video_synth_type",
+  "video_format",
+  "video_codec",
+  "video_audio_sample_rate",
+  "video_audio_num_channels",
+  "video_audio_codec",
+  "video_audio_depth",
+  // Concurrency search
+  "ttft_sla_ms",
+  "tpot_sla_ms",
+  "e2e_sla_ms",
+  "error_rate_sla",
+  "search_recipe",
+  "search_stat",
+  "concurrency_min",
+  "concurrency_max",
+  "search_max_iterations",
+]);
+
 /** The top-level keys of an inline workload document. */
 const WORKLOAD_KEYS = new Set(["benchmark", "parameters", "secrets", "tooling"]);
 
@@ -228,12 +321,24 @@ export function workloadDocumentIssues(inline: string, path: string): AiSpecIssu
       rule: "workload-document",
       message: "must be an object of AIPerf parameters",
     });
-  } else if (parameters && "hf_token" in parameters) {
-    issues.push({
-      path: `${path}.parameters.hf_token`,
-      rule: "plaintext-secret",
-      message: "is a token in plain text: put a Secrets Manager ARN under secrets.hf_token instead",
-    });
+  } else if (parameters) {
+    for (const name of Object.keys(parameters)) {
+      if (name.toLowerCase() === "hf_token") {
+        issues.push({
+          path: `${path}.parameters.${name}`,
+          rule: "plaintext-secret",
+          message:
+            "is a token in plain text: put a Secrets Manager ARN under secrets.hf_token instead",
+        });
+      } else if (!AIPERF_PARAMETERS.has(name)) {
+        issues.push({
+          path: `${path}.parameters.${name}`,
+          rule: "aiperf-parameter",
+          message:
+            "is not an AIPerf parameter the service accepts (see the developer guide's workload specification reference)",
+        });
+      }
+    }
   }
   const secrets = fields.secrets;
   if (secrets !== undefined) {
