@@ -13,7 +13,13 @@ import {
 import { aboveLimit, formatCount, formatPolicyValue, perAbove, sustainsAgainst } from "./format.ts";
 import { compareText } from "./issues.ts";
 import { type LatencyUnit, toMilliseconds } from "./latency-unit.ts";
-import { ENDPOINT_TYPES, inFamily, type Objective, type ResolvedPolicy } from "./policy.ts";
+import {
+  ENDPOINT_TYPES,
+  inFamily,
+  type Objective,
+  type ResolvedPolicy,
+  requiredPerMinute,
+} from "./policy.ts";
 
 export const HOURS_PER_MONTH = 730;
 
@@ -62,8 +68,22 @@ export const decisionEntrySchema = z.object({
   instanceCount: z.number().optional(),
   /** Requests per minute the sized fleet (or the serverless endpoint) sustains. */
   capacityPerMinute: z.number().optional(),
-  /** US dollars per month at the load: instances x CostPerHour x 730, or the serverless cost. */
+  /**
+   * US dollars per month at the load: instances x CostPerHour x 730, or the serverless cost. With
+   * a traffic profile, the autoscaled cost: the fleet of each hour of the day, paid for that hour.
+   */
   monthlyCost: z.number().optional(),
+  /** With a traffic profile, a real-time fleet held at its peak all month: maxCapacity x CostPerHour x 730. */
+  fixedMonthlyCost: z.number().optional(),
+  /** With a traffic profile, the autoscaling a real-time fleet needs to follow it. */
+  autoscaling: z
+    .object({
+      minCapacity: z.number(),
+      maxCapacity: z.number(),
+      /** Target-tracking value: invocations per instance per minute, MaxInvocations / (1 + headroom). */
+      targetInvocationsPerInstance: z.number(),
+    })
+    .optional(),
   /** US dollars per hour at the load (monthlyCost / 730). */
   hourlyCost: z.number().optional(),
   costPerHour: z.number().optional(),
@@ -321,6 +341,8 @@ function describeEntry(
   let instanceCount: number | undefined;
   let capacityPerMinute: number | undefined;
   let hourlyCost: number | undefined;
+  const profile = policy.hourlyRequestsPerMinute;
+  let autoscaled: ReturnType<typeof autoscale> | undefined;
   if (recommendation.endpointType === "RealTime") {
     if (required === undefined) instanceCount = policy.minInstances;
     else if (maxInvocations !== undefined) {
@@ -332,11 +354,19 @@ function describeEntry(
     if (instanceCount !== undefined && costPerHour !== undefined) {
       hourlyCost = instanceCount * costPerHour;
     }
+    if (profile && maxInvocations !== undefined) {
+      autoscaled = autoscale(profile, maxInvocations, policy);
+      if (costPerHour !== undefined) hourlyCost = autoscaled.meanInstances * costPerHour;
+    }
   } else {
     capacityPerMinute = maxInvocations;
-    // Serverless is paid per request at a load, and by its reported hourly cost without one.
-    if (load !== undefined) {
-      if (costPerInference !== undefined) hourlyCost = load * 60 * costPerInference;
+    // Serverless is paid per request at a load (each hour's, with a profile), and by its reported
+    // hourly cost without one.
+    const meanLoad = profile
+      ? profile.reduce((sum, value) => sum + value, 0) / profile.length
+      : load;
+    if (meanLoad !== undefined) {
+      if (costPerInference !== undefined) hourlyCost = meanLoad * 60 * costPerInference;
     } else if (costPerHour !== undefined) hourlyCost = costPerHour;
   }
 
@@ -349,6 +379,20 @@ function describeEntry(
     ...optional("instanceCount", instanceCount),
     ...optional("capacityPerMinute", capacityPerMinute),
     ...optional("monthlyCost", hourlyCost === undefined ? undefined : hourlyCost * HOURS_PER_MONTH),
+    ...optional(
+      "fixedMonthlyCost",
+      autoscaled && costPerHour !== undefined
+        ? autoscaled.maxCapacity * costPerHour * HOURS_PER_MONTH
+        : undefined,
+    ),
+    ...optional(
+      "autoscaling",
+      autoscaled && {
+        minCapacity: autoscaled.minCapacity,
+        maxCapacity: autoscaled.maxCapacity,
+        targetInvocationsPerInstance: autoscaled.targetInvocationsPerInstance,
+      },
+    ),
     ...optional("hourlyCost", hourlyCost),
     ...optional("costPerHour", costPerHour),
     ...optional("costPerInference", costPerInference),
@@ -360,6 +404,29 @@ function describeEntry(
     ),
     ...optional("cpuUtilization", metrics.cpuUtilization),
     ...optional("memoryUtilization", metrics.memoryUtilization),
+  };
+}
+
+/**
+ * A real-time fleet that follows a traffic profile: each hour's instances, sized as at the peak
+ * and kept within minInstances and maxInstances (the peak's own check rejects a fleet that would
+ * need more), and the target-tracking value that holds each instance below MaxInvocations by the
+ * headroom.
+ */
+function autoscale(profile: readonly number[], maxInvocations: number, policy: ResolvedPolicy) {
+  const hourly = profile.map((load) => {
+    const needed = instancesFor(
+      requiredPerMinute(load, policy.headroom),
+      maxInvocations,
+      policy.minInstances,
+    );
+    return policy.maxInstances === undefined ? needed : Math.min(needed, policy.maxInstances);
+  });
+  return {
+    minCapacity: Math.min(...hourly),
+    maxCapacity: Math.max(...hourly),
+    meanInstances: hourly.reduce((sum, value) => sum + value, 0) / hourly.length,
+    targetInvocationsPerInstance: Math.round((maxInvocations / (1 + policy.headroom)) * 1e6) / 1e6,
   };
 }
 

@@ -32,6 +32,7 @@ export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export const MAX_POLICY_FAMILIES = 100;
 
 export const DEFAULT_HEADROOM = 0.2;
+export const HOURS_PER_DAY = 24;
 export const MAX_HEADROOM = 10;
 
 const number = () => z.number({ error: typeError("a finite number") });
@@ -127,7 +128,20 @@ const policyFields = {
     .describe(
       "Highest acceptable ModelLatency, in milliseconds. Default: the job's ModelLatencyThresholds value.",
     ),
-  requestsPerMinute: positive().optional().describe("Peak load the deployment must serve."),
+  requestsPerMinute: positive()
+    .optional()
+    .describe(
+      "Peak load the deployment must serve. With hourlyRequestsPerMinute, its maximum (the default).",
+    ),
+  hourlyRequestsPerMinute: z
+    .array(number().nonnegative({ error: "must be 0 or more" }), { error: typeError("an array") })
+    .length(HOURS_PER_DAY, {
+      error: `must have ${HOURS_PER_DAY} items, one per hour of the day (UTC)`,
+    })
+    .optional()
+    .describe(
+      "The load in each hour of the day (UTC), requests per minute: real-time fleets are sized for each hour and costed as they autoscale.",
+    ),
   headroom: number()
     .min(0, { error: `must be from 0 to ${MAX_HEADROOM}` })
     .max(MAX_HEADROOM, { error: `must be from 0 to ${MAX_HEADROOM}` })
@@ -175,6 +189,26 @@ const policyFields = {
 };
 
 export const policySchema = struct(policyFields)
+  .superRefine((policy, context) => {
+    const profile = policy.hourlyRequestsPerMinute;
+    if (!profile) return;
+    const peak = Math.max(...profile);
+    if (peak <= 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["hourlyRequestsPerMinute"],
+        params: { rule: "profile-peak" },
+        message: "has no hour above 0: a profile needs a peak to size for",
+      });
+    } else if (policy.requestsPerMinute !== undefined && policy.requestsPerMinute !== peak) {
+      context.addIssue({
+        code: "custom",
+        path: ["requestsPerMinute"],
+        params: { rule: "profile-peak" },
+        message: `must equal the peak of hourlyRequestsPerMinute (${peak}), or be left out`,
+      });
+    }
+  })
   .superRefine(
     (policy, context) => {
       const { minInstances, maxInstances } = policy;
@@ -239,8 +273,13 @@ export function resolvePolicy(policy: Policy, job: PolicyContext = {}): Resolved
   const jobLatency =
     threshold && threshold.valueInMilliseconds > 0 ? threshold.valueInMilliseconds : undefined;
   const maxLatencyMs = policy.maxLatencyMs ?? jobLatency;
+  const profile = policy.hourlyRequestsPerMinute;
+  // With a profile, the load to size for at the peak is the profile's maximum.
+  const requestsPerMinute =
+    policy.requestsPerMinute ?? (profile ? Math.max(...profile) : undefined);
   return {
     ...policy,
+    ...(requestsPerMinute !== undefined ? { requestsPerMinute } : {}),
     objective: policy.objective ?? defaultObjective(policy),
     objectiveSource: policy.objective ? "policy" : "default",
     ...(maxLatencyMs !== undefined
@@ -252,14 +291,15 @@ export function resolvePolicy(policy: Policy, job: PolicyContext = {}): Resolved
     ...(policy.maxLatencyMs === undefined && jobLatency !== undefined && threshold?.percentile
       ? { latencyPercentile: threshold.percentile }
       : {}),
-    ...(policy.requestsPerMinute !== undefined
-      ? { requiredPerMinute: requiredPerMinute(policy.requestsPerMinute, policy.headroom) }
+    ...(requestsPerMinute !== undefined
+      ? { requiredPerMinute: requiredPerMinute(requestsPerMinute, policy.headroom) }
       : {}),
   };
 }
 
 function defaultObjective(policy: Policy): Objective {
-  return policy.requestsPerMinute !== undefined ? "monthly-cost" : "cost-per-inference";
+  const loaded = policy.requestsPerMinute !== undefined || policy.hourlyRequestsPerMinute;
+  return loaded ? "monthly-cost" : "cost-per-inference";
 }
 
 /**

@@ -50,6 +50,8 @@ export const RULES = {
     "The model package version a trigger names cannot be described: it does not exist, or irflow may not read it.",
   // The decision policy (irflow.policy, docs/decision.md).
   "min-max": "irflow.policy.maxInstances is below minInstances.",
+  "profile-peak":
+    "irflow.policy.requestsPerMinute differs from the peak of hourlyRequestsPerMinute, or the profile has no hour above 0.",
   "current-target":
     "irflow.policy.current names neither or both of instanceType and endpointName, or gives instanceCount with endpointName.",
   // Warnings: the documentation is silent, but the setting is probably a mistake.
