@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { autoscalingCalls } from "../src/decision/autoscaling.ts";
 import {
   type Comparison,
   compareWithProduction,
@@ -60,10 +61,16 @@ export async function readPolicy(
 }
 
 export function decisionJson(decided: Decided): Record<string, unknown> {
+  const selected = decided.decision.selected;
+  const calls =
+    selected &&
+    autoscalingCalls(selected, { endpointName: decided.decision.policy.current?.endpointName });
   return {
     ...decided.decision,
     sentence: decisionSentence(decided.decision),
     ...(decided.comparison ? { comparison: decided.comparison } : {}),
+    // With a traffic profile: what to pass to Application Auto Scaling for the proposal.
+    ...(calls ? { autoscalingCalls: calls } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Sizing and cost on a traffic profile (docs/decision.md, "A traffic profile"). */
 import { describe, expect, it } from "vitest";
+import { autoscalingCalls } from "../../../src/decision/autoscaling.ts";
 import { parsePolicy } from "../../../src/decision/policy.ts";
 import { decide } from "../../../src/decision/select.ts";
 import { job, policy, realTime, serverless } from "./support.ts";
@@ -87,5 +88,45 @@ describe("a traffic profile", () => {
     expect(parsed.ok ? [] : parsed.issues.map((issue) => [issue.path, issue.rule])).toEqual([
       [path, rule],
     ]);
+  });
+
+  it("gives the Application Auto Scaling calls that make the proposal follow the profile", () => {
+    // Prepare
+    const decision = decide(
+      entries,
+      policy({ hourlyRequestsPerMinute: PROFILE, endpointTypes: ["RealTime"] }),
+    );
+    const selected = decision.selected;
+    if (!selected) throw new Error("nothing was selected");
+
+    // Act
+    const calls = autoscalingCalls(selected, { endpointName: "fraud-prod" });
+
+    // Assess
+    expect(calls).toEqual({
+      registerScalableTarget: {
+        ServiceNamespace: "sagemaker",
+        ResourceId: "endpoint/fraud-prod/variant/AllTraffic",
+        ScalableDimension: "sagemaker:variant:DesiredInstanceCount",
+        MinCapacity: 2,
+        MaxCapacity: 15,
+      },
+      putScalingPolicy: {
+        PolicyName: "irflow-invocations-per-instance",
+        ServiceNamespace: "sagemaker",
+        ResourceId: "endpoint/fraud-prod/variant/AllTraffic",
+        ScalableDimension: "sagemaker:variant:DesiredInstanceCount",
+        PolicyType: "TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 833.333333,
+          PredefinedMetricSpecification: {
+            PredefinedMetricType: "SageMakerVariantInvocationsPerInstance",
+          },
+          ScaleInCooldown: 300,
+          ScaleOutCooldown: 60,
+        },
+      },
+    });
+    expect(autoscalingCalls({ ...selected, autoscaling: undefined })).toBeUndefined();
   });
 });
