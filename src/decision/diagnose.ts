@@ -94,6 +94,9 @@ export const jobStepSchema = z.object(
       .object(
         {
           FailureReason: optionalText(),
+          // A Date from the SDK, epoch seconds or an ISO text in a saved response.
+          InvocationStartTime: z.union([z.date(), z.number(), z.string()]).optional(),
+          InvocationEndTime: z.union([z.date(), z.number(), z.string()]).optional(),
           EndpointConfiguration: z
             .object(
               {

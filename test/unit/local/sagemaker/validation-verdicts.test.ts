@@ -29,6 +29,7 @@ const IRFLOW_STRICTER: Record<string, string> = {
   "invalid/run-key-with-job-name.json":
     "irflow.runKey is irflow's own setting and never reaches SageMaker; irflow refuses it beside a JobName, which it could not change",
   "invalid/min-max.json": "irflow.policy is irflow's own setting and never reaches SageMaker",
+  "invalid/profile-peak.json": "irflow.policy is irflow's own setting and never reaches SageMaker",
   "invalid/current-target.json":
     "irflow.policy is irflow's own setting and never reaches SageMaker",
   "invalid/unknown-field.json":

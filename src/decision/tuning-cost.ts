@@ -1,0 +1,87 @@
+/**
+ * What a job itself cost: each benchmark's endpoint, at its instance type's price, for its
+ * invocation window plus an allowance for provisioning the endpoint before it. The price of an
+ * instance type is the job's own (its recommendations' CostPerHour for that type, per instance);
+ * a benchmark without a price or a window is listed and left out of the total, never guessed.
+ */
+import { ASSUMED_ENDPOINT_SETUP_SECONDS } from "../schedule/prior.ts";
+import type { NormalizedJob } from "./describe.ts";
+import type { JobStep } from "./diagnose.ts";
+
+export interface TuningCostPart {
+  instanceType?: string | undefined;
+  instanceCount: number;
+  /** The invocation window plus the provisioning allowance. */
+  seconds?: number | undefined;
+  pricePerHour?: number | undefined;
+  dollars?: number | undefined;
+}
+
+export interface TuningCost {
+  /** US dollars, the sum of the priced parts. */
+  dollars: number;
+  method: "benchmark-windows";
+  /** Seconds added to each benchmark's window for provisioning its endpoint. */
+  provisioningSeconds: number;
+  parts: TuningCostPart[];
+  /** Benchmarks left out of the total: no price for their instance type, or no window. */
+  unpriced: number;
+}
+
+const seconds = (time: Date | number | string | undefined): number | undefined => {
+  if (time === undefined) return undefined;
+  const milliseconds =
+    time instanceof Date
+      ? time.getTime()
+      : typeof time === "number"
+        ? time * 1000
+        : Date.parse(time);
+  return Number.isFinite(milliseconds) ? milliseconds / 1000 : undefined;
+};
+
+/** The job's price per instance-hour by instance type, from its own recommendations. */
+export function jobPrices(job: NormalizedJob): Map<string, number> {
+  const prices = new Map<string, number>();
+  for (const recommendation of job.recommendations) {
+    const cost = recommendation.metrics.costPerHour;
+    if (!recommendation.instanceType || cost === undefined || !(cost > 0)) continue;
+    const perInstance = cost / (recommendation.jobInstanceCount ?? 1);
+    if (!prices.has(recommendation.instanceType))
+      prices.set(recommendation.instanceType, perInstance);
+  }
+  return prices;
+}
+
+export function estimateTuningCost(
+  steps: readonly JobStep[],
+  prices: ReadonlyMap<string, number>,
+): TuningCost {
+  const parts = steps
+    .filter((step) => (step.StepType ?? "BENCHMARK") === "BENCHMARK")
+    .map((step): TuningCostPart => {
+      const benchmark = step.InferenceBenchmark;
+      const endpoint = benchmark?.EndpointConfiguration;
+      const instanceType = endpoint?.InstanceType;
+      const instanceCount = endpoint?.InitialInstanceCount ?? 1;
+      const start = seconds(benchmark?.InvocationStartTime);
+      const end = seconds(benchmark?.InvocationEndTime);
+      const window =
+        start !== undefined && end !== undefined && end >= start
+          ? end - start + ASSUMED_ENDPOINT_SETUP_SECONDS
+          : undefined;
+      const pricePerHour = instanceType ? prices.get(instanceType) : undefined;
+      const dollars =
+        window !== undefined && pricePerHour !== undefined
+          ? Math.round(((pricePerHour * instanceCount * window) / 3600) * 1e4) / 1e4
+          : undefined;
+      return { instanceType, instanceCount, seconds: window, pricePerHour, dollars };
+    });
+  const priced = parts.filter((part) => part.dollars !== undefined);
+  return {
+    dollars: Math.round(priced.reduce((sum, part) => sum + (part.dollars ?? 0), 0) * 1e4) / 1e4,
+    method: "benchmark-windows",
+    provisioningSeconds: ASSUMED_ENDPOINT_SETUP_SECONDS,
+    parts,
+    unpriced: parts.length - priced.length,
+  };
+}
