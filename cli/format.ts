@@ -280,6 +280,14 @@ export function timeRows(record: JobRecord): [string, string][] {
     ]);
   }
   rows.push(["polls", String(record.pollCount)]);
+  const cost = record.tuningCost;
+  if (cost) {
+    const left = cost.unpriced > 0 ? `, ${cost.unpriced} without a price or window left out` : "";
+    rows.push([
+      "job cost",
+      `about ${formatDollars(cost.dollars)} for ${cost.benchmarks} benchmark${cost.benchmarks === 1 ? "" : "s"}${left}`,
+    ]);
+  }
   return rows;
 }
 

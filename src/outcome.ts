@@ -19,6 +19,7 @@ import {
   decisionEntrySchema,
   decisionSentence,
   EVENT_LIMITS,
+  tuningCostSchema,
 } from "./decision/index.ts";
 import { classifyAwsError, EventPublishError } from "./errors.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
@@ -59,6 +60,11 @@ const baseDetail = {
   executionArn: z.string(),
   trigger: triggerSchema,
   model: modelRefSchema,
+  tuningCost: tuningCostSchema
+    .optional()
+    .describe(
+      "What the job itself cost, estimated from its benchmarks (US dollars, with its parts).",
+    ),
   timings: z.strictObject({
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),
@@ -168,6 +174,7 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
     executionArn: record.executionArn,
     trigger: record.trigger,
     model: record.model,
+    ...(record.tuningCost ? { tuningCost: record.tuningCost } : {}),
     timings: {
       startedAt: record.createdAt,
       finishedAt,

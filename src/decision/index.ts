@@ -100,3 +100,9 @@ export {
   type Rejection,
 } from "./select.ts";
 export { comparisonSentence, decisionSentence } from "./sentence.ts";
+export {
+  estimateTuningCost,
+  jobPrices,
+  type TuningCost,
+  tuningCostSchema,
+} from "./tuning-cost.ts";

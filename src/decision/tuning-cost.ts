@@ -4,29 +4,38 @@
  * instance type is the job's own (its recommendations' CostPerHour for that type, per instance);
  * a benchmark without a price or a window is listed and left out of the total, never guessed.
  */
+import * as z from "zod";
 import { ASSUMED_ENDPOINT_SETUP_SECONDS } from "../schedule/prior.ts";
 import type { NormalizedJob } from "./describe.ts";
 import type { JobStep } from "./diagnose.ts";
 
-export interface TuningCostPart {
-  instanceType?: string | undefined;
-  instanceCount: number;
-  /** The invocation window plus the provisioning allowance. */
-  seconds?: number | undefined;
-  pricePerHour?: number | undefined;
-  dollars?: number | undefined;
-}
-
-export interface TuningCost {
+export const tuningCostSchema = z.object({
   /** US dollars, the sum of the priced parts. */
-  dollars: number;
-  method: "benchmark-windows";
+  dollars: z.number(),
+  method: z.literal("benchmark-windows"),
   /** Seconds added to each benchmark's window for provisioning its endpoint. */
-  provisioningSeconds: number;
-  parts: TuningCostPart[];
+  provisioningSeconds: z.number(),
+  parts: z.array(
+    z.object({
+      instanceType: z.string().optional(),
+      instanceCount: z.number(),
+      /** The invocation window plus the provisioning allowance. */
+      seconds: z.number().optional(),
+      pricePerHour: z.number().optional(),
+      dollars: z.number().optional(),
+    }),
+  ),
   /** Benchmarks left out of the total: no price for their instance type, or no window. */
-  unpriced: number;
-}
+  unpriced: z.number().int().nonnegative(),
+  /** Every benchmark of the job; `parts` keeps the first MAX_TUNING_COST_PARTS. */
+  benchmarks: z.number().int().nonnegative(),
+});
+
+export type TuningCost = z.output<typeof tuningCostSchema>;
+export type TuningCostPart = TuningCost["parts"][number];
+
+/** Most parts a record or an event keeps; the total and the unpriced count stay whole. */
+export const MAX_TUNING_COST_PARTS = 25;
 
 const seconds = (time: Date | number | string | undefined): number | undefined => {
   if (time === undefined) return undefined;
@@ -81,7 +90,8 @@ export function estimateTuningCost(
     dollars: Math.round(priced.reduce((sum, part) => sum + (part.dollars ?? 0), 0) * 1e4) / 1e4,
     method: "benchmark-windows",
     provisioningSeconds: ASSUMED_ENDPOINT_SETUP_SECONDS,
-    parts,
+    parts: parts.slice(0, MAX_TUNING_COST_PARTS),
     unpriced: parts.length - priced.length,
+    benchmarks: parts.length,
   };
 }

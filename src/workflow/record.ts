@@ -15,6 +15,7 @@ import {
   cappedDecisionSchema,
   cappedDiagnosisSchema,
   comparisonSchema,
+  tuningCostSchema,
 } from "../decision/index.ts";
 import { stepsObservationSchema } from "../schedule/index.ts";
 import { JOB_TYPES, storedSpecSchema } from "../spec/schema.ts";
@@ -159,6 +160,8 @@ const recordFields = z.object({
   comparison: comparisonSchema.optional(),
   /** Why a FAILED or STOPPED job failed, and where its logs are. */
   diagnosis: cappedDiagnosisSchema.optional(),
+  /** What the job itself cost, estimated from its benchmarks when it ended. */
+  tuningCost: tuningCostSchema.optional(),
   /** The outcome's id, the same in every copy of its event: consumers deduplicate on it. */
   outcomeId: z.string().optional(),
   /** Who is publishing the outcome event, and until when the claim holds. */

@@ -123,6 +123,17 @@ describe("one decision, wherever it is read", () => {
       expect(record.outcome).toBe(kind.outcome);
       expect(more).toHaveLength(0);
       expect(event?.detail).toMatchObject({ outcome: kind.outcome });
+      // A job that ran to an end has its own cost estimated, the same in the record and the event.
+      if (["selected", "unsatisfiable", "measured", "failed"].includes(kind.outcome)) {
+        expect(record.tuningCost).toBeDefined();
+        expect((event?.detail as { tuningCost?: unknown } | undefined)?.tuningCost).toEqual(
+          record.tuningCost,
+        );
+      }
+      if (["selected", "unsatisfiable"].includes(kind.outcome)) {
+        expect(record.tuningCost?.benchmarks).toBeGreaterThan(0);
+        expect(record.tuningCost?.dollars).toBeGreaterThan(0);
+      }
       const detail = event?.detail as { selected?: never; policy?: unknown };
       expect(entryOf(detail.selected)).toBe(entryOf(record.decision?.selected));
       if (report.code === 0) {

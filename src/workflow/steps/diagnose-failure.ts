@@ -4,10 +4,15 @@
  * the logs are.
  */
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
-import { diagnoseFailure as diagnose, parseJobSteps } from "../../decision/index.ts";
+import {
+  diagnoseFailure as diagnose,
+  parseDescribeResponse,
+  parseJobSteps,
+} from "../../decision/index.ts";
 import { diagnosed } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
+import { finishedJobCost } from "../tuning-cost.ts";
 import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 export async function diagnoseFailure(
@@ -29,9 +34,16 @@ export async function diagnoseFailure(
     region: job.JobArn?.split(":")[3] || undefined,
     steps: steps?.ok ? steps.value : [],
   });
-  await deps.store.mutate(input.jobName, (record) =>
-    diagnosed(record, { diagnosis, notes }, deps.now()),
+  const parsedJob = parseDescribeResponse(job);
+  const spent = await finishedJobCost(
+    input.jobName,
+    parsedJob.ok ? parsedJob.value : undefined,
+    deps.sagemaker,
   );
+  await deps.store.mutate(input.jobName, (record) => ({
+    ...diagnosed(record, { diagnosis, notes }, deps.now()),
+    ...(spent.cost ? { tuningCost: spent.cost } : {}),
+  }));
   return { outcome: "failed" };
 }
 

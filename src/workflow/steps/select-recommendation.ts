@@ -22,6 +22,7 @@ import {
 import { selectionMade } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
+import { finishedJobCost } from "../tuning-cost.ts";
 import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 interface Deps {
@@ -48,18 +49,21 @@ export async function selectRecommendation(
   const job = parsed.value;
   const decision = decide(job, policy);
   const failures = await completedJobFailures(input.jobName, response, deps.sagemaker);
+  const spent = await finishedJobCost(input.jobName, job, deps.sagemaker);
   const production = await readProduction(policy, job, deps.sagemaker);
   const comparison = compareWithProduction(decision, job, production.value);
-  const notes = [production.note, failures.note].filter((note) => note !== undefined);
+  const notes = [production.note, failures.note, spent.note].filter((note) => note !== undefined);
   const noted = notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision;
   const decided = await deps.store.mutate(
     input.jobName,
-    (current) =>
-      selectionMade(
+    (current) => ({
+      ...selectionMade(
         current,
         { decision: noted, comparison, diagnosis: failures.diagnosis },
         deps.now(),
       ),
+      ...(spent.cost ? { tuningCost: spent.cost } : {}),
+    }),
     record,
   );
   return { outcome: decided.outcome ?? "failed" };
