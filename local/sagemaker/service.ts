@@ -12,6 +12,7 @@ import {
   timestampInput,
 } from "../aws-json.ts";
 import type { Clock } from "../clock.ts";
+import { AiRecommendationService } from "./ai-recommendations.ts";
 import { FaultInjector, failureReason, type JobFate } from "./faults.ts";
 import {
   benchmarkRealTime,
@@ -86,6 +87,8 @@ export interface InferenceRecommenderOptions {
 export class InferenceRecommenderService {
   readonly faults: FaultInjector;
   readonly registry: ModelRegistry;
+  /** The generative-AI recommendations: AI workload configs and AI recommendation jobs. */
+  readonly ai: AiRecommendationService;
   private readonly jobs = new Map<string, EmulatedJob>();
   /** Simulated time, which the emulated jobs run on. */
   readonly clock: Clock;
@@ -106,6 +109,11 @@ export class InferenceRecommenderService {
         accountId: this.accountId,
         now: () => new Date(this.clock.now()),
       });
+    this.ai = new AiRecommendationService({
+      clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+    });
   }
 
   /** The operations, by name, as the AWS JSON server dispatches them. */
@@ -129,6 +137,14 @@ export class InferenceRecommenderService {
       ListModelPackageGroups: (input) => this.registry.listGroups(input),
       ListEndpoints: (input) => this.registry.listEndpoints(input),
       ListEndpointConfigs: (input) => this.registry.listEndpointConfigs(input),
+      CreateAIWorkloadConfig: (input) => this.ai.createWorkloadConfig(input),
+      DescribeAIWorkloadConfig: (input) => this.ai.describeWorkloadConfig(input),
+      DeleteAIWorkloadConfig: (input) => this.ai.deleteWorkloadConfig(input),
+      ListAIWorkloadConfigs: (input) => this.ai.listWorkloadConfigs(input),
+      CreateAIRecommendationJob: (input) => this.ai.createJob(input),
+      DescribeAIRecommendationJob: (input) => this.ai.describeJob(input),
+      ListAIRecommendationJobs: (input) => this.ai.listJobs(input),
+      StopAIRecommendationJob: (input) => this.ai.stopJob(input),
       // CreateModel is not emulated (jobs take a model package or a model name as given).
       ListModels: () => ({ Models: [] }),
     };
