@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { AccountJobLimitError, classifyAwsError, JobRejectedError } from "../../errors.ts";
 import { canonicalJson } from "../../spec/canonical.ts";
+import type { AiJobRequest, AiWorkloadRequest } from "./spec.ts";
 
 const isValidationException = (error: unknown) =>
   error instanceof Error && error.name === "ValidationException";
@@ -40,10 +41,12 @@ export class AiRecommendationGateway {
 
   /** Creates the workload config, or adopts the one of its name when its content is the same. */
   async ensureWorkloadConfig(
-    request: CreateAIWorkloadConfigCommandInput & { AIWorkloadConfigName: string },
+    request: AiWorkloadRequest & { AIWorkloadConfigName: string },
   ): Promise<{ arn: string; adopted: boolean }> {
     try {
-      const created = await this.client.send(new CreateAIWorkloadConfigCommand(request));
+      // The spec has checked the request against the service model; the SDK's types are unions.
+      const input = request as CreateAIWorkloadConfigCommandInput;
+      const created = await this.client.send(new CreateAIWorkloadConfigCommand(input));
       return { arn: created.AIWorkloadConfigArn ?? "", adopted: false };
     } catch (error) {
       if (!(error instanceof ResourceInUse)) {
@@ -74,10 +77,12 @@ export class AiRecommendationGateway {
 
   /** Creates the job; a job of that name that exists already is reported, not thrown. */
   async createJob(
-    request: CreateAIRecommendationJobCommandInput & { AIRecommendationJobName: string },
+    request: AiJobRequest & { AIRecommendationJobName: string; AIWorkloadConfigIdentifier: string },
   ): Promise<AiCreateResult> {
     try {
-      const created = await this.client.send(new CreateAIRecommendationJobCommand(request));
+      // The SDK's list of instance types lags the service; the spec has checked them.
+      const input = request as CreateAIRecommendationJobCommandInput;
+      const created = await this.client.send(new CreateAIRecommendationJobCommand(input));
       return { created: true, jobArn: created.AIRecommendationJobArn ?? "" };
     } catch (error) {
       if (error instanceof ResourceInUse) return { created: false, exists: true };

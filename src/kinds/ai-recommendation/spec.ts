@@ -94,7 +94,7 @@ const tags = z
 
 export const aiJobRequestSchema = z.strictObject({
   AIRecommendationJobName: entityName.optional(),
-  ModelSource: z.strictObject({ S3: z.strictObject({ S3Uri: s3Uri }).optional() }),
+  ModelSource: z.strictObject({ S3: z.strictObject({ S3Uri: s3Uri }) }),
   OutputConfig: z.strictObject({
     S3OutputLocation: s3Uri.optional(),
     ModelPackageGroupIdentifier: identifier.optional(),
@@ -140,7 +140,7 @@ export const aiWorkloadRequestSchema = z.strictObject({
     })
     .optional(),
   AIWorkloadConfigs: z
-    .strictObject({ WorkloadSpec: z.strictObject({ Inline: z.string().optional() }) })
+    .strictObject({ WorkloadSpec: z.strictObject({ Inline: z.string() }) })
     .optional(),
   Tags: tags.optional(),
 });
@@ -171,6 +171,8 @@ export const aiSpecSchema = z.strictObject({
 });
 
 export type AiSpec = z.output<typeof aiSpecSchema>;
+export type AiJobRequest = z.output<typeof aiJobRequestSchema>;
+export type AiWorkloadRequest = z.output<typeof aiWorkloadRequestSchema>;
 
 export interface AiSpecIssue {
   path: string;

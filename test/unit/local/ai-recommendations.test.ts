@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   CreateAIRecommendationJobCommand,
   type CreateAIRecommendationJobCommandInput,
@@ -19,6 +21,13 @@ import {
   AI_STOPPING_SECONDS,
 } from "../../../local/sagemaker/ai-recommendations.ts";
 import { type RunningSageMaker, startSageMakerServer } from "../../../local/sagemaker/server.ts";
+import {
+  aiRecommendationJobSchema,
+  decideAiRecommendation,
+} from "../../../src/kinds/ai-recommendation/decide.ts";
+import { AiRecommendationGateway } from "../../../src/kinds/ai-recommendation/gateway.ts";
+import { llmPolicySchema } from "../../../src/kinds/ai-recommendation/policy.ts";
+import { validateAiSpec } from "../../../src/kinds/ai-recommendation/spec.ts";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/irflow-sagemaker";
 const INLINE_SPEC = JSON.stringify({
@@ -472,5 +481,49 @@ describe("local AI recommendation jobs", () => {
     expect(first?.EndTime).toEqual(second?.EndTime);
     expect(first?.Recommendations).toHaveLength(2);
     expect(second?.Recommendations).toEqual(first?.Recommendations);
+  });
+});
+
+describe("irflow's ai-recommendation kind against the emulator", () => {
+  it("creates the sample spec's workload and job through the gateway and decides on the results", async () => {
+    // Prepare
+    const spec = validateAiSpec(
+      JSON.parse(
+        readFileSync(
+          join(import.meta.dirname, "../../../events/specs/ai/llama-3-8b-chat.json"),
+          "utf8",
+        ),
+      ),
+    );
+    if (!spec.valid || !spec.workloadName) throw new Error("the sample spec is invalid");
+    const gateway = new AiRecommendationGateway(local.client);
+    const workload = { ...spec.spec.workload, AIWorkloadConfigName: spec.workloadName };
+
+    // Act
+    const first = await gateway.ensureWorkloadConfig(workload);
+    const again = await gateway.ensureWorkloadConfig(workload);
+    const created = await gateway.createJob({
+      ...spec.spec.job,
+      AIRecommendationJobName: spec.jobName,
+      AIWorkloadConfigIdentifier: spec.workloadName,
+    });
+    local.advance(AI_MAX_RUN_SECONDS + 60);
+    const response = await gateway.describeJob(spec.jobName);
+    const decision = decideAiRecommendation(
+      aiRecommendationJobSchema.parse(response),
+      llmPolicySchema.parse(spec.spec.irflow?.policy ?? {}),
+    );
+
+    // Assess
+    expect(first.adopted).toBe(false);
+    expect(again).toEqual({ arn: first.arn, adopted: true });
+    expect(created.created).toBe(true);
+    expect(response.AIRecommendationJobStatus).toBe("Completed");
+    expect(decision.ranked.length + decision.rejected.length).toBe(3);
+    for (const entry of [...decision.ranked, ...decision.rejected.map((item) => item.entry)]) {
+      expect(entry.notes).toEqual([]);
+      expect(entry.metrics.ttftMs).toBeGreaterThan(0);
+      expect(entry.metrics.outputTokensPerSecond).toBeGreaterThan(0);
+    }
   });
 });
