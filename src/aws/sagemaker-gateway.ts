@@ -155,14 +155,17 @@ export class SageMakerGateway {
   }
 
   /**
-   * The job's failed benchmarks (ListInferenceRecommendationsJobSteps). A refusal other than
-   * throttling (access denied, say) must not hide the job's own failure reason: it becomes a note.
+   * Every benchmark of a job that has ended (ListInferenceRecommendationsJobSteps), read once for
+   * its failures and its cost. A refusal other than throttling (access denied, say) must not hide
+   * the job's own failure reason: it becomes a note.
    */
-  async failedBenchmarks(jobName: string): Promise<ReadResult<InferenceRecommendationsJobStep[]>> {
+  async endedJobBenchmarks(
+    jobName: string,
+  ): Promise<ReadResult<InferenceRecommendationsJobStep[]>> {
     try {
-      return { value: await this.benchmarkSteps(jobName, "FAILED") };
+      return { value: await this.benchmarkSteps(jobName) };
     } catch (error) {
-      const classified = classifyAwsError(error, "list the job's failed benchmarks");
+      const classified = classifyAwsError(error, "list the job's benchmarks");
       if (classified instanceof TransientAwsError) throw classified;
       return { note: `benchmark details unavailable (${(error as Error).name})` };
     }
@@ -177,10 +180,7 @@ export class SageMakerGateway {
     }
   }
 
-  private async benchmarkSteps(
-    jobName: string,
-    status?: "FAILED",
-  ): Promise<InferenceRecommendationsJobStep[]> {
+  private async benchmarkSteps(jobName: string): Promise<InferenceRecommendationsJobStep[]> {
     const steps: InferenceRecommendationsJobStep[] = [];
     let NextToken: string | undefined;
     for (let page = 0; page < MAX_STEP_PAGES; page += 1) {
@@ -189,7 +189,6 @@ export class SageMakerGateway {
           JobName: jobName,
           StepType: "BENCHMARK",
           MaxResults: 100,
-          ...(status ? { Status: status } : {}),
           ...(NextToken ? { NextToken } : {}),
         }),
       );

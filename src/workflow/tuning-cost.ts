@@ -1,33 +1,40 @@
 /**
- * The estimate of what a finished job cost, read when it ends: every benchmark step of the job,
- * priced with the job's own prices (src/decision/tuning-cost.ts). A listing the role may not make
- * leaves the job without an estimate, with a note; throttling is retried as any step's call is.
+ * What a job that has ended leaves to read once: its benchmark steps, for its diagnosis and for
+ * the estimate of its own cost (src/decision/tuning-cost.ts). Steps the role may not list, or that
+ * do not read, leave a note and no steps; throttling is retried as any step's call is.
  */
 import type { SageMakerGateway } from "../aws/sagemaker-gateway.ts";
 import {
   estimateTuningCost,
+  type JobStep,
+  jobPrices,
   type NormalizedJob,
   parseJobSteps,
   type TuningCost,
 } from "../decision/index.ts";
-import { jobPrices } from "../decision/tuning-cost.ts";
-import { TransientAwsError } from "../errors.ts";
 
-export async function finishedJobCost(
+export interface EndedJobBenchmarks {
+  steps: JobStep[];
+  note?: string | undefined;
+}
+
+export async function endedJobBenchmarks(
   jobName: string,
-  job: NormalizedJob | undefined,
   sagemaker: SageMakerGateway,
-): Promise<{ cost?: TuningCost | undefined; note?: string | undefined }> {
-  let listed: unknown;
-  try {
-    listed = await sagemaker.listBenchmarkSteps(jobName);
-  } catch (error) {
-    if (error instanceof TransientAwsError) throw error;
-    return {
-      note: `no cost estimate: the benchmark steps could not be listed (${(error as Error).name})`,
-    };
-  }
-  const steps = parseJobSteps(listed);
-  if (!steps.ok) return { note: "no cost estimate: the benchmark steps could not be read" };
-  return { cost: estimateTuningCost(steps.value, job ? jobPrices(job) : new Map()) };
+): Promise<EndedJobBenchmarks> {
+  const listed = await sagemaker.endedJobBenchmarks(jobName);
+  if (!listed.value) return { steps: [], note: listed.note };
+  const steps = parseJobSteps(listed.value);
+  return steps.ok
+    ? { steps: steps.value }
+    : { steps: [], note: "the benchmarks could not be read" };
+}
+
+/** The job's own cost, when its benchmarks could be read; none is made up from a partial list. */
+export function endedJobCost(
+  benchmarks: EndedJobBenchmarks,
+  job: NormalizedJob | undefined,
+): TuningCost | undefined {
+  if (benchmarks.note) return undefined;
+  return estimateTuningCost(benchmarks.steps, job ? jobPrices(job) : new Map());
 }

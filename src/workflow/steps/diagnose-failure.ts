@@ -4,15 +4,11 @@
  * the logs are.
  */
 import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
-import {
-  diagnoseFailure as diagnose,
-  parseDescribeResponse,
-  parseJobSteps,
-} from "../../decision/index.ts";
+import { diagnoseFailure as diagnose, parseDescribeResponse } from "../../decision/index.ts";
 import { diagnosed } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { finishedJobCost } from "../tuning-cost.ts";
+import { endedJobBenchmarks, endedJobCost } from "../tuning-cost.ts";
 import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 export async function diagnoseFailure(
@@ -20,29 +16,21 @@ export async function diagnoseFailure(
   deps: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date },
 ): Promise<{ outcome: Outcome }> {
   const job = await deps.sagemaker.describeJob(input.jobName);
-  const failed = await deps.sagemaker.failedBenchmarks(input.jobName);
-  const steps = failed.value ? parseJobSteps(failed.value) : undefined;
-  const notes = [
-    ...(failed.note ? [failed.note] : []),
-    ...(steps && !steps.ok ? ["the failed benchmarks could not be read"] : []),
-  ];
+  const benchmarks = await endedJobBenchmarks(input.jobName, deps.sagemaker);
+  const notes = benchmarks.note ? [benchmarks.note] : [];
   const diagnosis = diagnose({
     jobName: input.jobName,
     status: job.Status ?? "UNKNOWN",
     failureReason: job.FailureReason,
     // arn:aws:sagemaker:<region>:<account>:inference-recommendations-job/<name>
     region: job.JobArn?.split(":")[3] || undefined,
-    steps: steps?.ok ? steps.value : [],
+    steps: benchmarks.steps,
   });
   const parsedJob = parseDescribeResponse(job);
-  const spent = await finishedJobCost(
-    input.jobName,
-    parsedJob.ok ? parsedJob.value : undefined,
-    deps.sagemaker,
-  );
+  const tuningCost = endedJobCost(benchmarks, parsedJob.ok ? parsedJob.value : undefined);
   await deps.store.mutate(input.jobName, (record) => ({
     ...diagnosed(record, { diagnosis, notes }, deps.now()),
-    ...(spent.cost ? { tuningCost: spent.cost } : {}),
+    ...(tuningCost ? { tuningCost } : {}),
   }));
   return { outcome: "failed" };
 }

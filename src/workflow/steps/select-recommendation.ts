@@ -14,15 +14,15 @@ import {
   type Diagnosis,
   decide,
   diagnoseFailure,
+  type JobStep,
   type NormalizedJob,
   type Policy,
   parseDescribeResponse,
-  parseJobSteps,
 } from "../../decision/index.ts";
 import { selectionMade } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { finishedJobCost } from "../tuning-cost.ts";
+import { endedJobBenchmarks, endedJobCost } from "../tuning-cost.ts";
 import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 interface Deps {
@@ -48,21 +48,18 @@ export async function selectRecommendation(
   }
   const job = parsed.value;
   const decision = decide(job, policy);
-  const failures = await completedJobFailures(input.jobName, response, deps.sagemaker);
-  const spent = await finishedJobCost(input.jobName, job, deps.sagemaker);
+  const benchmarks = await endedJobBenchmarks(input.jobName, deps.sagemaker);
+  const failures = completedJobFailures(input.jobName, response, benchmarks.steps);
+  const tuningCost = endedJobCost(benchmarks, job);
   const production = await readProduction(policy, job, deps.sagemaker);
   const comparison = compareWithProduction(decision, job, production.value);
-  const notes = [production.note, failures.note, spent.note].filter((note) => note !== undefined);
+  const notes = [production.note, benchmarks.note].filter((note) => note !== undefined);
   const noted = notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision;
   const decided = await deps.store.mutate(
     input.jobName,
     (current) => ({
-      ...selectionMade(
-        current,
-        { decision: noted, comparison, diagnosis: failures.diagnosis },
-        deps.now(),
-      ),
-      ...(spent.cost ? { tuningCost: spent.cost } : {}),
+      ...selectionMade(current, { decision: noted, comparison, diagnosis: failures }, deps.now()),
+      ...(tuningCost ? { tuningCost } : {}),
     }),
     record,
   );
@@ -90,24 +87,19 @@ async function readProduction(
  * The benchmarks that failed inside a job that completed all the same: they have no entry in its
  * results, so without this they would vanish from every report.
  */
-async function completedJobFailures(
+function completedJobFailures(
   jobName: string,
   response: { JobArn?: string | undefined; Status?: string | undefined },
-  sagemaker: SageMakerGateway,
-): Promise<{ diagnosis?: Diagnosis | undefined; note?: string | undefined }> {
-  const failed = await sagemaker.failedBenchmarks(jobName);
-  if (!failed.value) return { note: failed.note };
-  const steps = parseJobSteps(failed.value);
-  if (!steps.ok) return { note: "the failed benchmarks could not be read" };
-  if (steps.value.length === 0) return {};
+  steps: JobStep[],
+): Diagnosis | undefined {
   const diagnosis = diagnoseFailure({
     jobName,
     status: response.Status ?? "COMPLETED",
     // arn:aws:sagemaker:<region>:<account>:inference-recommendations-job/<name>
     region: response.JobArn?.split(":")[3] || undefined,
-    steps: steps.value,
+    steps,
   });
-  return diagnosis.failedBenchmarks.length > 0 ? { diagnosis } : {};
+  return diagnosis.failedBenchmarks.length > 0 ? diagnosis : undefined;
 }
 
 export const selectRecommendationStep = workflowStep({
