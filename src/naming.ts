@@ -78,9 +78,9 @@ export function deriveJobName(spec: JobSpec, runKey = spec.irflow?.runKey): stri
   const model =
     identity.kind === "model-package" ? `${identity.group}-v${identity.version}` : identity.name;
   const hash = sha256Hex(`${specFingerprint(spec)}\n${runKey ?? ""}`).slice(0, HASH_LENGTH);
-  const head = `${slug(model, SLUG_MAX) || "job"}-${hash}`;
+  const head = `${nameSlug(model, SLUG_MAX) || "job"}-${hash}`;
   if (!runKey) return head;
-  const tail = slug(runKey, JOB_NAME_MAX - head.length - 1);
+  const tail = nameSlug(runKey, JOB_NAME_MAX - head.length - 1);
   return tail ? `${head}-${tail}` : head;
 }
 
@@ -89,7 +89,8 @@ export function jobNameFor(spec: JobSpec): string {
   return spec.job.JobName ?? deriveJobName(spec);
 }
 
-function slug(text: string, max: number): string {
+/** Lowercase letters, digits and inner hyphens, at most `max` characters: a part of a name. */
+export function nameSlug(text: string, max: number): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

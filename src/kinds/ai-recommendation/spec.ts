@@ -8,6 +8,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import * as z from "zod";
+import { nameSlug } from "../../naming.ts";
 import { canonicalJson, sha256Hex } from "../../spec/canonical.ts";
 import { TIME_BUDGET } from "../../time-budget.ts";
 import { llmPolicySchema } from "./policy.ts";
@@ -15,38 +16,20 @@ import { llmPolicySchema } from "./policy.ts";
 export const AI_RECOMMENDATION_KIND = "ai-recommendation";
 
 /** The instance types CreateAIRecommendationJob accepts (botocore: AIRecommendationInstanceType). */
+const G_SIZES = [
+  "xlarge",
+  "2xlarge",
+  "4xlarge",
+  "8xlarge",
+  "12xlarge",
+  "16xlarge",
+  "24xlarge",
+  "48xlarge",
+];
+
 export const AI_INSTANCE_TYPES = [
-  ...[
-    "xlarge",
-    "2xlarge",
-    "4xlarge",
-    "8xlarge",
-    "12xlarge",
-    "16xlarge",
-    "24xlarge",
-    "48xlarge",
-  ].map((size) => `ml.g5.${size}`),
-  ...[
-    "xlarge",
-    "2xlarge",
-    "4xlarge",
-    "8xlarge",
-    "12xlarge",
-    "16xlarge",
-    "24xlarge",
-    "48xlarge",
-  ].map((size) => `ml.g6.${size}`),
-  ...[
-    "xlarge",
-    "2xlarge",
-    "4xlarge",
-    "8xlarge",
-    "12xlarge",
-    "16xlarge",
-    "24xlarge",
-    "48xlarge",
-  ].map((size) => `ml.g6e.${size}`),
-  ...["2xlarge", "4xlarge", "8xlarge", "12xlarge", "24xlarge", "48xlarge"].map(
+  ...["ml.g5", "ml.g6", "ml.g6e"].flatMap((family) => G_SIZES.map((size) => `${family}.${size}`)),
+  ...G_SIZES.filter((size) => !["xlarge", "16xlarge"].includes(size)).map(
     (size) => `ml.g7e.${size}`,
   ),
   "ml.p3.2xlarge",
@@ -426,13 +409,7 @@ function modelSlug(spec: AiSpec): string {
   return parts.at(-1) ?? "llm";
 }
 
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 30)
-    .replace(/-+$/, "") || "llm";
+const slug = (text: string) => nameSlug(text, 30) || "llm";
 
 /** A zod issue in the spec's issue form; each unknown field is named on its own. */
 function toIssues(issue: z.core.$ZodIssue): AiSpecIssue[] {
