@@ -31,15 +31,19 @@ export interface NamingHistoryEvent {
 }
 
 /**
- * The name ValidateSpec returned, from the events of its state (its function's answer, or the
- * state's exit), or undefined when the history has none: the execution ended before it answered.
+ * What the events say of ValidateSpec's answer: the name it returned (from its function's answer
+ * or the state's exit), or whether the history has gone past it without one (`settled`: its state
+ * closed, another state began, or the execution ended first); otherwise, read on.
  */
-export function decidedRecordName(events: readonly NamingHistoryEvent[]): string | undefined {
+function validationAnswer(events: readonly NamingHistoryEvent[]): {
+  name?: string | undefined;
+  settled: boolean;
+} {
   let inValidation = false;
   for (const event of events) {
     const entered = event.stateEnteredEventDetails?.name;
     if (entered !== undefined) {
-      if (inValidation || entered !== VALIDATE_SPEC_STATE) return undefined;
+      if (inValidation || entered !== VALIDATE_SPEC_STATE) return { settled: true };
       inValidation = true;
       continue;
     }
@@ -49,10 +53,10 @@ export function decidedRecordName(events: readonly NamingHistoryEvent[]): string
       event.taskSucceededEventDetails?.output ??
       event.stateExitedEventDetails?.output;
     const name = jobNameIn(output);
-    if (name !== undefined) return name;
-    if (event.stateExitedEventDetails) return undefined;
+    if (name !== undefined) return { name, settled: true };
+    if (event.stateExitedEventDetails) return { settled: true };
   }
-  return undefined;
+  return { settled: false };
 }
 
 /** How many history events are read at most: ValidateSpec is first, so its answer comes early. */
@@ -76,21 +80,12 @@ export async function recordNameOfExecution(
       }),
     );
     events.push(...(answer.events ?? []));
-    const name = decidedRecordName(events);
+    const { name, settled } = validationAnswer(events);
     if (name !== undefined) return name;
     nextToken = answer.nextToken;
-    if (!nextToken || leftValidation(events)) break;
+    if (!nextToken || settled) break;
   }
   return endedRecordName(execution.name);
-}
-
-/** Whether the events already show ValidateSpec's state closed or another state entered. */
-function leftValidation(events: readonly NamingHistoryEvent[]): boolean {
-  return events.some(
-    (event) =>
-      event.stateExitedEventDetails?.name === VALIDATE_SPEC_STATE ||
-      (event.stateEnteredEventDetails?.name ?? VALIDATE_SPEC_STATE) !== VALIDATE_SPEC_STATE,
-  );
 }
 
 function jobNameIn(output: string | undefined): string | undefined {
