@@ -16,6 +16,7 @@ import {
   jsonBytes,
   MAX_REASON_CHARS,
   recordLimitsBeside,
+  type TuningCost,
 } from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
 import type { StepsObservation } from "../schedule/index.ts";
@@ -371,6 +372,8 @@ export interface SelectionResult {
   comparison?: Comparison | undefined;
   /** The benchmarks that failed inside the completed job, if any. */
   diagnosis?: Diagnosis | undefined;
+  /** What the job itself cost, when its benchmarks could be read. */
+  tuningCost?: TuningCost | undefined;
 }
 
 /**
@@ -380,12 +383,13 @@ export interface SelectionResult {
  */
 export function selectionMade(
   record: JobRecord,
-  { decision: made, comparison, diagnosis }: SelectionResult,
+  { decision: made, comparison, diagnosis, tuningCost }: SelectionResult,
   now: Date,
 ): RecordChange {
   const change: RecordChange = {
     ...decision(record, made.outcome, now),
     ...(comparison ? { comparison } : {}),
+    ...(tuningCost ? { tuningCost } : {}),
     // Only a job that did not complete decides `failed`; the state machine routes none here.
     ...(made.outcome === "failed"
       ? { failure: { reason: decisionSentence(made), step: "SelectRecommendation" } }
@@ -416,7 +420,11 @@ function limitsBeside(record: JobRecord, change: RecordChange) {
  */
 export function diagnosed(
   record: JobRecord,
-  { diagnosis, notes = [] }: { diagnosis: Diagnosis; notes?: string[] | undefined },
+  {
+    diagnosis,
+    notes = [],
+    tuningCost,
+  }: { diagnosis: Diagnosis; notes?: string[] | undefined; tuningCost?: TuningCost | undefined },
   now: Date,
 ): RecordChange {
   const reasons = [
@@ -434,6 +442,7 @@ export function diagnosed(
         : `the job ended ${diagnosis.status} without a failure reason`;
   const [executionStream] = diagnosis.logs.streams;
   const change: RecordChange = {
+    ...(tuningCost ? { tuningCost } : {}),
     ...decision(record, "failed", now),
     ...withStatus(record, diagnosis.status, now),
     failure: {

@@ -28,10 +28,9 @@ export async function diagnoseFailure(
   });
   const parsedJob = parseDescribeResponse(job);
   const tuningCost = endedJobCost(benchmarks, parsedJob.ok ? parsedJob.value : undefined);
-  await deps.store.mutate(input.jobName, (record) => ({
-    ...diagnosed(record, { diagnosis, notes }, deps.now()),
-    ...(tuningCost ? { tuningCost } : {}),
-  }));
+  await deps.store.mutate(input.jobName, (record) =>
+    diagnosed(record, { diagnosis, notes, tuningCost }, deps.now()),
+  );
   return { outcome: "failed" };
 }
 

@@ -57,10 +57,12 @@ export async function selectRecommendation(
   const noted = notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision;
   const decided = await deps.store.mutate(
     input.jobName,
-    (current) => ({
-      ...selectionMade(current, { decision: noted, comparison, diagnosis: failures }, deps.now()),
-      ...(tuningCost ? { tuningCost } : {}),
-    }),
+    (current) =>
+      selectionMade(
+        current,
+        { decision: noted, comparison, diagnosis: failures, tuningCost },
+        deps.now(),
+      ),
     record,
   );
   return { outcome: decided.outcome ?? "failed" };

@@ -228,19 +228,18 @@ describe("the largest spec StartExecution accepts", () => {
     return jobName;
   }
 
-  it("with 1,000 entries keeps its record within DynamoDB's limit and its event within EventBridge's", async () => {
-    // Prepare
-    const jobName = await runningLargest("largest-selected");
+  /** SageMaker's answer for the job: completed, with 1,000 recommendations. */
+  function completesWithThousandEntries(jobName: string): void {
     sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
       JobName: jobName,
       JobType: "Default",
       Status: "COMPLETED",
       InferenceRecommendations: recommendations(),
     } as never);
-    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
+  }
 
-    // Act
-    const decided = await selectRecommendation(
+  const select = (jobName: string) =>
+    selectRecommendation(
       { jobName },
       {
         store: store(),
@@ -248,6 +247,15 @@ describe("the largest spec StartExecution accepts", () => {
         now: () => now,
       },
     );
+
+  it("with 1,000 entries keeps its record within DynamoDB's limit and its event within EventBridge's", async () => {
+    // Prepare
+    const jobName = await runningLargest("largest-selected");
+    completesWithThousandEntries(jobName);
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] });
+
+    // Act
+    const decided = await select(jobName);
     const publication = await publish(jobName);
 
     // Assess
@@ -274,12 +282,7 @@ describe("the largest spec StartExecution accepts", () => {
   it("completed with 1,000 entries and 300 failed benchmarks of 1 KB keeps both within their limits", async () => {
     // Prepare
     const jobName = await runningLargest("largest-partly-failed");
-    sagemaker.on(DescribeInferenceRecommendationsJobCommand).resolves({
-      JobName: jobName,
-      JobType: "Default",
-      Status: "COMPLETED",
-      InferenceRecommendations: recommendations(),
-    } as never);
+    completesWithThousandEntries(jobName);
     sagemaker.on(ListInferenceRecommendationsJobStepsCommand).resolves({
       Steps: Array.from({ length: 300 }, (_, i) => ({
         StepType: "BENCHMARK",
@@ -294,14 +297,7 @@ describe("the largest spec StartExecution accepts", () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e-3" }] });
 
     // Act
-    const decided = await selectRecommendation(
-      { jobName },
-      {
-        store: store(),
-        sagemaker: new SageMakerGateway(new SageMakerClient({ region: "us-east-1" })),
-        now: () => now,
-      },
-    );
+    const decided = await select(jobName);
     const publication = await publish(jobName);
 
     // Assess
