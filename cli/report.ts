@@ -17,6 +17,7 @@ import {
   type Policy,
   parseDescribeResponse,
 } from "../src/decision/index.ts";
+import { inferenceRecommendationKind } from "../src/kinds/inference-recommendation/definition.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import {
   type Decided,
@@ -230,7 +231,9 @@ async function fromJob(
     }
     const decided = decideOn(
       job.value,
-      policy ?? record.spec?.irflow?.policy ?? DEFAULT_POLICY,
+      policy ??
+        (inferenceRecommendationKind.owns(record.spec) ? record.spec.irflow?.policy : undefined) ??
+        DEFAULT_POLICY,
       productionOf(record),
     );
     return { decided, source: `job ${jobName} (${target.name})`, record };

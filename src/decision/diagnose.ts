@@ -16,6 +16,8 @@ export const FAILURE_CATEGORIES = [
   "invalid-input",
   "timeout",
   "internal",
+  "not-enabled",
+  "model-too-large",
   "unknown",
 ] as const;
 export type FailureCategory = (typeof FAILURE_CATEGORIES)[number];
@@ -32,6 +34,12 @@ export const LOG_GROUP = "/aws/sagemaker/InferenceRecommendationsJobs";
  * S3, not a file, of the wrong type, or empty).
  */
 const CATEGORY_PATTERNS: readonly [Exclude<FailureCategory, "unknown">, RegExp][] = [
+  // AI recommendation jobs: the feature is gated per account; a model may fit no GPU requested.
+  [
+    "not-enabled",
+    /not enabled for (this|your) account|not been enabled|feature is not (yet )?available/i,
+  ],
+  ["model-too-large", /does not fit|GPU memory|out of memory|CUDA out of memory/i],
   [
     "permissions",
     /AWSSecurityTokenServiceException|cannot be assumed|AccessDenied|not authori[sz]ed|kms:CreateGrant/i,
@@ -74,6 +82,10 @@ const HINTS: Record<FailureCategory, string> = {
     "The job or a benchmark ran out of time: give it a longer JobDurationInSeconds, or fewer or shorter load tests.",
   internal:
     "SageMaker reported an internal error: run the job again; if it persists, ask AWS Support with the job ARN.",
+  "not-enabled":
+    "AI recommendation jobs are not enabled for this account: ask AWS (your account team or AWS Support) to enable them in this region, then run the job again.",
+  "model-too-large":
+    "The model does not fit in the GPU memory of the instance types benchmarked: name instance types with more GPU memory in job.ComputeSpec.InstanceTypes, or a smaller or quantized model.",
   unknown: "No documented cause matches: read the job's execution log stream.",
 };
 

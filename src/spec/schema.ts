@@ -393,6 +393,10 @@ export const jobSpecSchema = struct({
   specVersion: z.literal(SPEC_VERSION, {
     error: (issue) => (issue.input === undefined ? "is required" : `must be ${SPEC_VERSION}`),
   }),
+  kind: z
+    .literal("inference-recommendation")
+    .optional()
+    .describe("The job kind; absent means inference-recommendation."),
   job: jobRequestSchema,
   irflow: irflowSettingsSchema.optional(),
 }).meta({

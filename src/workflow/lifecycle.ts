@@ -19,9 +19,10 @@ import {
   type TuningCost,
 } from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
+import { capLlmDecision, type LlmDecision } from "../kinds/ai-recommendation/decide.ts";
+import { DEFAULT_KIND, kindOfSpec } from "../kinds/index.ts";
 import type { StepsObservation } from "../schedule/index.ts";
 import { sha256Hex } from "../spec/canonical.ts";
-import type { JobSpec } from "../spec/schema.ts";
 import { TIME_BUDGET } from "../time-budget.ts";
 import { deadlinePassed, planPoll } from "./polling.ts";
 import {
@@ -69,7 +70,7 @@ export function validated(
   execution: ExecutionRef,
   job: {
     jobName: string;
-    spec: JobSpec;
+    spec: NonNullable<JobRecord["spec"]>;
     specHash: string;
     model: ModelRef;
     deadlineSeconds: number;
@@ -77,16 +78,20 @@ export function validated(
   now: Date,
 ): JobRecord {
   const at = now.toISOString();
+  const kind = kindOfSpec(job.spec);
+  const jobType = kind.jobType(job.spec);
   return {
     jobName: job.jobName,
     schemaVersion: RECORD_SCHEMA_VERSION,
+    // A classic record says nothing of its kind, as every record before kinds did.
+    ...(kind.name === DEFAULT_KIND ? {} : { kind: kind.name }),
     version: 1,
     phase: "validated",
     executionArn: execution.executionArn,
     trigger: execution.trigger,
     model: job.model,
     modelKey: job.model.key,
-    jobType: job.spec.job.JobType,
+    ...(jobType ? { jobType } : {}),
     spec: job.spec,
     specHash: job.specHash,
     status: "VALIDATED",
@@ -352,10 +357,19 @@ export function polled(
   };
 }
 
-/** This model's earlier run times (seconds) of the same job type, for the schedule's history. */
-export function runTimesOf(records: JobRecord[], jobType: JobRecord["jobType"]): number[] {
+/** This model's earlier run times (seconds) of the same kind and job type, for the schedule. */
+export function runTimesOf(
+  records: JobRecord[],
+  like: Pick<JobRecord, "kind" | "jobType">,
+): number[] {
+  const kind = like.kind ?? DEFAULT_KIND;
   return records
-    .filter((earlier) => earlier.jobType === jobType && earlier.status === "COMPLETED")
+    .filter(
+      (earlier) =>
+        (earlier.kind ?? DEFAULT_KIND) === kind &&
+        earlier.jobType === like.jobType &&
+        earlier.status === "COMPLETED",
+    )
     .flatMap((earlier) =>
       earlier.jobStartedAt && earlier.jobCompletedAt
         ? [(Date.parse(earlier.jobCompletedAt) - Date.parse(earlier.jobStartedAt)) / 1000]
@@ -368,7 +382,8 @@ export function runTimesOf(records: JobRecord[], jobType: JobRecord["jobType"]):
 // Select ------------------------------------------------------------------------------------------
 
 export interface SelectionResult {
-  decision: Decision;
+  /** The decision, of the classic kind or of an LLM job. */
+  decision: Decision | LlmDecision;
   comparison?: Comparison | undefined;
   /** The benchmarks that failed inside the completed job, if any. */
   diagnosis?: Diagnosis | undefined;
@@ -392,15 +407,29 @@ export function selectionMade(
     ...(tuningCost ? { tuningCost } : {}),
     // Only a job that did not complete decides `failed`; the state machine routes none here.
     ...(made.outcome === "failed"
-      ? { failure: { reason: decisionSentence(made), step: "SelectRecommendation" } }
+      ? {
+          failure: {
+            reason:
+              "kind" in made
+                ? (made.notes[0] ?? `the job ended ${made.job.status}`)
+                : decisionSentence(made),
+            step: "SelectRecommendation",
+          },
+        }
       : {}),
   };
-  const decided = { ...change, decision: capDecision(made, limitsBeside(record, change)) };
+  const decided: RecordChange =
+    "kind" in made && made.kind === "ai-recommendation"
+      ? { ...change, llmDecision: capLlmDecision(made, LLM_RECORD_ITEMS) }
+      : { ...change, decision: capDecision(made as Decision, limitsBeside(record, change)) };
   if (!diagnosis) return decided;
   // The failed benchmarks share what the decision leaves of the record's budget.
   const { diagnosis: _old, ...rest } = { ...record, ...decided };
   return { ...decided, diagnosis: capDiagnosis(diagnosis, recordLimitsBeside(jsonBytes(rest))) };
 }
+
+/** Entries of each list an LLM decision keeps in the record (some 1 KB each). */
+const LLM_RECORD_ITEMS = 100;
 
 /**
  * The limits of the decision or diagnosis a change adds: what the record's one budget leaves
@@ -441,12 +470,15 @@ export function diagnosed(
         ? "the job was stopped outside irflow"
         : `the job ended ${diagnosis.status} without a failure reason`;
   const [executionStream] = diagnosis.logs.streams;
+  const logs = diagnosis.logs.logGroup
+    ? `; logs: ${diagnosis.logs.logGroup}, stream ${executionStream ?? `${record.jobName}/execution`}`
+    : "";
   const change: RecordChange = {
     ...(tuningCost ? { tuningCost } : {}),
     ...decision(record, "failed", now),
     ...withStatus(record, diagnosis.status, now),
     failure: {
-      reason: `${reason} (${diagnosis.category}; logs: ${diagnosis.logs.logGroup}, stream ${executionStream ?? `${record.jobName}/execution`})`,
+      reason: `${reason} (${diagnosis.category}${logs})`,
       step: "DiagnoseFailure",
     },
   };

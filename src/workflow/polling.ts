@@ -3,23 +3,15 @@
  * the model's earlier run times, the latest listing of its steps) given to the schedule in
  * src/schedule/, which decides when to look next.
  */
-import {
-  estimateEnd,
-  nextPoll,
-  type PollPlan,
-  priorFromRequest,
-  type StepsObservation,
-} from "../schedule/index.ts";
-import type { JobSpec } from "../spec/schema.ts";
-import { TIME_BUDGET } from "../time-budget.ts";
+import { kindOfSpec } from "../kinds/index.ts";
+import { estimateEnd, nextPoll, type PollPlan, type StepsObservation } from "../schedule/index.ts";
 
-/** Seconds from CreateJob by which the job must be over, or it is stopped. */
-export function deadlineSeconds(spec: JobSpec): number {
-  const budget = TIME_BUDGET.jobDeadlineSeconds;
-  if (spec.irflow?.deadlineSeconds !== undefined) return spec.irflow.deadlineSeconds;
-  if (spec.job.JobType === "Default") return budget.defaultJob;
-  const duration = spec.job.InputConfig.JobDurationInSeconds ?? budget.advancedAssumedDuration;
-  return duration + budget.advancedMargin;
+/** A job record's spec, of whichever kind. */
+type StoredSpec = unknown;
+
+/** Seconds from CreateJob by which the job must be over, or it is stopped: the kind's rule. */
+export function deadlineSeconds(spec: StoredSpec): number {
+  return kindOfSpec(spec).deadlineSeconds(spec);
 }
 
 /**
@@ -27,12 +19,12 @@ export function deadlineSeconds(spec: JobSpec): number {
  * the time before which it is not expected to end. The queue schedules its waiters on these.
  */
 export function expectedRun(
-  spec: JobSpec | undefined,
+  spec: StoredSpec | undefined,
   historySeconds: readonly number[] = [],
 ): { medianSeconds: number; earliestSeconds: number } {
   if (!spec) return { medianSeconds: 45 * 60, earliestSeconds: 0 };
   const { estimate } = estimateEnd({
-    prior: priorFromRequest(spec.job),
+    prior: kindOfSpec(spec).prior(spec),
     historySeconds,
     elapsedSeconds: 0,
   });
@@ -40,7 +32,7 @@ export function expectedRun(
 }
 
 export interface PollFacts {
-  spec: JobSpec;
+  spec: StoredSpec;
   historySeconds: number[];
   steps?: StepsObservation | undefined;
   elapsedSeconds: number;
@@ -53,7 +45,7 @@ export function planPoll(facts: PollFacts): PollPlan {
   const status =
     facts.status === "PENDING" || facts.status === "IN_PROGRESS" ? facts.status : undefined;
   return nextPoll({
-    prior: priorFromRequest(facts.spec.job),
+    prior: kindOfSpec(facts.spec).prior(facts.spec),
     historySeconds: facts.historySeconds,
     ...(facts.steps ? { steps: facts.steps } : {}),
     elapsedSeconds: Math.max(0, facts.elapsedSeconds),

@@ -17,6 +17,9 @@ import {
   comparisonSchema,
   tuningCostSchema,
 } from "../decision/index.ts";
+import { llmDecisionSchema } from "../kinds/ai-recommendation/decide.ts";
+import { storedAiSpecSchema } from "../kinds/ai-recommendation/spec.ts";
+import { JOB_KINDS } from "../kinds/kind.ts";
 import { stepsObservationSchema } from "../schedule/index.ts";
 import { JOB_TYPES, storedSpecSchema } from "../spec/schema.ts";
 
@@ -46,11 +49,13 @@ export type Trigger = z.output<typeof triggerSchema>;
 export const modelRefSchema = z.strictObject({
   /** `model-package/<group>` or `model/<name>`: the partition of the by-model index. */
   key: z.string(),
-  kind: z.enum(["model-package", "model", "unknown"]),
+  kind: z.enum(["model-package", "model", "model-artifacts", "unknown"]),
   packageGroup: z.string().optional(),
   packageVersion: z.number().int().optional(),
   packageArn: z.string().optional(),
   modelName: z.string().optional(),
+  /** The S3 location of a model's artifacts (the kind ai-recommendation). */
+  modelUri: z.string().optional(),
 });
 export type ModelRef = z.output<typeof modelRefSchema>;
 
@@ -93,7 +98,7 @@ const timestamp = z.iso.datetime();
  * still reads every earlier one (docs/reliability.md, "Upgrades"); test/fixtures/records holds a
  * record of each version, phase and outcome, read by every later release's tests.
  */
-export const RECORD_SCHEMA_VERSION = 1;
+export const RECORD_SCHEMA_VERSION = 2;
 
 const recordFields = z.object({
   jobName: z.string().min(1),
@@ -110,6 +115,8 @@ const recordFields = z.object({
         `is ${String(issue.input)}: the record was written by a newer irflow than this one, which reads record schema ${RECORD_SCHEMA_VERSION} and earlier`,
     })
     .default(1),
+  /** The job kind (src/kinds/); records from before the field are inference-recommendation. */
+  kind: z.enum(JOB_KINDS).optional(),
   /** Incremented by every write; each write is conditional on the version it read. */
   version: z.number().int().min(1),
   phase: z.enum(PHASES),
@@ -123,7 +130,7 @@ const recordFields = z.object({
    * The spec as validated, JobName filled in; absent for a rejected spec. Read as data: a release
    * that tightens a spec rule still reads every record written before it.
    */
-  spec: storedSpecSchema.optional(),
+  spec: z.union([storedAiSpecSchema, storedSpecSchema]).optional(),
   specHash: z.string().optional(),
   jobArn: z.string().optional(),
   /** The SageMaker status, or VALIDATED / REJECTED / STOPPING as irflow saw it. */
@@ -156,6 +163,8 @@ const recordFields = z.object({
   failure: failureSchema.optional(),
   /** The decision on a completed job (docs/decision.md), its long lists cut to keep the item small. */
   decision: cappedDecisionSchema.optional(),
+  /** The decision on a completed job of the kind ai-recommendation, its lists cut likewise. */
+  llmDecision: llmDecisionSchema.optional(),
   /** The decision against production, when the policy or the job names it. */
   comparison: comparisonSchema.optional(),
   /** Why a FAILED or STOPPED job failed, and where its logs are. */
@@ -177,7 +186,7 @@ type FieldName = keyof RecordFields;
 
 /** What each phase requires, and what it must not have yet. */
 const PHASE_RULES: Record<Phase, { requires: FieldName[]; forbids: FieldName[] }> = {
-  validated: { requires: ["spec", "specHash", "jobType"], forbids: ["jobArn", "outcome"] },
+  validated: { requires: ["spec", "specHash"], forbids: ["jobArn", "outcome"] },
   running: { requires: ["spec", "jobArn", "jobStartedAt"], forbids: ["outcome", "publishedAt"] },
   decided: { requires: ["outcome", "completedAt"], forbids: ["publishedAt", "eventId"] },
   publishing: {
@@ -190,15 +199,15 @@ const PHASE_RULES: Record<Phase, { requires: FieldName[]; forbids: FieldName[] }
   },
 };
 
-/** What each outcome carries. */
-const OUTCOME_RULES: Record<Outcome, FieldName[]> = {
-  selected: ["decision"],
-  unsatisfiable: ["decision"],
-  measured: ["decision"],
-  failed: ["failure"],
-  "timed-out": ["failure"],
-  rejected: ["failure"],
-  "queue-timed-out": ["failure"],
+/** What each outcome carries: one of the fields of each list. */
+const OUTCOME_RULES: Record<Outcome, FieldName[][]> = {
+  selected: [["decision", "llmDecision"]],
+  unsatisfiable: [["decision", "llmDecision"]],
+  measured: [["decision"]],
+  failed: [["failure"]],
+  "timed-out": [["failure"]],
+  rejected: [["failure"]],
+  "queue-timed-out": [["failure"]],
 };
 
 export const jobRecordSchema = recordFields.superRefine((record, context) => {
@@ -222,15 +231,26 @@ export const jobRecordSchema = recordFields.superRefine((record, context) => {
     }
   }
   if (record.outcome) {
-    for (const field of OUTCOME_RULES[record.outcome]) {
-      if (record[field] === undefined) {
+    for (const fields of OUTCOME_RULES[record.outcome]) {
+      if (fields.every((field) => record[field] === undefined)) {
         context.addIssue({
           code: "custom",
-          path: [field],
-          message: `a ${record.outcome} record must have ${field}`,
+          path: [fields[0] ?? "outcome"],
+          message: `a ${record.outcome} record must have ${fields.join(" or ")}`,
         });
       }
     }
+  }
+  if (
+    record.phase === "validated" &&
+    record.kind === "inference-recommendation" &&
+    !record.jobType
+  ) {
+    context.addIssue({
+      code: "custom",
+      path: ["jobType"],
+      message: "a validated inference-recommendation record must have jobType",
+    });
   }
   if (record.modelKey !== record.model.key) {
     context.addIssue({

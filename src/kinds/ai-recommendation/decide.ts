@@ -8,8 +8,8 @@
 import * as z from "zod";
 import { HOURS_PER_MONTH } from "../../decision/entry.ts";
 import { inFamily } from "../../decision/policy.ts";
-import { type Figures, type PerformanceRow, readPerformance } from "./metrics.ts";
-import { type LlmPolicy, objectiveOf } from "./policy.ts";
+import { type Figures, METRICS, type PerformanceRow, readPerformance, STATS } from "./metrics.ts";
+import { LATENCY_STATS, LLM_OBJECTIVES, type LlmPolicy, objectiveOf } from "./policy.ts";
 
 const instanceSchema = z.looseObject({
   InstanceType: z.string().optional(),
@@ -66,36 +66,46 @@ export function isAiRecommendationJob(response: unknown): boolean {
   );
 }
 
-export interface LlmMetrics {
-  /** At the policy's latencyStat. */
-  ttftMs?: number | undefined;
-  interTokenLatencyMs?: number | undefined;
-  requestLatencyMs?: number | undefined;
-  /** Averages for the whole recommended configuration. */
-  requestsPerSecond?: number | undefined;
-  outputTokensPerSecond?: number | undefined;
-}
+const figure = z.number().optional();
 
-export interface LlmEntry {
-  id: string;
-  instanceType: string;
+export const llmMetricsSchema = z.strictObject({
+  /** At the policy's latencyStat. */
+  ttftMs: figure,
+  interTokenLatencyMs: figure,
+  requestLatencyMs: figure,
+  /** Averages for the whole recommended configuration. */
+  requestsPerSecond: figure,
+  outputTokensPerSecond: figure,
+});
+export type LlmMetrics = z.output<typeof llmMetricsSchema>;
+
+const figuresSchema = z.partialRecord(
+  z.enum(METRICS),
+  z.partialRecord(z.enum(STATS), z.number()),
+) as z.ZodType<Figures>;
+
+export const llmEntrySchema = z.strictObject({
+  id: z.string(),
+  instanceType: z.string(),
   /** The fleet irflow proposes, sized for the load. */
-  instanceCount: number;
+  instanceCount: z.number().int(),
   /** The configuration SageMaker benchmarked. */
-  benchmarkedCount: number;
-  copiesPerInstance: number;
-  pricePerHour?: number | undefined;
-  priceSource: "policy" | "unknown";
-  monthlyCost?: number | undefined;
-  costPerMillionTokens?: number | undefined;
-  metrics: LlmMetrics;
-  figures: Figures;
-  optimizations: string[];
-  imageUri?: string | undefined;
-  environment?: Record<string, string> | undefined;
-  modelPackageArn?: string | undefined;
-  notes: string[];
-}
+  benchmarkedCount: z.number().int(),
+  copiesPerInstance: z.number().int(),
+  pricePerHour: figure,
+  priceSource: z.enum(["policy", "unknown"]),
+  monthlyCost: figure,
+  costPerMillionTokens: figure,
+  metrics: llmMetricsSchema,
+  figures: figuresSchema,
+  optimizations: z.array(z.string()),
+  imageUri: z.string().optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+  s3Channels: z.array(z.strictObject({ channelName: z.string(), uri: z.string() })).optional(),
+  modelPackageArn: z.string().optional(),
+  notes: z.array(z.string()),
+});
+export type LlmEntry = z.output<typeof llmEntrySchema>;
 
 export const LLM_RULES = [
   "max-ttft",
@@ -110,33 +120,42 @@ export const LLM_RULES = [
 ] as const;
 export type LlmRule = (typeof LLM_RULES)[number];
 
-export interface LlmRejection {
-  entry: LlmEntry;
-  rule: LlmRule;
-  message: string;
+export const llmRejectionSchema = z.strictObject({
+  entry: llmEntrySchema,
+  rule: z.enum(LLM_RULES),
+  message: z.string(),
   /** Every rule it breaks, the first above. */
-  rules: LlmRule[];
-}
+  rules: z.array(z.enum(LLM_RULES)),
+});
+export type LlmRejection = z.output<typeof llmRejectionSchema>;
 
-export interface LlmRelaxation {
-  field: string;
+export const llmRelaxationSchema = z.strictObject({
+  field: z.string(),
   /** The value that admits the first entry. */
-  value: number;
-  sentence: string;
-}
+  value: z.number(),
+  sentence: z.string(),
+});
+export type LlmRelaxation = z.output<typeof llmRelaxationSchema>;
 
-export interface LlmDecision {
-  kind: "ai-recommendation";
-  outcome: "selected" | "unsatisfiable" | "failed";
-  job: { jobName: string; status: string; failureReason?: string | undefined };
-  objective: ReturnType<typeof objectiveOf>;
-  latencyStat: LlmPolicy["latencyStat"];
-  selected?: LlmEntry | undefined;
-  ranked: LlmEntry[];
-  rejected: LlmRejection[];
-  relaxations: LlmRelaxation[];
-  notes: string[];
-}
+export const llmDecisionSchema = z.strictObject({
+  kind: z.literal("ai-recommendation"),
+  outcome: z.enum(["selected", "unsatisfiable", "failed"]),
+  job: z.strictObject({
+    jobName: z.string(),
+    status: z.string(),
+    failureReason: z.string().optional(),
+  }),
+  objective: z.enum(LLM_OBJECTIVES),
+  latencyStat: z.enum(LATENCY_STATS),
+  selected: llmEntrySchema.optional(),
+  ranked: z.array(llmEntrySchema),
+  rejected: z.array(llmRejectionSchema),
+  relaxations: z.array(llmRelaxationSchema),
+  notes: z.array(z.string()),
+  /** How many entries of each list were cut to keep a record or an event small. */
+  omitted: z.strictObject({ ranked: z.number().int(), rejected: z.number().int() }).optional(),
+});
+export type LlmDecision = z.output<typeof llmDecisionSchema>;
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
@@ -185,6 +204,14 @@ function entryOf(
     optimizations,
     imageUri: deployment?.ImageUri,
     environment: deployment?.EnvironmentVariables,
+    ...(deployment?.S3
+      ? {
+          s3Channels: deployment.S3.map((channel) => ({
+            channelName: channel.ChannelName,
+            uri: channel.Uri,
+          })),
+        }
+      : {}),
     modelPackageArn: recommendation.ModelDetails?.ModelPackageArn,
     notes: read.notes,
   };
@@ -423,4 +450,16 @@ function relaxations(rejected: readonly { broken: Broken[] }[]): LlmRelaxation[]
       value,
       sentence: `${field} ${value} would admit a configuration`,
     }));
+}
+
+/** The decision with its lists cut to `maxItems` each, saying how many were cut. */
+export function capLlmDecision(decision: LlmDecision, maxItems: number): LlmDecision {
+  const ranked = decision.ranked.slice(0, maxItems);
+  const rejected = decision.rejected.slice(0, maxItems);
+  const omitted = {
+    ranked: (decision.omitted?.ranked ?? 0) + decision.ranked.length - ranked.length,
+    rejected: (decision.omitted?.rejected ?? 0) + decision.rejected.length - rejected.length,
+  };
+  if (omitted.ranked === 0 && omitted.rejected === 0) return decision;
+  return { ...decision, ranked, rejected, omitted };
 }

@@ -17,10 +17,11 @@ import {
   ResourceInUse,
   ResourceLimitExceeded,
   ResourceNotFound,
-  type SageMakerClient,
+  SageMakerClient,
   StopAIRecommendationJobCommand,
 } from "@aws-sdk/client-sagemaker";
 import { AccountJobLimitError, classifyAwsError, JobRejectedError } from "../../errors.ts";
+import { awsClient, type Runtime } from "../../runtime.ts";
 import { canonicalJson } from "../../spec/canonical.ts";
 import type { AiJobRequest, AiWorkloadRequest } from "./spec.ts";
 
@@ -35,6 +36,12 @@ const workloadContent = (config: { AIWorkloadConfigs?: unknown; DatasetConfig?: 
     AIWorkloadConfigs: config.AIWorkloadConfigs ?? null,
     DatasetConfig: config.DatasetConfig ?? null,
   });
+
+export function aiRecommendationGateway(runtime: Runtime): AiRecommendationGateway {
+  return new AiRecommendationGateway(
+    awsClient(runtime, "sagemaker", (settings) => new SageMakerClient(settings)),
+  );
+}
 
 export class AiRecommendationGateway {
   constructor(private readonly client: SageMakerClient) {}
@@ -108,6 +115,20 @@ export class AiRecommendationGateway {
         new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: jobName }),
       );
     } catch (error) {
+      throw classifyAwsError(error, "describe the AI recommendation job");
+    }
+  }
+
+  /** The job, or undefined when SageMaker has none of that name. */
+  async describeJobIfAny(
+    jobName: string,
+  ): Promise<DescribeAIRecommendationJobCommandOutput | undefined> {
+    try {
+      return await this.client.send(
+        new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: jobName }),
+      );
+    } catch (error) {
+      if (error instanceof ResourceNotFound) return undefined;
       throw classifyAwsError(error, "describe the AI recommendation job");
     }
   }

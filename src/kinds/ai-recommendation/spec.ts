@@ -10,6 +10,7 @@ import { parse as parseYaml } from "yaml";
 import * as z from "zod";
 import { nameSlug } from "../../naming.ts";
 import { canonicalJson, sha256Hex } from "../../spec/canonical.ts";
+import { lenient } from "../../spec/lenient.ts";
 import { TIME_BUDGET } from "../../time-budget.ts";
 import { llmPolicySchema } from "./policy.ts";
 
@@ -154,6 +155,9 @@ export const aiSpecSchema = z.strictObject({
 });
 
 export type AiSpec = z.output<typeof aiSpecSchema>;
+
+/** The spec as a job record keeps it: read as data, as the classic kind's is (src/spec/lenient.ts). */
+export const storedAiSpecSchema = lenient(aiSpecSchema);
 export type AiJobRequest = z.output<typeof aiJobRequestSchema>;
 export type AiWorkloadRequest = z.output<typeof aiWorkloadRequestSchema>;
 

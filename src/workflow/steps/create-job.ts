@@ -1,17 +1,14 @@
-/** CreateJob: CreateInferenceRecommendationsJob for the validated spec, adopting its own retry. */
+/** CreateJob: creates the validated spec's SageMaker job through its kind, adopting its own retry. */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
-import { JobNameTakenError } from "../../errors.ts";
+import { type KindGateways, operationsFor } from "../../kinds/operations.ts";
 import { created, createRequested, firstPollTicket, runTimesOf } from "../lifecycle.ts";
-import { jobTags, ownershipOf } from "../ownership.ts";
 import type { JobRecord, PollState } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { type JobInput, jobInput, workflowStep } from "./step.ts";
+import { type JobInput, jobInput, kindGateways, workflowStep } from "./step.ts";
 
-interface Deps {
+interface Deps extends KindGateways {
   store: JobStore;
-  sagemaker: SageMakerGateway;
   now: () => Date;
   /** The stack's name, tagged on every job it creates. */
   stackName: string;
@@ -28,6 +25,8 @@ export async function createJob(
   deps: Deps,
 ): Promise<PollState & { jobArn: string }> {
   let record = await deps.store.require(input.jobName);
+  if (!record.spec)
+    throw new Error(`job record ${record.jobName} has no spec to create a job from`);
   if (!record.jobArn) {
     record = await deps.store.mutate(
       record.jobName,
@@ -35,7 +34,7 @@ export async function createJob(
       record,
     );
   }
-  const jobArn = record.jobArn ?? (await createOrAdopt(record, deps));
+  const jobArn = record.jobArn ?? (await operationsFor(record).createOrAdopt(record, deps));
   const historySeconds = record.jobArn ? [] : await modelRunTimes(record, deps);
   const current = await deps.store.mutate(
     record.jobName,
@@ -55,41 +54,15 @@ async function modelRunTimes(record: JobRecord, deps: Deps): Promise<number[]> {
     });
     deps.metrics?.addMetric("UnreadableRecords", MetricUnit.Count, unreadable.length);
   }
-  return runTimesOf(records, record.jobType);
-}
-
-/**
- * ResourceInUse means a job of this name exists: it is this execution's (an earlier attempt of
- * this step created it, then failed before the record was written) only if it carries irflow's
- * tags for this stack and this execution. Anything else is another job under the same name, which
- * irflow must not adopt.
- */
-async function createOrAdopt(record: JobRecord, deps: Deps): Promise<string> {
-  const request = record.spec?.job;
-  if (!request) throw new Error(`job record ${record.jobName} has no spec to create a job from`);
-  const owner = { stackName: deps.stackName, executionArn: record.executionArn };
-  const result = await deps.sagemaker.createJob({
-    ...request,
-    JobName: record.jobName,
-    Tags: jobTags(request.Tags, owner),
-  });
-  if (result.created) return result.jobArn;
-  const existing = await deps.sagemaker.jobTags(record.jobName);
-  if (existing.found && existing.jobArn) {
-    const ownership = ownershipOf(record, existing.tags, deps.stackName, existing.note);
-    if (ownership.own) return existing.jobArn;
-  }
-  throw new JobNameTakenError(
-    `an Inference Recommender job named ${record.jobName} already exists and was not created by this execution; set irflow.runKey (or another JobName) to run the spec again`,
-  );
+  return runTimesOf(records, record);
 }
 
 export const createJobStep = workflowStep({
   name: "CreateJob",
   input: jobInput,
   connect: (runtime, config) => ({
+    ...kindGateways(runtime),
     store: jobStore(runtime, config.TABLE_NAME),
-    sagemaker: sagemakerGateway(runtime),
     now: runtime.now,
     stackName: config.STACK_NAME,
     logger: runtime.logger,

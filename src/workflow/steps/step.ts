@@ -3,8 +3,11 @@
  * declared as a function.
  */
 import * as z from "zod";
+import { sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
 import { type Config, workflowConfigSchema } from "../../config.ts";
 import { defineFunction, type FunctionDefinition } from "../../handler.ts";
+import { aiRecommendationGateway } from "../../kinds/ai-recommendation/gateway.ts";
+import type { KindGateways } from "../../kinds/kind-operations.ts";
 import type { Runtime } from "../../runtime.ts";
 
 /** The input of the steps that act on a job the state machine already knows by name. */
@@ -21,4 +24,9 @@ export function workflowStep<Input, Output, Deps>(step: {
   run(input: Input, deps: Deps): Promise<Output>;
 }): FunctionDefinition<Input, Output, Config, Deps> {
   return defineFunction({ ...step, kind: "step", settings: workflowConfigSchema });
+}
+
+/** The SageMaker gateways of every job kind: a step calls the one its job's kind uses. */
+export function kindGateways(runtime: Runtime): KindGateways {
+  return { sagemaker: sagemakerGateway(runtime), ai: aiRecommendationGateway(runtime) };
 }

@@ -1,11 +1,10 @@
 /** StopJob: gives up on a job at its deadline or after a failed step, stopping it if it runs. */
 import * as z from "zod";
-import { type SageMakerGateway, sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
+import { type KindGateways, operationsFor } from "../../kinds/operations.ts";
 import { outcomeOf, stopped } from "../lifecycle.ts";
-import { stopIfOwn } from "../ownership.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { jobInput, workflowStep } from "./step.ts";
+import { jobInput, kindGateways, workflowStep } from "./step.ts";
 
 export const stopInput = jobInput.extend({
   reason: z.enum(["deadline", "error"]),
@@ -16,10 +15,10 @@ export type StopInput = z.output<typeof stopInput>;
 
 export async function stopJob(
   input: StopInput,
-  deps: { store: JobStore; sagemaker: SageMakerGateway; now: () => Date; stackName: string },
+  deps: KindGateways & { store: JobStore; now: () => Date; stackName: string },
 ): Promise<{ outcome: Outcome }> {
   const record = await deps.store.require(input.jobName);
-  const stop = await stopIfOwn(record, input.error, deps);
+  const stop = await operationsFor(record).stop(record, input.error, deps);
   const decided = await deps.store.mutate(
     record.jobName,
     (current) =>
@@ -33,8 +32,8 @@ export const stopJobStep = workflowStep({
   name: "StopJob",
   input: stopInput,
   connect: (runtime, config) => ({
+    ...kindGateways(runtime),
     store: jobStore(runtime, config.TABLE_NAME),
-    sagemaker: sagemakerGateway(runtime),
     now: runtime.now,
     stackName: config.STACK_NAME,
   }),

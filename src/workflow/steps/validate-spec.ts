@@ -2,11 +2,9 @@
 import * as z from "zod";
 import { capText } from "../../decision/index.ts";
 import { rejectedRecordName } from "../../execution/record-name.ts";
-import { modelIdentity } from "../../naming.ts";
-import { validateSpec } from "../../spec/validate.ts";
+import { type JobKindName, KINDS, validateAnySpec } from "../../kinds/index.ts";
 import { rejected, validated } from "../lifecycle.ts";
-import { deadlineSeconds } from "../polling.ts";
-import { type ModelRef, type RecordedIssue, specIssueSchema, triggerSchema } from "../record.ts";
+import { type JobRecord, type RecordedIssue, specIssueSchema, triggerSchema } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
 import { workflowStep } from "./step.ts";
 
@@ -35,7 +33,13 @@ const MAX_RECORDED_ISSUES = 50;
 const MAX_TEXT = 1000;
 
 export type ValidateOutput =
-  | { valid: true; jobName: string; jobType: "Default" | "Advanced"; deadlineSeconds: number }
+  | {
+      valid: true;
+      jobName: string;
+      kind: JobKindName;
+      jobType?: "Default" | "Advanced" | undefined;
+      deadlineSeconds: number;
+    }
   | { valid: false; jobName: string; errorCount: number };
 
 export async function validateJobSpec(
@@ -52,7 +56,7 @@ export async function validateJobSpec(
         }
       : { type: "manual" as const },
   };
-  if (!result.valid || errors.length > 0) {
+  if (!result.valid || !result.kind || errors.length > 0) {
     const jobName = rejectedRecordName(executionName);
     const kept = errors.slice(0, MAX_RECORDED_ISSUES).map((issue) => ({
       ...issue,
@@ -62,23 +66,26 @@ export async function validateJobSpec(
     await store.create(rejected(execution, jobName, kept, now(), errors.length));
     return { valid: false, jobName, errorCount: errors.length };
   }
-  const deadline = deadlineSeconds(result.spec);
+  const kind = KINDS[result.kind];
+  const deadline = kind.deadlineSeconds(result.spec);
   const record = validated(
     execution,
     {
       jobName: result.jobName,
-      spec: result.spec,
+      spec: result.spec as NonNullable<JobRecord["spec"]>,
       specHash: result.specHash,
-      model: modelRef(result.spec),
+      model: kind.model(result.spec),
       deadlineSeconds: deadline,
     },
     now(),
   );
   await store.create(record);
+  const jobType = kind.jobType(result.spec);
   return {
     valid: true,
     jobName: result.jobName,
-    jobType: result.spec.job.JobType,
+    kind: kind.name,
+    ...(jobType ? { jobType } : {}),
     deadlineSeconds: deadline,
   };
 }
@@ -87,7 +94,7 @@ export async function validateJobSpec(
 function judge(request: unknown) {
   const parsed = executionInputSchema.safeParse(request);
   const input = parsed.success ? parsed.data : salvage(request);
-  const result = validateSpec(input.spec);
+  const result = validateAnySpec(input.spec);
   const errors: RecordedIssue[] = [
     ...(parsed.success ? [] : inputIssues(parsed.error, request)),
     // A missing spec is the input's problem, said once, with what to send instead.
@@ -132,19 +139,6 @@ function missingSpecMessage(request: unknown): string {
 }
 
 const bounded = (text: string) => capText(text, MAX_TEXT);
-
-function modelRef(spec: Parameters<typeof modelIdentity>[0]): ModelRef {
-  const identity = modelIdentity(spec);
-  return identity.kind === "model-package"
-    ? {
-        key: identity.key,
-        kind: identity.kind,
-        packageGroup: identity.group,
-        packageVersion: identity.version,
-        packageArn: identity.arn,
-      }
-    : { key: identity.key, kind: identity.kind, modelName: identity.name };
-}
 
 export const validateSpecStep = workflowStep({
   name: "ValidateSpec",

@@ -63,7 +63,7 @@ describe("golden record fixtures", () => {
     expect(record.jobName).toBe(item.jobName);
     expect(record.spec?.job).toEqual((item.spec as { job?: unknown } | undefined)?.job);
     expect(formatRecord(record)).toContain(record.jobName);
-    expect(() => runTimesOf([record], record.jobType)).not.toThrow();
+    expect(() => runTimesOf([record], record)).not.toThrow();
   });
 
   it.each(records.filter(([, , item]) => item.outcome !== undefined))(

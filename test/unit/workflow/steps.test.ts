@@ -15,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
 import { SageMakerGateway } from "../../../src/aws/sagemaker-gateway.ts";
 import { JobNameTakenError } from "../../../src/errors.ts";
+import type { JobSpec } from "../../../src/spec/schema.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
 import { createJob } from "../../../src/workflow/steps/create-job.ts";
 import { describeJob } from "../../../src/workflow/steps/describe-job.ts";
@@ -107,11 +108,9 @@ describe("createJob", () => {
 
   it("tags the job with the stack and the execution, after the spec's own tags", async () => {
     // Prepare
+    const spec = fixture("tagged", {}, now).spec as JobSpec;
     await validatedRecord("tagged", {
-      spec: {
-        ...fixture("tagged", {}, now).spec!,
-        job: { ...fixture("tagged", {}, now).spec!.job, Tags: [{ Key: "team", Value: "fraud" }] },
-      },
+      spec: { ...spec, job: { ...spec.job, Tags: [{ Key: "team", Value: "fraud" }] } },
     });
     sagemaker.on(CreateInferenceRecommendationsJobCommand).resolves({ JobArn: "arn:job/tagged" });
 

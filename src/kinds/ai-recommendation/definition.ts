@@ -1,0 +1,51 @@
+/** The kind ai-recommendation: SageMaker AI recommendation jobs, for LLMs. */
+import { TIME_BUDGET } from "../../time-budget.ts";
+import type { KindDefinition } from "../kind.ts";
+import { AI_RECOMMENDATION_KIND, type AiSpec, validateAiSpec } from "./spec.ts";
+
+/** A job of this kind is given this long unless its spec says otherwise. */
+const DEFAULT_DEADLINE_SECONDS = 4 * 3600;
+
+export const aiRecommendationKind: KindDefinition<AiSpec> = {
+  name: AI_RECOMMENDATION_KIND,
+  jobNoun: "AI recommendation job",
+  validate(input) {
+    const result = validateAiSpec(input);
+    if (!result.valid) return { valid: false, errors: result.errors, warnings: [] };
+    // The names are part of the spec as validated, as a classic spec's JobName is.
+    const { spec, jobName, workloadName, specHash } = result;
+    return {
+      valid: true,
+      jobName,
+      specHash,
+      warnings: [],
+      spec: {
+        ...spec,
+        job: { ...spec.job, AIRecommendationJobName: jobName },
+        ...(spec.workload && workloadName
+          ? { workload: { ...spec.workload, AIWorkloadConfigName: workloadName } }
+          : {}),
+      },
+    };
+  },
+  owns: (spec): spec is AiSpec =>
+    typeof spec === "object" &&
+    spec !== null &&
+    (spec as { kind?: unknown }).kind === AI_RECOMMENDATION_KIND,
+  jobType: () => undefined,
+  deadlineSeconds: (spec) =>
+    Math.min(
+      spec.irflow?.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS,
+      TIME_BUDGET.jobDeadlineSeconds.max,
+    ),
+  model(spec) {
+    const uri = spec.job.ModelSource.S3?.S3Uri ?? "unknown";
+    return {
+      kind: "model-artifacts",
+      key: `model-artifacts/${uri.replace(/^s3:\/\//, "")}`,
+      modelUri: uri,
+    };
+  },
+  // Replaced by the kind's own prior once measured; a Default job's is the closest documented one.
+  prior: () => ({ jobType: "Default" }),
+};

@@ -1,0 +1,158 @@
+/**
+ * The classic kind's calls: CreateInferenceRecommendationsJob and its Describe, List steps and
+ * Stop, through the SageMaker gateway.
+ */
+import type { ProductionVariant, SageMakerGateway } from "../../aws/sagemaker-gateway.ts";
+import {
+  compareWithProduction,
+  DEFAULT_POLICY,
+  type Diagnosis,
+  decide,
+  diagnoseFailure,
+  type JobStep,
+  type NormalizedJob,
+  type Policy,
+  parseDescribeResponse,
+} from "../../decision/index.ts";
+import { JobNameTakenError } from "../../errors.ts";
+import { listingShowsWorkLeft, observeSteps } from "../../schedule/index.ts";
+import type { JobSpec } from "../../spec/schema.ts";
+import { jobTags, ownershipOf, stopIfOwn } from "../../workflow/ownership.ts";
+import type { JobRecord } from "../../workflow/record.ts";
+import { endedJobBenchmarks, endedJobCost } from "../../workflow/tuning-cost.ts";
+import type { KindOperations } from "../kind-operations.ts";
+import { inferenceRecommendationKind } from "./definition.ts";
+
+function specOf(record: JobRecord): JobSpec {
+  if (!inferenceRecommendationKind.owns(record.spec)) {
+    throw new Error(`job record ${record.jobName} has no Inference Recommender spec`);
+  }
+  return record.spec;
+}
+
+/** arn:aws:sagemaker:<region>:<account>:inference-recommendations-job/<name> */
+const regionOf = (arn: string | undefined) => arn?.split(":")[3] || undefined;
+
+export const inferenceRecommendationOperations: KindOperations = {
+  /**
+   * ResourceInUse means a job of this name exists: it is this execution's (an earlier attempt
+   * created it, then failed before the record was written) only if it carries irflow's tags for
+   * this stack and this execution. Anything else is another job under the same name.
+   */
+  async createOrAdopt(record, deps) {
+    const request = specOf(record).job;
+    const owner = { stackName: deps.stackName, executionArn: record.executionArn };
+    const result = await deps.sagemaker.createJob({
+      ...request,
+      JobName: record.jobName,
+      Tags: jobTags(request.Tags, owner),
+    });
+    if (result.created) return result.jobArn;
+    const existing = await deps.sagemaker.jobTags(record.jobName);
+    if (existing.found && existing.jobArn) {
+      const ownership = ownershipOf(record, existing.tags, deps.stackName, existing.note);
+      if (ownership.own) return existing.jobArn;
+    }
+    throw new JobNameTakenError(
+      `an Inference Recommender job named ${record.jobName} already exists and was not created by this execution; set irflow.runKey (or another JobName) to run the spec again`,
+    );
+  },
+
+  /**
+   * When the schedule asked for the steps, they are listed first, and a listing that shows work
+   * still to run spares the Describe call.
+   */
+  async observe(record, deps) {
+    if (record.lastPoll?.wantSteps && record.jobStartedAt) {
+      const listed = await deps.sagemaker.listBenchmarkSteps(record.jobName);
+      const steps = observeSteps(listed, new Date(record.jobStartedAt), deps.now());
+      if (listingShowsWorkLeft(steps)) return { status: "IN_PROGRESS", steps };
+      const job = await deps.sagemaker.describeJob(record.jobName);
+      return { status: job.Status ?? "UNKNOWN", completedAt: job.CompletionTime, steps };
+    }
+    const job = await deps.sagemaker.describeJob(record.jobName);
+    return { status: job.Status ?? "UNKNOWN", completedAt: job.CompletionTime };
+  },
+
+  async select(record, deps) {
+    const policy = specOf(record).irflow?.policy ?? DEFAULT_POLICY;
+    const response = await deps.sagemaker.describeJob(record.jobName);
+    const parsed = parseDescribeResponse(response);
+    if (!parsed.ok) {
+      throw new Error(
+        `SageMaker's results for ${record.jobName} do not read: ${parsed.issues
+          .map((issue) => `${issue.path} [${issue.rule}] ${issue.message}`)
+          .join("; ")}`,
+      );
+    }
+    const job = parsed.value;
+    const decision = decide(job, policy);
+    const benchmarks = await endedJobBenchmarks(record.jobName, deps.sagemaker);
+    const failures = completedJobFailures(record.jobName, response, benchmarks.steps);
+    const tuningCost = endedJobCost(benchmarks, job);
+    const production = await readProduction(policy, job, deps.sagemaker);
+    const comparison = compareWithProduction(decision, job, production.value);
+    const notes = [production.note, benchmarks.note].filter((note) => note !== undefined);
+    return {
+      decision: notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision,
+      comparison,
+      diagnosis: failures,
+      tuningCost,
+    };
+  },
+
+  async diagnose(record, deps) {
+    const job = await deps.sagemaker.describeJob(record.jobName);
+    const benchmarks = await endedJobBenchmarks(record.jobName, deps.sagemaker);
+    const diagnosis = diagnoseFailure({
+      jobName: record.jobName,
+      status: job.Status ?? "UNKNOWN",
+      failureReason: job.FailureReason,
+      region: regionOf(job.JobArn),
+      steps: benchmarks.steps,
+    });
+    const parsedJob = parseDescribeResponse(job);
+    return {
+      diagnosis,
+      notes: benchmarks.note ? [benchmarks.note] : [],
+      tuningCost: endedJobCost(benchmarks, parsedJob.ok ? parsedJob.value : undefined),
+    };
+  },
+
+  stop: (record, error, deps) => stopIfOwn(record, error, deps),
+};
+
+/**
+ * The live endpoint production runs on, when the policy names one (current.endpointName) or the
+ * job benchmarked one, and the policy does not give the instance type itself.
+ */
+async function readProduction(
+  policy: Policy,
+  job: NormalizedJob,
+  sagemaker: SageMakerGateway,
+): Promise<{ value?: ProductionVariant | undefined; note?: string | undefined }> {
+  if (policy.current?.instanceType !== undefined) return {};
+  const endpointName =
+    policy.current?.endpointName ??
+    job.endpointPerformances.find((performance) => performance.endpointName)?.endpointName ??
+    job.benchmarkedEndpoints[0];
+  return endpointName ? sagemaker.productionVariant(endpointName) : {};
+}
+
+/**
+ * The benchmarks that failed inside a job that completed all the same: they have no entry in its
+ * results, so without this they would vanish from every report.
+ */
+function completedJobFailures(
+  jobName: string,
+  response: { JobArn?: string | undefined; Status?: string | undefined },
+  steps: JobStep[],
+): Diagnosis | undefined {
+  const diagnosis = diagnoseFailure({
+    jobName,
+    status: response.Status ?? "COMPLETED",
+    region: regionOf(response.JobArn),
+    steps,
+  });
+  return diagnosis.failedBenchmarks.length > 0 ? diagnosis : undefined;
+}
