@@ -6,6 +6,8 @@
  * - workflow [--json]: one job per job type on the local stack: transitions, invocations, cost.
  * - polling [--mix FILE | --preset NAME | --all-presets] [--seed S] [--jobs N] [--save-mix FILE]
  *   [--json]: irflow's poll schedule against fixed schedules and an oracle.
+ * - ai-polling [--seed S] [--jobs N] [--json]: the poll schedule of AI recommendation jobs against
+ *   fixed 30 s polling.
  * - scale [--jobs N] [--limit L] [--throttle R] [--time-scale S] [--json]: N executions at once
  *   against the account's job limit.
  * - coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]: per packaged Lambda
@@ -25,6 +27,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   core: async () => (await import("./core.ts")).coreBench,
   workflow: async () => (await import("./workflow.ts")).workflowBench,
   polling: async () => (await import("./polling/command.ts")).pollingBench,
+  "ai-polling": async () => (await import("./polling/ai.ts")).aiPollingBench,
   scale: async () => (await import("./scale.ts")).scaleBench,
   coldstart: async () => (await import("./coldstart.ts")).coldStartBench,
   local: async () => (await import("./local.ts")).localBench,
@@ -36,6 +39,7 @@ const USAGE = [
   "  core [--json]",
   "  workflow [--json]",
   `  ${POLLING_USAGE.replace("npm run bench -- ", "")}`,
+  "  ai-polling [--seed S] [--jobs N] [--json]",
   "  scale [--jobs N] [--limit L] [--throttle R] [--time-scale S] [--json]",
   "  coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]",
   "  local [--runs N] [--json]",

@@ -13,6 +13,7 @@ import { type EndDistribution, endQuantile } from "./distribution.ts";
 import {
   ASSUMED_PENDING_SECONDS,
   ceilingSeconds,
+  isTypicalPrior,
   type PriorEnd,
   priorEnd,
   type SchedulePrior,
@@ -74,10 +75,13 @@ export interface Estimated {
 export function estimateEnd(input: EstimateInput): Estimated {
   // Benchmarks seen running together tell how many the job runs at once, if the spec does not.
   const parallel = observedParallelism(input.steps);
-  const priorInput =
-    input.prior.parallelTests === undefined && parallel !== undefined
+  const priorInput: SchedulePrior =
+    !isTypicalPrior(input.prior) &&
+    input.prior.parallelTests === undefined &&
+    parallel !== undefined
       ? { ...input.prior, parallelTests: parallel }
       : input.prior;
+  const parallelTests = isTypicalPrior(priorInput) ? undefined : priorInput.parallelTests;
   const prior = priorEnd(priorInput);
   const fromHistory = withHistory(prior, input.historySeconds);
   let { mu, sigma } = fromHistory;
@@ -85,7 +89,7 @@ export function estimateEnd(input: EstimateInput): Estimated {
 
   const progress = progressEnd(input.steps, {
     trafficSeconds: prior.trafficSeconds,
-    ...(priorInput.parallelTests !== undefined ? { parallelTests: priorInput.parallelTests } : {}),
+    ...(parallelTests !== undefined ? { parallelTests } : {}),
   });
   // A long PENDING delays everything after it.
   const runStart =

@@ -6,7 +6,9 @@
  * from `priorFromRequest(spec.job)`, the completion times of the model's earlier jobs, the latest
  * steps listing (`observeSteps`), the seconds since CreateJob and the deadline. It waits
  * `waitSeconds`; then, if `wantSteps`, it lists the steps first and calls Describe only when
- * `listingShowsWorkLeft` is false; otherwise it calls Describe.
+ * `listingShowsWorkLeft` is false; otherwise it calls Describe. Another kind of job gives its own
+ * prior as a `TypicalPrior` ({ basis: "typical", typicalSeconds, spread, earliestSeconds }); the
+ * schedule then learns from its history the same way and never asks for steps.
  */
 export {
   EARLY_END_SHARE,
@@ -27,12 +29,17 @@ export {
 } from "./poll.ts";
 export {
   ASSUMED_PENDING_SECONDS,
+  type ClassicPrior,
+  classicPriorSchema,
   DOCUMENTED_ADVANCED_SECONDS,
   DOCUMENTED_DEFAULT_SECONDS,
+  isTypicalPrior,
   priorEnd,
   priorFromRequest,
   type SchedulePrior,
   schedulePriorSchema,
+  type TypicalPrior,
+  typicalPriorSchema,
 } from "./prior.ts";
 export {
   type BenchmarkStepLike,

@@ -12,11 +12,13 @@
  * - past every expectation (a job that overruns or hangs), lets the interval grow to
  *   LATE_POLL_MAX_SECONDS;
  * - never waits past the deadline.
+ * A job whose prior is a typical one (`TypicalPrior`, any kind of job other than Inference
+ * Recommender's) is polled the same way, with Describe calls only: its steps are never listed.
  * It is a pure function of its input: the same input always gives the same plan.
  */
 import * as z from "zod";
 import { type EndEstimate, estimateEnd } from "./estimate.ts";
-import { schedulePriorSchema } from "./prior.ts";
+import { isTypicalPrior, schedulePriorSchema } from "./prior.ts";
 import { stepsObservationSchema } from "./progress.ts";
 
 /** The interval while the job may be done: at or below a fixed 60 s schedule's delay. */
@@ -88,10 +90,12 @@ export function nextPoll(input: PollInput): PollPlan {
   const remaining = Math.floor(request.deadlineSeconds - now);
   if (remaining < 1) return { waitSeconds: Math.max(0, remaining), wantSteps: false, estimate };
 
+  // A typical prior is for jobs whose steps cannot be listed: only Describe calls.
   const progressOpen =
-    estimate.progress === "unobserved" ||
-    estimate.progress === "started" ||
-    estimate.progress === "pace";
+    !isTypicalPrior(request.prior) &&
+    (estimate.progress === "unobserved" ||
+      estimate.progress === "started" ||
+      estimate.progress === "pace");
   /** Whether listing the steps at `time` can still change the schedule. */
   const worthListing = (time: number) => {
     if (!progressOpen) return false;

@@ -54,7 +54,9 @@ const count = z
   .int({ error: "must be a whole number" })
   .positive({ error: "must be at least 1" });
 
-export const schedulePriorSchema = z.strictObject({
+export const classicPriorSchema = z.strictObject({
+  /** Absent: the classic prior has no basis field (the typical prior's is "typical"). */
+  basis: z.undefined().optional(),
   jobType: z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(", ")}` }),
   /** Seconds one load test's traffic pattern lasts (Advanced). */
   trafficSeconds: positiveSeconds.optional(),
@@ -70,10 +72,54 @@ export const schedulePriorSchema = z.strictObject({
   mayStopEarly: z.boolean().optional(),
 });
 
+export type ClassicPrior = z.output<typeof classicPriorSchema>;
+
+const logSpread = z
+  .number({ error: "must be a log-space spread" })
+  .finite({ error: "must be finite" })
+  .positive({ error: "must be positive" })
+  .max(3, { error: "must be at most 3 (a factor of 20 either way)" });
+
+/**
+ * A kind-neutral prior: the completion time (seconds since the job was created) is log-normal
+ * around `typicalSeconds` with log-space standard deviation `spread`, and never below
+ * `earliestSeconds`. Of `spread`, `jobSpread` (default JOB_SPREAD, at most `spread`) is the
+ * variation from one job of a model to the next; the rest is the uncertainty about the model's
+ * typical duration, which the model's earlier jobs narrow. The schedule cannot list such a job's
+ * progress, so it never asks for steps.
+ */
+export const typicalPriorSchema = z.strictObject({
+  basis: z.literal("typical"),
+  /** Median completion time of such a job, seconds since it was created. */
+  typicalSeconds: positiveSeconds,
+  /** Log-space standard deviation of a first job's completion time (no history). */
+  spread: logSpread,
+  /** Log-space variation from one job of a model to the next; JOB_SPREAD when absent. */
+  jobSpread: logSpread.optional(),
+  /** The job cannot end sooner (seconds since it was created). */
+  earliestSeconds: z
+    .number({ error: "must be a number of seconds" })
+    .finite({ error: "must be finite" })
+    .min(0, { error: "must not be negative" }),
+});
+
+export type TypicalPrior = z.output<typeof typicalPriorSchema>;
+
+/** The classic prior, or a typical one (basis "typical"). */
+export const schedulePriorSchema = z.discriminatedUnion(
+  "basis",
+  [classicPriorSchema, typicalPriorSchema],
+  { error: 'must be "typical" or absent (the classic prior)' },
+);
+
 export type SchedulePrior = z.output<typeof schedulePriorSchema>;
 
+export function isTypicalPrior(prior: SchedulePrior): prior is TypicalPrior {
+  return prior.basis === "typical";
+}
+
 /** The prior's inputs, read from a CreateInferenceRecommendationsJob request. */
-export function priorFromRequest(request: JobRequest): SchedulePrior {
+export function priorFromRequest(request: JobRequest): ClassicPrior {
   const input = request.InputConfig;
   const traffic = input.TrafficPattern;
   const trafficSeconds = traffic?.Phases
@@ -137,6 +183,7 @@ export interface PriorEnd {
 }
 
 export function priorEnd(prior: SchedulePrior): PriorEnd {
+  if (isTypicalPrior(prior)) return typicalEnd(prior);
   const upperSeconds = ceilingSeconds(prior);
   if (prior.jobType === "Default") {
     const spread = Math.hypot(DEFAULT_MODEL_SPREAD, JOB_SPREAD);
@@ -212,12 +259,27 @@ export function priorEnd(prior: SchedulePrior): PriorEnd {
   };
 }
 
+function typicalEnd(prior: TypicalPrior): PriorEnd {
+  const jobSpread = Math.min(prior.jobSpread ?? JOB_SPREAD, prior.spread);
+  return {
+    medianSeconds: prior.typicalSeconds,
+    certainSeconds: 0,
+    // What the job-to-job variation leaves of the spread is the model's; never quite none.
+    modelSpread: Math.max(MIN_SPREAD, Math.sqrt(prior.spread ** 2 - jobSpread ** 2)),
+    jobSpread,
+    lowerSeconds: prior.earliestSeconds,
+    upperSeconds: Number.POSITIVE_INFINITY,
+    trafficSeconds: 0,
+  };
+}
+
 /**
  * The latest a job can end: JobDurationInSeconds after it started running (when it started, if
  * known; otherwise after the longest plausible PENDING). Infinity without JobDurationInSeconds.
  */
 export function ceilingSeconds(prior: SchedulePrior, runStartSeconds?: number): number {
-  if (prior.jobDurationSeconds === undefined) return Number.POSITIVE_INFINITY;
+  if (isTypicalPrior(prior) || prior.jobDurationSeconds === undefined)
+    return Number.POSITIVE_INFINITY;
   const start = runStartSeconds ?? ASSUMED_PENDING_SECONDS + PENDING_SLACK_SECONDS;
   return start + prior.jobDurationSeconds + STOP_SLACK_SECONDS;
 }

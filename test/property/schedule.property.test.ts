@@ -27,6 +27,17 @@ const prior: fc.Arbitrary<SchedulePrior> = fc.oneof(
       { requiredKeys: [] },
     )
     .map((fields): SchedulePrior => ({ jobType: "Advanced", ...fields })),
+  fc
+    .record(
+      {
+        typicalSeconds: fc.integer({ min: 60, max: 20_000 }),
+        spread: fc.double({ min: 0.01, max: 1.5, noNaN: true }),
+        jobSpread: fc.double({ min: 0.01, max: 1, noNaN: true }),
+        earliestSeconds: fc.integer({ min: 0, max: 20_000 }),
+      },
+      { requiredKeys: ["typicalSeconds", "spread", "earliestSeconds"] },
+    )
+    .map((fields): SchedulePrior => ({ basis: "typical", ...fields })),
 );
 
 const history = fc.array(fc.integer({ min: 60, max: 30_000 }), { maxLength: 6 });

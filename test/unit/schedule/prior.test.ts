@@ -155,3 +155,60 @@ describe("the prior's end distribution", () => {
     expect(ceilingSeconds({ jobType: "Default" })).toBe(Number.POSITIVE_INFINITY);
   });
 });
+
+describe("a typical prior (any kind of job)", () => {
+  const typical: SchedulePrior = {
+    basis: "typical",
+    typicalSeconds: 1800,
+    spread: 0.3,
+    earliestSeconds: 600,
+  };
+
+  it("is a log-normal around its typical duration, bounded below only", () => {
+    // Act
+    const end = priorEnd(typical);
+
+    // Assess
+    expect(end).toMatchObject({
+      medianSeconds: 1800,
+      certainSeconds: 0,
+      lowerSeconds: 600,
+      upperSeconds: Number.POSITIVE_INFINITY,
+      trafficSeconds: 0,
+    });
+    expect(Math.hypot(end.modelSpread, end.jobSpread)).toBeCloseTo(0.3, 6);
+    expect(end.jobSpread).toBeLessThan(end.modelSpread);
+    expect(ceilingSeconds(typical)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("splits its spread by the job-to-job variation it states", () => {
+    // Act
+    const end = priorEnd({ ...typical, jobSpread: 0.2 });
+
+    // Assess
+    expect(end.jobSpread).toBe(0.2);
+    expect(end.modelSpread).toBeCloseTo(Math.sqrt(0.3 ** 2 - 0.2 ** 2), 6);
+  });
+
+  it("is refused with its field and rule, as the classic prior is", () => {
+    // Act
+    const call = () =>
+      nextPoll({
+        prior: { ...typical, typicalSeconds: -1 },
+        historySeconds: [],
+        elapsedSeconds: 0,
+        deadlineSeconds: 7200,
+      });
+    const unknownBasis = () =>
+      nextPoll({
+        prior: { basis: "quick" } as unknown as SchedulePrior,
+        historySeconds: [],
+        elapsedSeconds: 0,
+        deadlineSeconds: 7200,
+      });
+
+    // Assess
+    expect(call).toThrow(/prior\.typicalSeconds: must be positive/);
+    expect(unknownBasis).toThrow(/prior\.basis: must be "typical" or absent/);
+  });
+});
