@@ -426,7 +426,12 @@ function toIssues(issue: z.core.$ZodIssue): AiSpecIssue[] {
 
 /** zod's own words, where they are not plain enough for a spec's author. */
 function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
+  if (
+    (issue.code === "invalid_type" || issue.code === "invalid_value") &&
+    issue.input === undefined
+  ) {
+    return "is required";
+  }
   if (issue.code === "invalid_value") {
     return `must be one of ${issue.values.map((value) => String(value)).join(", ")}; got ${JSON.stringify(issue.input)}`;
   }
@@ -449,7 +454,7 @@ function ruleOf(issue: z.core.$ZodIssue): string {
     case "invalid_format":
       return "pattern";
     case "invalid_value":
-      return "enum";
+      return issue.input === undefined ? "required" : "enum";
     case "unrecognized_keys":
       return "unknown-field";
     default:
