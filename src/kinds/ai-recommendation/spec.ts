@@ -51,6 +51,7 @@ const RESOURCE_IDENTIFIER =
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const CHANNEL_NAME = /^[A-Za-z0-9.\-_]+$/;
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const ML_RESERVATION_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:[a-z0-9-]{1,14}\/.*$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
 const text = (min: number, max: number, pattern?: RegExp, label?: string) => {
@@ -100,7 +101,9 @@ export const aiJobRequestSchema = z.strictObject({
       CapacityReservationConfig: z
         .strictObject({
           CapacityReservationPreference: z.enum(["capacity-reservations-only"]).optional(),
-          MlReservationArns: z.array(z.string()).optional(),
+          MlReservationArns: z
+            .array(text(0, 256, ML_RESERVATION_ARN, "a SageMaker reservation ARN"))
+            .optional(),
         })
         .optional(),
     })
