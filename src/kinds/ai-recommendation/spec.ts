@@ -52,6 +52,7 @@ const RESOURCE_IDENTIFIER =
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 const CHANNEL_NAME = /^[A-Za-z0-9.\-_]+$/;
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const ML_RESERVATION_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:[a-z0-9-]{1,14}\/.*$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
 const text = (min: number, max: number, pattern?: RegExp, label?: string) => {
@@ -101,7 +102,9 @@ export const aiJobRequestSchema = z.strictObject({
       CapacityReservationConfig: z
         .strictObject({
           CapacityReservationPreference: z.enum(["capacity-reservations-only"]).optional(),
-          MlReservationArns: z.array(z.string()).optional(),
+          MlReservationArns: z
+            .array(text(0, 256, ML_RESERVATION_ARN, "a SageMaker reservation ARN"))
+            .optional(),
         })
         .optional(),
     })
@@ -430,7 +433,12 @@ function toIssues(issue: z.core.$ZodIssue): AiSpecIssue[] {
 
 /** zod's own words, where they are not plain enough for a spec's author. */
 function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "is required";
+  if (
+    (issue.code === "invalid_type" || issue.code === "invalid_value") &&
+    issue.input === undefined
+  ) {
+    return "is required";
+  }
   if (issue.code === "invalid_value") {
     return `must be one of ${issue.values.map((value) => String(value)).join(", ")}; got ${JSON.stringify(issue.input)}`;
   }
@@ -453,7 +461,7 @@ function ruleOf(issue: z.core.$ZodIssue): string {
     case "invalid_format":
       return "pattern";
     case "invalid_value":
-      return "enum";
+      return issue.input === undefined ? "required" : "enum";
     case "unrecognized_keys":
       return "unknown-field";
     default:
