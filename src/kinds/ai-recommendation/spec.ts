@@ -164,6 +164,21 @@ export const storedAiSpecSchema = lenient(aiSpecSchema);
 export type AiJobRequest = z.output<typeof aiJobRequestSchema>;
 export type AiWorkloadRequest = z.output<typeof aiWorkloadRequestSchema>;
 
+/**
+ * The JSON Schema (draft 2020-12) of a spec of this kind, made as jobSpecJsonSchema makes the
+ * classic one. It describes the structure only: the workload-source rule and the inline workload
+ * document's rules are checked by validateAiSpec.
+ */
+export function aiSpecJsonSchema(): Record<string, unknown> {
+  return {
+    // What a person writes: fields with a default (the policy's headroom, say) stay optional.
+    ...z.toJSONSchema(aiSpecSchema, { target: "draft-2020-12", io: "input" }),
+    title: "irflow AI recommendation spec",
+    description:
+      "A CreateAIRecommendationJob request (job), the CreateAIWorkloadConfig request it benchmarks with (workload) and irflow's own settings (irflow).",
+  };
+}
+
 export interface AiSpecIssue {
   path: string;
   rule: string;
