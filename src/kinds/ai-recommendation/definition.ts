@@ -1,6 +1,7 @@
 /** The kind ai-recommendation: SageMaker AI recommendation jobs, for LLMs. */
 import { TIME_BUDGET } from "../../time-budget.ts";
 import type { KindDefinition } from "../kind.ts";
+import { aiSchedulePrior } from "./schedule.ts";
 import { AI_RECOMMENDATION_KIND, type AiSpec, validateAiSpec } from "./spec.ts";
 
 /** A job of this kind is given this long unless its spec says otherwise. */
@@ -46,6 +47,5 @@ export const aiRecommendationKind: KindDefinition<AiSpec> = {
       modelUri: uri,
     };
   },
-  // Replaced by the kind's own prior once measured; a Default job's is the closest documented one.
-  prior: () => ({ jobType: "Default" }),
+  prior: aiSchedulePrior,
 };
