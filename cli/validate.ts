@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { AI_RECOMMENDATION_KIND, validateAiSpec } from "../src/kinds/ai-recommendation/spec.ts";
+import { AI_RECOMMENDATION_KIND } from "../src/kinds/ai-recommendation/spec.ts";
+import { validateAiSpec } from "../src/kinds/ai-recommendation/validate.ts";
 import { validateSpec } from "../src/spec/validate.ts";
 import { inertLine } from "../src/text/inert.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";

@@ -17,6 +17,12 @@ const EXECUTIONS = sub(
 const JOBS = sub(
   "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:inference-recommendations-job/*",
 );
+const AI_JOBS = sub(
+  "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:ai-recommendation-job/*",
+);
+const AI_WORKLOAD_CONFIGS = sub(
+  "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:ai-workload-config/*",
+);
 /** The live endpoints a decision compares with, and their configs. */
 const ENDPOINTS = [
   sub("arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/*"),
@@ -60,6 +66,10 @@ function resourceArns(name, { sagemakerRoleArn, packages }) {
       return [EXECUTIONS];
     case "recommendationJobs":
       return [JOBS];
+    case "aiRecommendationJobs":
+      return [AI_JOBS];
+    case "aiWorkloadConfigs":
+      return [AI_WORKLOAD_CONFIGS];
     case "endpoints":
       return [ENDPOINTS[0]];
     case "endpointConfigs":

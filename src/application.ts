@@ -16,6 +16,8 @@ export const RESOURCES = [
   "stateMachine",
   "executions",
   "recommendationJobs",
+  "aiRecommendationJobs",
+  "aiWorkloadConfigs",
   "endpoints",
   "endpointConfigs",
   "modelPackages",

@@ -1,6 +1,7 @@
 /**
  * Every job kind irflow runs, by name. The workflow, the record and the CLI reach a kind's rules
- * only through here, so a kind is added in its own folder and one line below.
+ * only through here (and its validation through ./validate.ts, its calls through
+ * ./operations.ts), so a kind is added in its own folder and one line in each.
  */
 import { aiRecommendationKind } from "./ai-recommendation/definition.ts";
 import { inferenceRecommendationKind } from "./inference-recommendation/definition.ts";
@@ -9,7 +10,6 @@ import {
   JOB_KINDS,
   type JobKindName,
   type KindDefinition,
-  type KindValidation,
   kindNameOf,
 } from "./kind.ts";
 
@@ -22,28 +22,6 @@ export const KINDS: Record<JobKindName, KindDefinition<any>> = {
 /** The definition of the kind a stored spec (or a record without one) is of. */
 export function kindOfSpec(spec: unknown): KindDefinition<unknown> {
   return KINDS[kindNameOf(spec) ?? DEFAULT_KIND];
-}
-
-/** Validates a spec of any kind; an unknown `kind` is one error naming the kinds there are. */
-export function validateAnySpec(
-  input: unknown,
-): KindValidation<unknown> & { kind: JobKindName | undefined } {
-  const kind = kindNameOf(input);
-  if (!kind) {
-    return {
-      kind,
-      valid: false,
-      warnings: [],
-      errors: [
-        {
-          path: "kind",
-          rule: "enum",
-          message: `must be one of ${JOB_KINDS.join(", ")} (absent means ${DEFAULT_KIND}); got ${JSON.stringify((input as { kind?: unknown }).kind)}`,
-        },
-      ],
-    };
-  }
-  return { ...KINDS[kind].validate(input), kind };
 }
 
 export { DEFAULT_KIND, JOB_KINDS, type JobKindName, kindNameOf };

@@ -1,7 +1,8 @@
 /**
  * A job kind: one SageMaker job family that irflow runs through the same workflow. This module
- * says what every kind declares about its spec (src/kinds/index.ts lists the kinds); what a kind
- * does against SageMaker is declared beside it, in src/kinds/operations.ts.
+ * says what every kind declares about its spec (src/kinds/index.ts lists the kinds); how a spec of
+ * each kind is validated is in src/kinds/validate.ts, which only ValidateSpec and the CLI load, and
+ * what a kind does against SageMaker in src/kinds/operations.ts.
  */
 import type { SchedulePrior } from "../schedule/index.ts";
 import type { JOB_TYPES } from "../spec/schema.ts";
@@ -38,7 +39,6 @@ export interface KindDefinition<Spec> {
   name: JobKindName;
   /** What SageMaker calls one job of the kind, for messages. */
   jobNoun: string;
-  validate(input: unknown): KindValidation<Spec>;
   /** Whether a stored spec is of this kind. */
   owns(spec: unknown): spec is Spec;
   jobType(spec: Spec): (typeof JOB_TYPES)[number] | undefined;

@@ -19,7 +19,7 @@ export interface TriggerDeps {
   config: TriggerConfig;
 }
 
-import type { ExecutionInput } from "../workflow/steps/validate-spec.ts";
+import type { ExecutionInput } from "../workflow/execution-input.ts";
 
 /** The execution input, as the ValidateSpec step reads it (its `request`). */
 export type { ExecutionInput };

@@ -7,22 +7,21 @@
  */
 import { DescribeExecutionCommand, SFNClient } from "@aws-sdk/client-sfn";
 import * as z from "zod";
-import { type SageMakerGateway, sagemakerGateway } from "../aws/sagemaker-gateway.ts";
 import { type Config, workflowConfigSchema } from "../config.ts";
 import { causeMessage, classifyAwsError } from "../errors.ts";
 import { JOB_NAME_TAKEN_FAILURE, recordNameOfExecution } from "../execution/record-name.ts";
 import { defineFunction } from "../handler.ts";
+import { type KindGateways, kindGateways, operationsFor } from "../kinds/operations.ts";
 import { queueEntryId } from "../queue/queue.ts";
 import { awsClient, type Runtime } from "../runtime.ts";
+import { executionInputSchema } from "./execution-input.ts";
 import { endedWithoutRecord, stopped } from "./lifecycle.ts";
-import { stopIfOwn } from "./ownership.ts";
 import {
   connectPublisher,
   type Publication,
   type PublishDeps,
   publishRecord,
 } from "./steps/publish-outcome.ts";
-import { executionInputSchema } from "./steps/validate-spec.ts";
 
 export const ENDED_STATUSES = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
 
@@ -40,8 +39,7 @@ export const executionEndedSchema = z.object({
 });
 export type ExecutionEnded = z.output<typeof executionEndedSchema>;
 
-interface Deps extends PublishDeps {
-  sagemaker: SageMakerGateway;
+interface Deps extends PublishDeps, KindGateways {
   stackName: string;
   describeInput(executionArn: string): Promise<string | undefined>;
   /** The record ValidateSpec named in the execution's state (src/execution/record-name.ts). */
@@ -80,7 +78,7 @@ export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promi
   if (record.phase === "published") return { action: "none", reason: "its outcome is published" };
 
   const error = { Error: `Execution.${status}`, Cause: reason };
-  const stop = await stopIfOwn(record, error, deps);
+  const stop = await operationsFor(record).stop(record, error, deps);
   await deps.store.mutate(jobName, (current) =>
     stopped(current, { reason: "error", error, ...stop }, deps.now()),
   );
@@ -101,7 +99,7 @@ function connect(runtime: Runtime, config: Config): Deps {
   const sfn = awsClient(runtime, "sfn", (settings) => new SFNClient(settings));
   return {
     ...connectPublisher(runtime, config),
-    sagemaker: sagemakerGateway(runtime),
+    ...kindGateways(runtime),
     stackName: config.STACK_NAME,
     describeInput: async (executionArn) => {
       try {

@@ -92,10 +92,10 @@ const list = (value: unknown[] | string): unknown[] => (Array.isArray(value) ? v
 
 /** Every action a role allows, apart from writing its own logs and traces. */
 function businessActions(roleId: string): string[] {
-  return statementsOf(roleId)
+  const actions = statementsOf(roleId)
     .flatMap((statement) => list(statement.Action) as string[])
-    .filter((action) => !action.startsWith("logs:") && !action.startsWith("xray:"))
-    .sort();
+    .filter((action) => !action.startsWith("logs:") && !action.startsWith("xray:"));
+  return [...new Set(actions)].sort();
 }
 
 /** Every Lambda the stack deploys, by the name its logical ids start with. */
@@ -218,19 +218,25 @@ describe("the packaged CloudFormation template", () => {
         "dynamodb:UpdateItem",
         "iam:PassRole",
         "sagemaker:AddTags",
+        "sagemaker:CreateAIRecommendationJob",
+        "sagemaker:CreateAIWorkloadConfig",
         "sagemaker:CreateInferenceRecommendationsJob",
+        "sagemaker:DescribeAIRecommendationJob",
+        "sagemaker:DescribeAIWorkloadConfig",
         "sagemaker:DescribeInferenceRecommendationsJob",
       ],
       AcquireSlot: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
       DescribeJob: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "sagemaker:DescribeAIRecommendationJob",
         "sagemaker:DescribeInferenceRecommendationsJob",
         "sagemaker:ListInferenceRecommendationsJobSteps",
       ],
       SelectRecommendation: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "sagemaker:DescribeAIRecommendationJob",
         "sagemaker:DescribeEndpoint",
         "sagemaker:DescribeEndpointConfig",
         "sagemaker:DescribeInferenceRecommendationsJob",
@@ -239,14 +245,17 @@ describe("the packaged CloudFormation template", () => {
       DiagnoseFailure: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "sagemaker:DescribeAIRecommendationJob",
         "sagemaker:DescribeInferenceRecommendationsJob",
         "sagemaker:ListInferenceRecommendationsJobSteps",
       ],
       StopJob: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",
+        "sagemaker:DescribeAIRecommendationJob",
         "sagemaker:DescribeInferenceRecommendationsJob",
         "sagemaker:ListTags",
+        "sagemaker:StopAIRecommendationJob",
         "sagemaker:StopInferenceRecommendationsJob",
       ],
       PublishOutcome: ["dynamodb:GetItem", "dynamodb:UpdateItem", "events:PutEvents"],
@@ -268,8 +277,10 @@ describe("the packaged CloudFormation template", () => {
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "events:PutEvents",
+        "sagemaker:DescribeAIRecommendationJob",
         "sagemaker:DescribeInferenceRecommendationsJob",
         "sagemaker:ListTags",
+        "sagemaker:StopAIRecommendationJob",
         "sagemaker:StopInferenceRecommendationsJob",
         "sqs:SendMessage",
         "states:DescribeExecution",
@@ -316,7 +327,7 @@ describe("the packaged CloudFormation template", () => {
     });
   });
 
-  it("scopes SageMaker job actions to Inference Recommender jobs and data to the table and bus", () => {
+  it("scopes SageMaker job actions to irflow's two job families and data to the table and bus", () => {
     // Act
     const resourcesOf = (roleId: string, prefix: string) =>
       statementsOf(roleId)
@@ -330,6 +341,10 @@ describe("the packaged CloudFormation template", () => {
       {
         "Fn::Sub":
           "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:inference-recommendations-job/*",
+      },
+      {
+        "Fn::Sub":
+          "arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:ai-recommendation-job/*",
       },
     ]);
     expect(resourcesOf("DescribeJobRole", "dynamodb:")).toEqual([

@@ -2,7 +2,7 @@
 import { TIME_BUDGET } from "../../time-budget.ts";
 import type { KindDefinition } from "../kind.ts";
 import { aiSchedulePrior } from "./schedule.ts";
-import { AI_RECOMMENDATION_KIND, type AiSpec, validateAiSpec } from "./spec.ts";
+import { AI_RECOMMENDATION_KIND, type AiSpec } from "./spec.ts";
 
 /** A job of this kind is given this long unless its spec says otherwise. */
 const DEFAULT_DEADLINE_SECONDS = 4 * 3600;
@@ -10,25 +10,6 @@ const DEFAULT_DEADLINE_SECONDS = 4 * 3600;
 export const aiRecommendationKind: KindDefinition<AiSpec> = {
   name: AI_RECOMMENDATION_KIND,
   jobNoun: "AI recommendation job",
-  validate(input) {
-    const result = validateAiSpec(input);
-    if (!result.valid) return { valid: false, errors: result.errors, warnings: [] };
-    // The names are part of the spec as validated, as a classic spec's JobName is.
-    const { spec, jobName, workloadName, specHash } = result;
-    return {
-      valid: true,
-      jobName,
-      specHash,
-      warnings: [],
-      spec: {
-        ...spec,
-        job: { ...spec.job, AIRecommendationJobName: jobName },
-        ...(spec.workload && workloadName
-          ? { workload: { ...spec.workload, AIWorkloadConfigName: workloadName } }
-          : {}),
-      },
-    };
-  },
   owns: (spec): spec is AiSpec =>
     typeof spec === "object" &&
     spec !== null &&

@@ -2,14 +2,12 @@
 import { modelIdentity } from "../../naming.ts";
 import { priorFromRequest } from "../../schedule/index.ts";
 import type { JobSpec } from "../../spec/schema.ts";
-import { validateSpec } from "../../spec/validate.ts";
 import { TIME_BUDGET } from "../../time-budget.ts";
 import type { KindDefinition } from "../kind.ts";
 
 export const inferenceRecommendationKind: KindDefinition<JobSpec> = {
   name: "inference-recommendation",
   jobNoun: "Inference Recommender job",
-  validate: validateSpec,
   owns: (spec): spec is JobSpec =>
     typeof spec === "object" &&
     spec !== null &&

@@ -1,11 +1,11 @@
 /** CreateJob: creates the validated spec's SageMaker job through its kind, adopting its own retry. */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { type KindGateways, operationsFor } from "../../kinds/operations.ts";
+import { type KindGateways, kindGateways, operationsFor } from "../../kinds/operations.ts";
 import { created, createRequested, firstPollTicket, runTimesOf } from "../lifecycle.ts";
 import type { JobRecord, PollState } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { type JobInput, jobInput, kindGateways, workflowStep } from "./step.ts";
+import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 interface Deps extends KindGateways {
   store: JobStore;

@@ -1,10 +1,10 @@
 /** DescribeJob: one poll of the job, recorded once even when the state machine retries it. */
 import * as z from "zod";
-import { type KindGateways, operationsFor } from "../../kinds/operations.ts";
+import { type KindGateways, kindGateways, operationsFor } from "../../kinds/operations.ts";
 import { polled, replayedPoll } from "../lifecycle.ts";
 import type { PollState } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { jobInput, kindGateways, workflowStep } from "./step.ts";
+import { jobInput, workflowStep } from "./step.ts";
 
 export const describeInput = jobInput.extend({
   /** The poll ticket: polls the state machine has seen complete (see `replayedPoll`). */

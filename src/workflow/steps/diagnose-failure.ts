@@ -3,11 +3,11 @@
  * its kind: the failed benchmarks with their instance types and reasons, a category with a next
  * step, and where the logs are.
  */
-import { type KindGateways, operationsFor } from "../../kinds/operations.ts";
+import { type KindGateways, kindGateways, operationsFor } from "../../kinds/operations.ts";
 import { diagnosed } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { type JobInput, jobInput, kindGateways, workflowStep } from "./step.ts";
+import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 export async function diagnoseFailure(
   input: JobInput,

@@ -3,11 +3,11 @@
  * (docs/decision.md), through the job's kind: the selected configuration, its fleet and monthly
  * cost, or why nothing fits; for the classic kind, the comparison with production.
  */
-import { type KindGateways, operationsFor } from "../../kinds/operations.ts";
+import { type KindGateways, kindGateways, operationsFor } from "../../kinds/operations.ts";
 import { selectionMade } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { type JobInput, jobInput, kindGateways, workflowStep } from "./step.ts";
+import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 export async function selectRecommendation(
   input: JobInput,

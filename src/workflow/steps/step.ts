@@ -25,8 +25,3 @@ export function workflowStep<Input, Output, Deps>(step: {
 }): FunctionDefinition<Input, Output, Config, Deps> {
   return defineFunction({ ...step, kind: "step", settings: workflowConfigSchema });
 }
-
-/** The SageMaker gateways of every job kind: a step calls the one its job's kind uses. */
-export function kindGateways(runtime: Runtime): KindGateways {
-  return { sagemaker: sagemakerGateway(runtime), ai: aiRecommendationGateway(runtime) };
-}

@@ -1,10 +1,10 @@
 /** StopJob: gives up on a job at its deadline or after a failed step, stopping it if it runs. */
 import * as z from "zod";
-import { type KindGateways, operationsFor } from "../../kinds/operations.ts";
+import { type KindGateways, kindGateways, operationsFor } from "../../kinds/operations.ts";
 import { outcomeOf, stopped } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
-import { jobInput, kindGateways, workflowStep } from "./step.ts";
+import { jobInput, workflowStep } from "./step.ts";
 
 export const stopInput = jobInput.extend({
   reason: z.enum(["deadline", "error"]),

@@ -2,25 +2,19 @@
 import * as z from "zod";
 import { capText } from "../../decision/index.ts";
 import { rejectedRecordName } from "../../execution/record-name.ts";
-import { type JobKindName, KINDS, validateAnySpec } from "../../kinds/index.ts";
+import { type JobKindName, KINDS } from "../../kinds/index.ts";
+import { validateAnySpec } from "../../kinds/validate.ts";
+import { executionInputSchema } from "../execution-input.ts";
 import { rejected, validated } from "../lifecycle.ts";
-import { type JobRecord, type RecordedIssue, specIssueSchema, triggerSchema } from "../record.ts";
+import type { JobRecord, RecordedIssue } from "../record.ts";
 import { type JobStore, jobStore } from "../store.ts";
 import { workflowStep } from "./step.ts";
-
-/** What an execution is started with: `{ spec, trigger?, precheckErrors? }`. */
-export const executionInputSchema = z.object({
-  spec: z.unknown(),
-  trigger: triggerSchema.optional(),
-  /** Problems a trigger found before the workflow (a model package without metadata). */
-  precheckErrors: z.array(specIssueSchema).optional(),
-});
-export type ExecutionInput = z.input<typeof executionInputSchema>;
 
 /**
  * The step's input: the execution input as it came, whatever it is, and the state machine's ids.
  * An execution input that is not what irflow expects is a rejected spec, never a failed step.
  */
+
 export const validateInput = z.object({
   request: z.unknown(),
   executionArn: z.string().min(1),

@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateAiSpec } from "../../../src/kinds/ai-recommendation/spec.ts";
+import { validateAiSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const SAMPLE = join(ROOT, "events/specs/ai/llama-3-8b-chat.json");

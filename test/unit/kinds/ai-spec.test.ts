@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
-import { validateAiSpec } from "../../../src/kinds/ai-recommendation/spec.ts";
+import { validateAiSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
 import { captureIo } from "../../support/cli.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");

@@ -27,7 +27,7 @@ import {
 } from "../../../src/kinds/ai-recommendation/decide.ts";
 import { AiRecommendationGateway } from "../../../src/kinds/ai-recommendation/gateway.ts";
 import { llmPolicySchema } from "../../../src/kinds/ai-recommendation/policy.ts";
-import { validateAiSpec } from "../../../src/kinds/ai-recommendation/spec.ts";
+import { validateAiSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/irflow-sagemaker";
 const INLINE_SPEC = JSON.stringify({

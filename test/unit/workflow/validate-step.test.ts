@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { JobRecord } from "../../../src/workflow/record.ts";
-import { type ExecutionInput, validateJobSpec } from "../../../src/workflow/steps/validate-spec.ts";
+import type { ExecutionInput } from "../../../src/workflow/execution-input.ts";
+import { validateJobSpec } from "../../../src/workflow/steps/validate-spec.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
 import { sampleSpec } from "../../support/specs.ts";
 

@@ -1,0 +1,40 @@
+/**
+ * Validation of a spec of any kind, all errors at once. Apart from the kinds' definitions so that
+ * only what validates (ValidateSpec, the CLI) bundles every kind's validator and its parsers.
+ */
+import { validateSpec } from "../spec/validate.ts";
+import { validateAiRecommendationSpec } from "./ai-recommendation/validate.ts";
+import {
+  DEFAULT_KIND,
+  JOB_KINDS,
+  type JobKindName,
+  type KindValidation,
+  kindNameOf,
+} from "./kind.ts";
+
+const VALIDATORS: Record<JobKindName, (input: unknown) => KindValidation<unknown>> = {
+  "inference-recommendation": validateSpec,
+  "ai-recommendation": validateAiRecommendationSpec,
+};
+
+/** Validates a spec of any kind; an unknown `kind` is one error naming the kinds there are. */
+export function validateAnySpec(
+  input: unknown,
+): KindValidation<unknown> & { kind: JobKindName | undefined } {
+  const kind = kindNameOf(input);
+  if (!kind) {
+    return {
+      kind,
+      valid: false,
+      warnings: [],
+      errors: [
+        {
+          path: "kind",
+          rule: "enum",
+          message: `must be one of ${JOB_KINDS.join(", ")} (absent means ${DEFAULT_KIND}); got ${JSON.stringify((input as { kind?: unknown }).kind)}`,
+        },
+      ],
+    };
+  }
+  return { ...VALIDATORS[kind](input), kind };
+}
