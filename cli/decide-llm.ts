@@ -9,9 +9,9 @@ import {
   aiRecommendationJobSchema,
   decideAiRecommendation,
   type LlmDecision,
-  type LlmEntry,
 } from "../src/kinds/ai-recommendation/decide.ts";
 import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
+import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
 import { issueLines, rooted, table } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
@@ -39,8 +39,6 @@ export async function decideLlmCommand(
   return EXIT.ok;
 }
 
-const entryLabel = (entry: LlmEntry) =>
-  `${entry.instanceType} x ${formatCount(entry.instanceCount)} (${formatCount(entry.copiesPerInstance)} ${entry.copiesPerInstance === 1 ? "copy" : "copies"} each)`;
 const maybe = (value: number | undefined, format: (value: number) => string) =>
   value === undefined ? "-" : format(value);
 
@@ -48,11 +46,7 @@ const maybe = (value: number | undefined, format: (value: number) => string) =>
 export function llmDecisionText(decision: LlmDecision): string {
   const stat = decision.latencyStat;
   const selected = decision.selected;
-  const sentence = selected
-    ? `${entryLabel(selected)}, ${selected.monthlyCost === undefined ? "cost unknown (no price)" : `${formatDollars(selected.monthlyCost)}/month`}, TTFT ${stat} ${maybe(selected.metrics.ttftMs, formatMs)}`
-    : decision.outcome === "failed"
-      ? `the job ended ${decision.job.status}${decision.job.failureReason ? `: ${decision.job.failureReason}` : ""}`
-      : `no configuration meets the policy (${decision.rejected.length} rejected)`;
+  const sentence = llmDecisionSentence(decision);
   const rows = [
     ...decision.ranked.map((entry, rank) => ({
       entry,
@@ -64,7 +58,7 @@ export function llmDecisionText(decision: LlmDecision): string {
     })),
   ].map(({ entry, standing }) => [
     entry === selected ? "*" : "",
-    entryLabel(entry),
+    llmEntryLabel(entry),
     maybe(entry.monthlyCost, formatDollars),
     maybe(entry.costPerMillionTokens, (value) => `$${value}`),
     maybe(entry.metrics.ttftMs, formatMs),

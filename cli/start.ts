@@ -3,9 +3,9 @@ import { parseArgs } from "node:util";
 import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
 import { jobExecutionName, withRunKey } from "../src/execution/names.ts";
 import { startExecutionOnce } from "../src/execution/start.ts";
-import { validateSpec } from "../src/spec/validate.ts";
+import { validateAnySpec } from "../src/kinds/validate.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
-import { decisionSummary } from "./format.ts";
+import { recordDecisionSummary } from "./format.ts";
 import { CliError, type CliIo, EXIT, explainInterrupt, readJsonInput } from "./io.ts";
 import { followExecution } from "./progress.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
@@ -91,7 +91,7 @@ export async function startSpec(
     explicitName === undefined
       ? "use --run-key to run it again"
       : "set another job.JobName to run it again";
-  const result = validateSpec(spec);
+  const result = validateAnySpec(spec);
   if (!result.valid) {
     const count = result.errors.length;
     if (options.json) {
@@ -172,7 +172,9 @@ export async function startSpec(
           ...(execution.error ? { error: execution.error } : {}),
           ...(execution.cause ? { cause: execution.cause } : {}),
           ...(record?.outcome ? { outcome: record.outcome } : {}),
+          ...(record?.kind ? { kind: record.kind } : {}),
           ...(record?.decision?.selected ? { selected: record.decision.selected } : {}),
+          ...(record?.llmDecision?.selected ? { selected: record.llmDecision.selected } : {}),
           ...(record?.failure ? { failure: record.failure } : {}),
         },
         null,
@@ -180,7 +182,7 @@ export async function startSpec(
       )}\n`,
     );
   } else if (succeeded) {
-    if (record?.decision) io.stdout(`${decisionSummary(record.decision).join("\n")}\n`);
+    if (record) io.stdout(`${recordDecisionSummary(record).join("\n")}\n`);
   } else {
     io.stderr(
       `execution ${execution.status}: ${execution.error ?? "no error"}: ${execution.cause ?? "no cause"}\n`,
@@ -196,12 +198,18 @@ export async function startSpec(
   };
 }
 
-/** The spec's own job.JobName, when it sets one (a run key cannot rename such a job). */
+/**
+ * The spec's own job name (job.JobName, or job.AIRecommendationJobName for the kind
+ * ai-recommendation), when it sets one: a run key cannot rename such a job.
+ */
 function explicitJobName(spec: unknown): string | undefined {
   const job =
     typeof spec === "object" && spec !== null ? (spec as { job?: unknown }).job : undefined;
-  const name =
-    typeof job === "object" && job !== null ? (job as { JobName?: unknown }).JobName : undefined;
+  const named =
+    typeof job === "object" && job !== null
+      ? (job as { JobName?: unknown; AIRecommendationJobName?: unknown })
+      : {};
+  const name = named.JobName ?? named.AIRecommendationJobName;
   return typeof name === "string" ? name : undefined;
 }
 

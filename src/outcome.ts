@@ -22,6 +22,15 @@ import {
   tuningCostSchema,
 } from "./decision/index.ts";
 import { classifyAwsError, EventPublishError } from "./errors.ts";
+import {
+  capLlmDecision,
+  type LlmDecision,
+  llmDecisionSchema,
+  llmEntrySchema,
+  llmMetricsSchema,
+} from "./kinds/ai-recommendation/decide.ts";
+import { llmDecisionSentence } from "./kinds/ai-recommendation/sentence.ts";
+import { DEFAULT_KIND, JOB_KINDS } from "./kinds/kind.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
 import { inertLine } from "./text/inert.ts";
 import { outcomeIdOf } from "./workflow/lifecycle.ts";
@@ -33,7 +42,8 @@ import {
   triggerSchema,
 } from "./workflow/record.ts";
 
-export const OUTCOME_SCHEMA_VERSION = "2.0";
+/** 2.1 added `kind` and the LLM Recommendation detail-types; 2.0 events read as 2.1 ones. */
+export const OUTCOME_SCHEMA_VERSION = "2.1";
 
 export const DETAIL_TYPES: Record<Outcome, string> = {
   selected: "Inference Recommendation Selected",
@@ -45,8 +55,22 @@ export const DETAIL_TYPES: Record<Outcome, string> = {
   "queue-timed-out": "Inference Recommendation Queue Timed Out",
 };
 
+/**
+ * The decided outcomes of an LLM job (the kind ai-recommendation) have their own detail-types, so
+ * a consumer of the classic ones never meets an LLM decision's shape under a name it knows.
+ */
+export const LLM_DETAIL_TYPES = {
+  "llm-selected": "LLM Recommendation Selected",
+  "llm-unsatisfiable": "LLM Recommendation Unsatisfiable",
+} as const;
+export type LlmDetailKey = keyof typeof LLM_DETAIL_TYPES;
+
 const baseDetail = {
   schemaVersion: z.literal(OUTCOME_SCHEMA_VERSION),
+  kind: z
+    .enum(JOB_KINDS)
+    .optional()
+    .describe("The job kind; events before schema 2.1 have none and are inference-recommendation."),
   outcomeId: z
     .string()
     .describe("The same in every copy of this outcome's event: deduplicate on it."),
@@ -80,6 +104,10 @@ const baseDetail = {
 
 /** What a decided job's event carries: the decision core's own fields, declared there once. */
 const decisionDetail = {
+  kind: z
+    .literal(DEFAULT_KIND)
+    .optional()
+    .describe("The job kind; events before schema 2.1 have none."),
   sentence: z.string().describe("The decision in one sentence."),
   ...cappedDecisionSchema.pick({
     policy: true,
@@ -143,18 +171,78 @@ export const outcomeDetailSchemas = {
   }),
 } satisfies Record<Outcome, z.ZodType>;
 
-export type OutcomeDetail = z.output<(typeof outcomeDetailSchemas)[Outcome]>;
+/** What an LLM job's decision carries: what to deploy, and how it is expected to perform. */
+const deploymentSchema = z.strictObject({
+  modelSource: z.string().optional().describe("The S3 location of the model's artifacts."),
+  modelPackageArn: z.string().optional(),
+  imageUri: z.string().optional(),
+  instanceType: z.string(),
+  instanceCount: z.number().int().describe("Sized for the policy's load."),
+  copiesPerInstance: z.number().int(),
+  environment: z.record(z.string(), z.string()).optional(),
+  s3Channels: llmEntrySchema.shape.s3Channels,
+  optimizations: z.array(z.string()),
+  expected: llmMetricsSchema.extend({
+    latencyStat: llmDecisionSchema.shape.latencyStat.describe("The statistic of the latencies."),
+  }),
+});
 
-export function outcomeJsonSchemas(): Record<Outcome, Record<string, unknown>> {
-  const entries = Object.entries(outcomeDetailSchemas).map(([outcome, schema]) => [
-    outcome,
-    {
-      $id: `urn:irflow:schema:outcome-${outcome}:${OUTCOME_SCHEMA_VERSION}`,
-      title: `irflow event detail: ${DETAIL_TYPES[outcome as Outcome]}`,
-      ...z.toJSONSchema(schema, { target: "draft-2020-12" }),
-    },
-  ]);
-  return Object.fromEntries(entries) as Record<Outcome, Record<string, unknown>>;
+const llmDecisionDetail = {
+  kind: z.literal("ai-recommendation"),
+  sentence: z.string().describe("The decision in one sentence."),
+  ...llmDecisionSchema.pick({
+    objective: true,
+    latencyStat: true,
+    ranked: true,
+    rejected: true,
+    relaxations: true,
+    notes: true,
+    omitted: true,
+  }).shape,
+};
+
+export const llmDetailSchemas = {
+  "llm-selected": z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("selected"),
+    ...llmDecisionDetail,
+    selected: llmEntrySchema.describe("The configuration to deploy, sized for the load."),
+    deployment: deploymentSchema,
+  }),
+  "llm-unsatisfiable": z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("unsatisfiable"),
+    ...llmDecisionDetail,
+  }),
+} satisfies Record<LlmDetailKey, z.ZodType>;
+
+export type OutcomeDetail =
+  | z.output<(typeof outcomeDetailSchemas)[Outcome]>
+  | z.output<(typeof llmDetailSchemas)[LlmDetailKey]>;
+
+/** The detail-type an event of this detail is published under. */
+export function detailTypeOf(detail: Pick<OutcomeDetail, "outcome" | "kind">): string {
+  if (detail.kind === "ai-recommendation") {
+    if (detail.outcome === "selected") return LLM_DETAIL_TYPES["llm-selected"];
+    if (detail.outcome === "unsatisfiable") return LLM_DETAIL_TYPES["llm-unsatisfiable"];
+  }
+  return DETAIL_TYPES[detail.outcome];
+}
+
+/** Every detail's JSON Schema, by its key: each outcome, and the LLM decided outcomes. */
+export function outcomeJsonSchemas(): Record<Outcome | LlmDetailKey, Record<string, unknown>> {
+  const titled = { ...DETAIL_TYPES, ...LLM_DETAIL_TYPES } as Record<string, string>;
+  const entries = Object.entries({ ...outcomeDetailSchemas, ...llmDetailSchemas }).map(
+    ([key, schema]) => [
+      key,
+      {
+        $id: `urn:irflow:schema:outcome-${key}:${OUTCOME_SCHEMA_VERSION}`,
+        title: `irflow event detail: ${titled[key]}`,
+        ...z.toJSONSchema(schema, { target: "draft-2020-12" }),
+      },
+    ],
+  );
+  return Object.fromEntries(entries) as Record<Outcome | LlmDetailKey, Record<string, unknown>>;
 }
 
 /** The event detail for a decided record; throws if the record does not fit the schema. */
@@ -164,6 +252,7 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
   const finishedAt = record.completedAt ?? now.toISOString();
   const common = {
     schemaVersion: OUTCOME_SCHEMA_VERSION,
+    kind: record.kind ?? DEFAULT_KIND,
     outcome,
     outcomeId: outcomeIdOf(record),
     jobName: record.jobName,
@@ -185,6 +274,12 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
         : {}),
     },
   };
+  if ((outcome === "selected" || outcome === "unsatisfiable") && record.llmDecision) {
+    const llm = { ...common, ...llmDecisionFields(record.llmDecision, record) };
+    return outcome === "selected"
+      ? llmDetailSchemas["llm-selected"].parse(llm)
+      : llmDetailSchemas["llm-unsatisfiable"].parse(llm);
+  }
   const detail =
     (outcome === "selected" || outcome === "unsatisfiable" || outcome === "measured") &&
     record.decision
@@ -222,6 +317,43 @@ function decisionFields(recorded: CappedDecision, record: JobRecord) {
   };
 }
 
+/** Entries of each list an LLM decision's event keeps (some 1 KB each). */
+const LLM_EVENT_ITEMS = 25;
+
+/** An LLM decision as its event carries it, with the configuration to deploy. */
+function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
+  const { selected, objective, latencyStat, ranked, rejected, relaxations, notes, omitted } =
+    capLlmDecision(recorded, LLM_EVENT_ITEMS);
+  return {
+    kind: "ai-recommendation" as const,
+    sentence: inertLine(llmDecisionSentence(recorded)),
+    objective,
+    latencyStat,
+    ranked,
+    rejected,
+    relaxations,
+    notes,
+    ...(omitted ? { omitted } : {}),
+    ...(selected
+      ? {
+          selected,
+          deployment: {
+            ...(record.model.modelUri ? { modelSource: record.model.modelUri } : {}),
+            ...(selected.modelPackageArn ? { modelPackageArn: selected.modelPackageArn } : {}),
+            ...(selected.imageUri ? { imageUri: selected.imageUri } : {}),
+            instanceType: selected.instanceType,
+            instanceCount: selected.instanceCount,
+            copiesPerInstance: selected.copiesPerInstance,
+            ...(selected.environment ? { environment: selected.environment } : {}),
+            ...(selected.s3Channels ? { s3Channels: selected.s3Channels } : {}),
+            optimizations: selected.optimizations,
+            expected: { ...selected.metrics, latencyStat },
+          },
+        }
+      : {}),
+  };
+}
+
 export interface PublishOptions {
   busName: string;
   source: string;
@@ -249,7 +381,7 @@ export async function publishOutcome(
             {
               EventBusName: options.busName,
               Source: options.source,
-              DetailType: DETAIL_TYPES[detail.outcome],
+              DetailType: detailTypeOf(detail),
               Resources: detail.jobArn ? [detail.jobArn] : [],
               Detail: JSON.stringify(detail),
             },

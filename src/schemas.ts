@@ -1,5 +1,5 @@
 import { aiSpecJsonSchema } from "./kinds/ai-recommendation/spec.ts";
-import { outcomeJsonSchemas } from "./outcome.ts";
+import { LLM_DETAIL_TYPES, outcomeJsonSchemas } from "./outcome.ts";
 import { jobSpecJsonSchema } from "./spec/schema.ts";
 import { OUTCOMES } from "./workflow/record.ts";
 
@@ -28,6 +28,12 @@ export const SCHEMA_FILES: Record<string, () => Record<string, unknown>> = {
     OUTCOMES.map((outcome) => [
       `events/schemas/outcome-${outcome}.schema.json`,
       () => outcomeJsonSchemas()[outcome],
+    ]),
+  ),
+  ...Object.fromEntries(
+    Object.keys(LLM_DETAIL_TYPES).map((key) => [
+      `events/schemas/outcome-${key}.schema.json`,
+      () => outcomeJsonSchemas()[key as keyof typeof LLM_DETAIL_TYPES],
     ]),
   ),
 };

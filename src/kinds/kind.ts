@@ -10,7 +10,7 @@ import type { JOB_TYPES } from "../spec/schema.ts";
 export const JOB_KINDS = ["inference-recommendation", "ai-recommendation"] as const;
 export type JobKindName = (typeof JOB_KINDS)[number];
 /** A spec without `kind` is a classic Inference Recommender job. */
-export const DEFAULT_KIND: JobKindName = "inference-recommendation";
+export const DEFAULT_KIND = "inference-recommendation" satisfies JobKindName;
 
 /** A rule a spec breaks. */
 export interface KindIssue {

@@ -17,7 +17,7 @@ import {
   type LocalStackOptions,
   startLocalStack,
 } from "../../local/stack.ts";
-import { DETAIL_TYPES } from "../../src/outcome.ts";
+import { detailTypeOf } from "../../src/outcome.ts";
 import { type JobRecord, OUTCOMES, type Outcome } from "../../src/workflow/record.ts";
 import { JobStore } from "../../src/workflow/store.ts";
 
@@ -148,7 +148,7 @@ export function outcomeEvents(stack: LocalStack, jobName: string): EventEnvelope
     if (!validate(detail)) {
       throw new Error(`event does not match its schema: ${ajv.errorsText(validate.errors)}`);
     }
-    if (event["detail-type"] !== DETAIL_TYPES[detail.outcome]) {
+    if (event["detail-type"] !== detailTypeOf(detail)) {
       throw new Error(
         `detail-type ${event["detail-type"]} does not match outcome ${detail.outcome}`,
       );

@@ -134,7 +134,7 @@ describe("buildOutcomeDetail", () => {
 
     // Assess
     expect(detail).toMatchObject({
-      schemaVersion: "2.0",
+      schemaVersion: "2.1",
       outcome: "failed",
       timings: {
         startedAt: "2026-11-23T10:00:00.000Z",
@@ -185,9 +185,9 @@ describe("buildOutcomeDetail", () => {
     const detail = buildOutcomeDetail(record, new Date());
 
     // Assess
-    expect(OUTCOME_SCHEMA_VERSION).toBe("2.0");
+    expect(OUTCOME_SCHEMA_VERSION).toBe("2.1");
     expect(detail).toMatchObject({
-      schemaVersion: "2.0",
+      schemaVersion: "2.1",
       outcome: "selected",
       sentence: "ml.c5.large x 4, $292/month, 15 ms at 30,000 requests/min with 20% headroom",
       selected: { recommendationId: "a", instanceCount: 4, monthlyCost: 292 },
@@ -197,9 +197,15 @@ describe("buildOutcomeDetail", () => {
       comparison: { worthActing: true, current: { instanceType: "ml.m5.4xlarge" } },
     });
     expect(
-      detail.outcome === "selected" && detail.ranked.map((item) => item.recommendationId),
+      detail.outcome === "selected" &&
+        detail.kind !== "ai-recommendation" &&
+        detail.ranked.map((item) => item.recommendationId),
     ).toEqual(["a", "b"]);
-    expect(detail.outcome === "selected" && detail.comparisonSentence).toContain("worth acting on");
+    expect(
+      detail.outcome === "selected" &&
+        detail.kind !== "ai-recommendation" &&
+        detail.comparisonSentence,
+    ).toContain("worth acting on");
   });
 
   it("cuts a large decision so the event stays far under EventBridge's 256 KB, keeping the totals", () => {
@@ -221,7 +227,8 @@ describe("buildOutcomeDetail", () => {
     // Assess
     const bytes = Buffer.byteLength(JSON.stringify(detail), "utf8");
     expect(bytes).toBeLessThan(100_000);
-    if (detail.outcome !== "selected") throw new Error("expected a selected detail");
+    if (detail.outcome !== "selected" || detail.kind === "ai-recommendation")
+      throw new Error("expected a selected detail");
     expect(detail.totals.entries).toBe(3000);
     expect(detail.ranked.length + detail.omitted.ranked).toBe(3000);
     expect(detail.selected.recommendationId).toBe(entries[0]?.recommendationId);

@@ -67,7 +67,7 @@ describe("irflow decide on a DescribeAIRecommendationJob response", () => {
     // Assess
     expect(code).toBe(0);
     expect(out.split("\n")[0]).toBe(
-      "ml.g6e.2xlarge x 1 (1 copy each), cost unknown (no price), TTFT p90 183 ms",
+      "selected ml.g6e.2xlarge x 1 (1 copy each) for an unknown cost (no price) at TTFT p90 183 ms, ITL p90 21 ms, 812 output tokens/s (by ttft; 2 of 4 configurations meet the policy)",
     );
     expect(out).toMatch(/^\* +ml\.g6e\.2xlarge x 1 \(1 copy each\) .*selected$/m);
     expect(out).toContain(
