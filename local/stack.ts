@@ -120,6 +120,8 @@ export interface LocalStackOptions {
   triggers?: unknown;
   /** irflow's limit on concurrent Inference Recommender jobs (JOB_LIMIT; default 10). */
   jobLimit?: number;
+  /** irflow's limit on concurrent AI recommendation jobs (AI_JOB_LIMIT; default 2). */
+  aiJobLimit?: number;
   /** Simulated seconds an execution may wait for a slot (QUEUE_DEADLINE_SECONDS). */
   queueDeadlineSeconds?: number;
   /**
@@ -287,6 +289,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       EVENT_BUS_NAME: LOCAL_BUS,
       STATE_MACHINE_ARN: stateMachineArn,
       JOB_LIMIT: String(options.jobLimit ?? 10),
+      AI_JOB_LIMIT: String(options.aiJobLimit ?? 2),
       ...(options.queueDeadlineSeconds
         ? { QUEUE_DEADLINE_SECONDS: String(options.queueDeadlineSeconds) }
         : {}),

@@ -26,6 +26,11 @@ export const workflowConfigSchema = z.object({
    * account's quota for concurrent jobs.
    */
   JOB_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * AI recommendation jobs irflow runs at once. AWS publishes no quota for them; SageMaker
+   * answers ResourceLimitExceeded above it, which returns the execution to the queue.
+   */
+  AI_JOB_LIMIT: z.coerce.number().int().min(1).max(1000).default(2),
   /** Seconds an execution may wait for a slot before it gives up with a queue-timed-out outcome. */
   QUEUE_DEADLINE_SECONDS: z.coerce
     .number()

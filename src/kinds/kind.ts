@@ -47,6 +47,10 @@ export interface KindDefinition<Spec> {
   model(spec: Spec): KindModelRef;
   /** The poll schedule's prior: what the spec alone says about when the job ends. */
   prior(spec: Spec): SchedulePrior;
+  /** The key of the kind's queue item in the jobs table: its jobs wait for its own slots. */
+  queueKey: string;
+  /** The setting that limits the kind's jobs running at once (src/config.ts). */
+  limitSetting: "JOB_LIMIT" | "AI_JOB_LIMIT";
 }
 
 /** The kind a spec names: its `kind`, or the default without one; undefined for an unknown kind. */

@@ -14,6 +14,8 @@ import {
 import * as z from "zod";
 import { documentClient } from "../aws/dynamodb.ts";
 import { classifyAwsError, InvalidRecordError } from "../errors.ts";
+import { JOB_KINDS, type JobKindName, KINDS } from "../kinds/index.ts";
+import { inferenceRecommendationKind } from "../kinds/inference-recommendation/definition.ts";
 import type { Runtime } from "../runtime.ts";
 import {
   EMPTY_QUEUE,
@@ -25,7 +27,8 @@ import {
   waiterSchema,
 } from "./queue.ts";
 
-export const QUEUE_KEY = "queue:inference-recommendations-jobs";
+/** The classic kind's queue item; each job kind has its own (src/kinds/: `queueKey`). */
+export const QUEUE_KEY = inferenceRecommendationKind.queueKey;
 
 export class QueueStore {
   private initialised = false;
@@ -33,6 +36,8 @@ export class QueueStore {
   constructor(
     private readonly dynamo: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The queue item's key: one queue, with its own limit, per job kind. */
+    private readonly key: string = QUEUE_KEY,
   ) {}
 
   async read(): Promise<QueueState> {
@@ -41,7 +46,7 @@ export class QueueStore {
       ({ Item: item } = await this.dynamo.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { jobName: QUEUE_KEY },
+          Key: { jobName: this.key },
           ConsistentRead: true,
         }),
       ));
@@ -133,7 +138,7 @@ export class QueueStore {
       await this.dynamo.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { jobName: QUEUE_KEY, holders: {}, waiters: {} },
+          Item: { jobName: this.key, holders: {}, waiters: {} },
           ConditionExpression: "attribute_not_exists(holders)",
         }),
       );
@@ -151,7 +156,7 @@ export class QueueStore {
   ): Promise<void> {
     try {
       await this.dynamo.send(
-        new UpdateCommand({ TableName: this.tableName, Key: { jobName: QUEUE_KEY }, ...input }),
+        new UpdateCommand({ TableName: this.tableName, Key: { jobName: this.key }, ...input }),
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw error;
@@ -174,7 +179,17 @@ function ignoreConditionFailure(error: unknown): void {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 }
 
-/** The queue, reached with the runtime's DynamoDB settings. */
-export function queueStore(runtime: Runtime, tableName: string): QueueStore {
-  return new QueueStore(documentClient(runtime), tableName);
+/** The queue of each job kind, reached with the runtime's DynamoDB settings. */
+export function queueStores(runtime: Runtime, tableName: string): QueueStores {
+  return queueStoresOn(documentClient(runtime), tableName);
 }
+
+/** The queue of each job kind, in this table. */
+export function queueStoresOn(documents: DynamoDBDocumentClient, tableName: string): QueueStores {
+  return Object.fromEntries(
+    JOB_KINDS.map((kind) => [kind, new QueueStore(documents, tableName, KINDS[kind].queueKey)]),
+  ) as QueueStores;
+}
+
+/** One queue per job kind: a kind's jobs wait only for its own slots. */
+export type QueueStores = Record<JobKindName, QueueStore>;

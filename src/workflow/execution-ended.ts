@@ -55,7 +55,9 @@ const executionInput = executionInputSchema.pick({ trigger: true });
 
 export async function onExecutionEnded(event: ExecutionEnded, deps: Deps): Promise<CleanUp> {
   const { executionArn, name, status } = event.detail;
-  await deps.queue.leave(queueEntryId(executionArn));
+  // Before anything that may fail: the slot is free whatever happens next (in whichever kind's
+  // queue it is; leaving one never joined changes nothing).
+  for (const queue of Object.values(deps.queues)) await queue.leave(queueEntryId(executionArn));
   if (event.detail.error === JOB_NAME_TAKEN_FAILURE) {
     return { action: "none", reason: "its job name is another execution's record" };
   }

@@ -12,7 +12,7 @@ import {
   LOCAL_TABLE,
   type LocalStack,
 } from "../../local/stack.ts";
-import { QueueStore } from "../../src/queue/store.ts";
+import { queueStoresOn } from "../../src/queue/store.ts";
 import {
   type Publication,
   type PublishDeps,
@@ -42,7 +42,7 @@ export function publisherDeps(stack: LocalStack): { deps: PublishDeps; destroy()
   return {
     deps: {
       store: new JobStore(documents, LOCAL_TABLE),
-      queue: new QueueStore(documents, LOCAL_TABLE),
+      queues: queueStoresOn(documents, LOCAL_TABLE),
       events,
       publish: { busName: LOCAL_BUS, source: "irflow" },
       retentionDays: 400,

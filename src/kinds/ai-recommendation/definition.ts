@@ -29,4 +29,6 @@ export const aiRecommendationKind: KindDefinition<AiSpec> = {
     };
   },
   prior: aiSchedulePrior,
+  queueKey: "queue:ai-recommendation-jobs",
+  limitSetting: "AI_JOB_LIMIT",
 };

@@ -34,4 +34,6 @@ export const inferenceRecommendationKind: KindDefinition<JobSpec> = {
       : { kind: identity.kind, key: identity.key, modelName: identity.name };
   },
   prior: (spec) => priorFromRequest(spec.job),
+  queueKey: "queue:inference-recommendations-jobs",
+  limitSetting: "JOB_LIMIT",
 };

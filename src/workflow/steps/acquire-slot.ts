@@ -1,11 +1,12 @@
 /**
- * AcquireSlot: waits its turn for one of the account's Inference Recommender job slots, oldest
- * first, before CreateJob. The state machine loops on it (Wait, then AcquireSlot again) with the
+ * AcquireSlot: waits its turn for one of the account's job slots of its kind (each kind has its
+ * own queue and limit), oldest first, before CreateJob. The state machine loops on it (Wait, then AcquireSlot again) with the
  * wait it returns; ReturnToQueue calls it with `requeue` when SageMaker refused the job for the
  * account's quota, which someone outside irflow may be using.
  */
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import * as z from "zod";
+import { DEFAULT_KIND, type JobKindName, KINDS } from "../../kinds/index.ts";
 import {
   expired,
   HEAD_POLL_SECONDS,
@@ -15,7 +16,7 @@ import {
   turnOf,
   type Waiter,
 } from "../../queue/queue.ts";
-import { type QueueStore, queueStore } from "../../queue/store.ts";
+import { type QueueStores, queueStores } from "../../queue/store.ts";
 import { TIME_BUDGET } from "../../time-budget.ts";
 import { admitted, queued, queueTimedOut } from "../lifecycle.ts";
 import { expectedRun } from "../polling.ts";
@@ -37,8 +38,9 @@ export type SlotState =
 
 interface Deps {
   store: JobStore;
-  queue: QueueStore;
-  limit: number;
+  /** Each job kind's queue and its limit of jobs at once. */
+  queues: QueueStores;
+  limits: Record<JobKindName, number>;
   queueDeadlineSeconds: number;
   metrics?: Metrics | undefined;
   now: () => Date;
@@ -51,8 +53,11 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
   const now = deps.now();
   const id = queueEntryId(input.executionArn);
   let record = await deps.store.require(input.jobName);
-  let state = await deps.queue.read();
-  await evictExpired(deps.queue, state, id, now);
+  const kind = record.kind ?? DEFAULT_KIND;
+  const queue = deps.queues[kind];
+  const limit = deps.limits[kind];
+  let state = await queue.read();
+  await evictExpired(queue, state, id, now);
   const queuedAt = record.queuedAt ?? now.toISOString();
   const waiter: Waiter = {
     executionArn: input.executionArn,
@@ -62,33 +67,33 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
   };
   if (input.requeue) {
     const notBefore = new Date(now.getTime() + REQUEUE_SECONDS * 1000).toISOString();
-    await deps.queue.requeue(id, { ...waiter, notBefore });
+    await queue.requeue(id, { ...waiter, notBefore });
   } else if (!state.holders[id] && !state.waiters[id]) {
-    await deps.queue.join(id, waiter);
+    await queue.join(id, waiter);
   }
   if (!record.queuedAt) {
     record = await deps.store.mutate(record.jobName, (r) => queued(r, now), record);
   }
-  state = await deps.queue.read();
+  state = await queue.read();
   deps.metrics?.addMetric("QueueDepth", MetricUnit.Count, Object.keys(state.waiters).length);
 
   const turn = turnOf(
     state,
     id,
-    deps.limit,
+    limit,
     now,
     expectedRun(record.spec, record.historySeconds).medianSeconds,
   );
   if (
     turn.kind === "holding" ||
-    (turn.kind === "admit" && (await admit(deps, id, record, waiter, now)))
+    (turn.kind === "admit" && (await admit({ ...deps, queue, limit }, id, record, waiter, now)))
   ) {
     await deps.store.mutate(record.jobName, (r) => admitted(r, now));
     return { granted: true, waitSeconds: 0, queueTimedOut: false };
   }
   const position = turn.kind === "wait" ? turn.position : 0;
   if (now.toISOString() >= waiter.giveUpAt) {
-    await deps.queue.leave(id);
+    await queue.leave(id);
     await deps.store.mutate(record.jobName, (r) =>
       queueTimedOut(r, { position, deadlineSeconds: deps.queueDeadlineSeconds }, now),
     );
@@ -100,7 +105,7 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
 }
 
 async function admit(
-  deps: Deps,
+  deps: Pick<Deps, "metrics"> & { queue: QueueStores[JobKindName]; limit: number },
   id: string,
   record: JobRecord,
   waiter: Waiter,
@@ -131,8 +136,8 @@ async function admit(
 
 /** Holders that outlived their lease are dead: their slots are reclaimed on the way. */
 async function evictExpired(
-  queue: QueueStore,
-  state: Awaited<ReturnType<QueueStore["read"]>>,
+  queue: QueueStores[JobKindName],
+  state: Awaited<ReturnType<QueueStores[JobKindName]["read"]>>,
   self: string,
   now: Date,
 ): Promise<void> {
@@ -149,8 +154,10 @@ export const acquireSlotStep = workflowStep({
   input: acquireInput,
   connect: (runtime, config) => ({
     store: jobStore(runtime, config.TABLE_NAME),
-    queue: queueStore(runtime, config.TABLE_NAME),
-    limit: config.JOB_LIMIT,
+    queues: queueStores(runtime, config.TABLE_NAME),
+    limits: Object.fromEntries(
+      Object.values(KINDS).map((kind) => [kind.name, config[kind.limitSetting]]),
+    ) as Record<JobKindName, number>,
     queueDeadlineSeconds: config.QUEUE_DEADLINE_SECONDS,
     metrics: runtime.metrics,
     now: runtime.now,

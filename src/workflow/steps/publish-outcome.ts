@@ -11,9 +11,10 @@ import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { Config } from "../../config.ts";
 import { PublishInProgressError, RecordConflictError, TransientAwsError } from "../../errors.ts";
+import { DEFAULT_KIND } from "../../kinds/index.ts";
 import { buildOutcomeDetail, type PublishOptions, publishOutcome } from "../../outcome.ts";
 import { queueEntryId } from "../../queue/queue.ts";
-import { type QueueStore, queueStore } from "../../queue/store.ts";
+import { type QueueStores, queueStores } from "../../queue/store.ts";
 import { awsClient, type Runtime } from "../../runtime.ts";
 import {
   publicationAbandoned,
@@ -27,7 +28,8 @@ import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 export interface PublishDeps {
   store: JobStore;
-  queue: QueueStore;
+  /** Each job kind's queue: a job's slot is in its own kind's. */
+  queues: QueueStores;
   events: EventBridgeClient;
   publish: PublishOptions;
   retentionDays: number;
@@ -56,7 +58,7 @@ export async function publishRecord(jobName: string, deps: PublishDeps): Promise
   const claimant = randomUUID();
   let record = await deps.store.require(jobName);
   // Every path that ends a job comes through here: its slot is free for the next in line.
-  await deps.queue.leave(queueEntryId(record.executionArn));
+  await deps.queues[record.kind ?? DEFAULT_KIND].leave(queueEntryId(record.executionArn));
   record = await deps.store.mutate(
     jobName,
     (current) => undecidedFailure(current, deps.now()),
@@ -141,7 +143,7 @@ export async function publishJobOutcome(input: JobInput, deps: PublishDeps): Pro
 export function connectPublisher(runtime: Runtime, config: Config): PublishDeps {
   return {
     store: jobStore(runtime, config.TABLE_NAME),
-    queue: queueStore(runtime, config.TABLE_NAME),
+    queues: queueStores(runtime, config.TABLE_NAME),
     events: awsClient(runtime, "eventbridge", (settings) => new EventBridgeClient(settings)),
     publish: { busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE },
     retentionDays: config.RECORD_RETENTION_DAYS,

@@ -13,7 +13,7 @@ import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stac
 import { SageMakerGateway } from "../../../src/aws/sagemaker-gateway.ts";
 import { diagnoseFailure, RECORD_MAX_BYTES } from "../../../src/decision/index.ts";
 import { MAX_POLICY_FAMILIES } from "../../../src/decision/policy.ts";
-import { QueueStore } from "../../../src/queue/store.ts";
+import { queueStoresOn } from "../../../src/queue/store.ts";
 import { created, diagnosed, polled } from "../../../src/workflow/lifecycle.ts";
 import { publishRecord } from "../../../src/workflow/steps/publish-outcome.ts";
 import { selectRecommendation } from "../../../src/workflow/steps/select-recommendation.ts";
@@ -157,7 +157,7 @@ describe("a job with 1,000 recommendations", () => {
     );
     const publication = await publishRecord("large-job", {
       store,
-      queue: new QueueStore(documents, LOCAL_TABLE),
+      queues: queueStoresOn(documents, LOCAL_TABLE),
       events: new EventBridgeClient({ region: "us-east-1" }),
       publish: { busName: "irflow", source: "irflow" },
       retentionDays: 1,
@@ -182,7 +182,7 @@ describe("the largest spec StartExecution accepts", () => {
   const publish = (jobName: string) =>
     publishRecord(jobName, {
       store: store(),
-      queue: new QueueStore(documents, LOCAL_TABLE),
+      queues: queueStoresOn(documents, LOCAL_TABLE),
       events: new EventBridgeClient({ region: "us-east-1" }),
       publish: { busName: "irflow", source: "irflow" },
       retentionDays: 1,

@@ -1,0 +1,107 @@
+/**
+ * Each job kind waits in its own queue, under its own limit: a full queue of classic jobs never
+ * holds back an AI recommendation job, nor the other way round.
+ */
+
+import { readFileSync } from "node:fs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { validateAiRecommendationSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
+import { type QueueStores, queueStoresOn } from "../../../src/queue/store.ts";
+import { validated } from "../../../src/workflow/lifecycle.ts";
+import type { JobRecord } from "../../../src/workflow/record.ts";
+import { acquireSlot } from "../../../src/workflow/steps/acquire-slot.ts";
+import { JobStore } from "../../../src/workflow/store.ts";
+import { TEST_START, validatedRecord } from "../../support/records.ts";
+
+let dynamo: { endpoint: string; close: () => Promise<void> };
+let store: JobStore;
+let queues: QueueStores;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await createJobsTable(dynamo.endpoint);
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  store = new JobStore(documents, LOCAL_TABLE);
+  queues = queueStoresOn(documents, LOCAL_TABLE);
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const executionOf = (name: string) =>
+  `arn:aws:states:us-east-1:111122223333:execution:irflow:${name}`;
+
+function aiRecord(name: string): JobRecord {
+  const result = validateAiRecommendationSpec({
+    ...JSON.parse(readFileSync("events/specs/ai/llama-3-8b-chat.json", "utf8")),
+    irflow: { runKey: name },
+  });
+  if (!result.valid) throw new Error("the AI sample spec does not validate");
+  return validated(
+    { executionArn: executionOf(name), trigger: { type: "manual" } },
+    {
+      jobName: result.jobName,
+      spec: result.spec,
+      specHash: result.specHash,
+      model: { key: "model-artifacts/m", kind: "model-artifacts", modelUri: "s3://m/" },
+      deadlineSeconds: 3600,
+    },
+    TEST_START,
+  );
+}
+
+async function acquire(record: JobRecord) {
+  await store.create(record);
+  return acquireSlot(
+    { jobName: record.jobName, executionArn: record.executionArn },
+    {
+      store,
+      queues,
+      limits: { "inference-recommendation": 1, "ai-recommendation": 1 },
+      queueDeadlineSeconds: 3600,
+      now: () => TEST_START,
+    },
+  );
+}
+
+describe("a queue per job kind", () => {
+  it("admits an AI job while the classic queue is full, and holds the second AI job back", async () => {
+    // Prepare
+    const classic = validatedRecord("classic-1", { executionArn: executionOf("classic-1") });
+    const classicWaiting = validatedRecord("classic-2", { executionArn: executionOf("classic-2") });
+    const firstAi = aiRecord("first");
+    const secondAi = aiRecord("second");
+
+    // Act
+    const verdicts = [];
+    for (const record of [classic, classicWaiting, firstAi, secondAi]) {
+      verdicts.push((await acquire(record)).granted);
+    }
+
+    // Assess
+    expect(verdicts).toEqual([true, false, true, false]);
+    const aiQueue = await queues["ai-recommendation"].read();
+    expect(Object.values(aiQueue.holders).map((holder) => holder.jobName)).toEqual([
+      firstAi.jobName,
+    ]);
+    expect(Object.values(aiQueue.waiters).map((waiter) => waiter.jobName)).toEqual([
+      secondAi.jobName,
+    ]);
+    const classicQueue = await queues["inference-recommendation"].read();
+    expect(Object.keys(classicQueue.holders)).toHaveLength(1);
+    expect(Object.values(classicQueue.waiters).map((waiter) => waiter.jobName)).toEqual([
+      "classic-2",
+    ]);
+  });
+});
