@@ -220,13 +220,23 @@ export type OutcomeDetail =
   | z.output<(typeof outcomeDetailSchemas)[Outcome]>
   | z.output<(typeof llmDetailSchemas)[LlmDetailKey]>;
 
+/** Which detail schema (events/schemas/outcome-<key>.schema.json) a detail follows. */
+export function detailKeyOf(
+  detail: Pick<OutcomeDetail, "outcome" | "kind">,
+): Outcome | LlmDetailKey {
+  if (detail.kind === "ai-recommendation") {
+    if (detail.outcome === "selected") return "llm-selected";
+    if (detail.outcome === "unsatisfiable") return "llm-unsatisfiable";
+  }
+  return detail.outcome;
+}
+
 /** The detail-type an event of this detail is published under. */
 export function detailTypeOf(detail: Pick<OutcomeDetail, "outcome" | "kind">): string {
-  if (detail.kind === "ai-recommendation") {
-    if (detail.outcome === "selected") return LLM_DETAIL_TYPES["llm-selected"];
-    if (detail.outcome === "unsatisfiable") return LLM_DETAIL_TYPES["llm-unsatisfiable"];
-  }
-  return DETAIL_TYPES[detail.outcome];
+  const key = detailKeyOf(detail);
+  return key === "llm-selected" || key === "llm-unsatisfiable"
+    ? LLM_DETAIL_TYPES[key]
+    : DETAIL_TYPES[key];
 }
 
 /** Every detail's JSON Schema, by its key: each outcome, and the LLM decided outcomes. */

@@ -17,7 +17,8 @@ import {
   type LocalStackOptions,
   startLocalStack,
 } from "../../local/stack.ts";
-import { detailTypeOf } from "../../src/outcome.ts";
+import type { JobKindName } from "../../src/kinds/kind.ts";
+import { detailKeyOf, detailTypeOf, LLM_DETAIL_TYPES } from "../../src/outcome.ts";
 import { type JobRecord, OUTCOMES, type Outcome } from "../../src/workflow/record.ts";
 import { JobStore } from "../../src/workflow/store.ts";
 
@@ -129,13 +130,13 @@ ajv.addFormat(
   (text: string) => /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text)),
 );
 const validators = Object.fromEntries(
-  OUTCOMES.map((outcome) => [
-    outcome,
+  [...OUTCOMES, ...Object.keys(LLM_DETAIL_TYPES)].map((key) => [
+    key,
     ajv.compile(
-      JSON.parse(readFileSync(join(ROOT, `events/schemas/outcome-${outcome}.schema.json`), "utf8")),
+      JSON.parse(readFileSync(join(ROOT, `events/schemas/outcome-${key}.schema.json`), "utf8")),
     ),
   ]),
-) as Record<Outcome, ValidateFunction>;
+) as Record<string, ValidateFunction>;
 
 /** The outcome events published for a job, each checked against its committed JSON Schema. */
 export function outcomeEvents(stack: LocalStack, jobName: string): EventEnvelope[] {
@@ -143,8 +144,9 @@ export function outcomeEvents(stack: LocalStack, jobName: string): EventEnvelope
     .received({ busName: "irflow-local" })
     .filter((event) => (event.detail as { jobName?: string }).jobName === jobName);
   for (const event of events) {
-    const detail = event.detail as { outcome: Outcome };
-    const validate = validators[detail.outcome];
+    const detail = event.detail as { outcome: Outcome; kind?: JobKindName };
+    const validate = validators[detailKeyOf(detail)];
+    if (!validate) throw new Error(`no schema for the ${detailKeyOf(detail)} event`);
     if (!validate(detail)) {
       throw new Error(`event does not match its schema: ${ajv.errorsText(validate.errors)}`);
     }
