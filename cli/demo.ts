@@ -1,17 +1,30 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LOCAL_BUS, startLocalStack } from "../local/stack.ts";
 import { entryLabel as decisionLabel } from "../src/decision/format.ts";
+import { llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
+import {
+  DEFAULT_KIND,
+  JOB_KINDS,
+  type JobKindName,
+  KINDS,
+  kindNameOf,
+} from "../src/kinds/index.ts";
+import { llmDecisionText } from "./decide-llm.ts";
 import { comparisonLines, decisionTable, omittedNote } from "./format.ts";
 import { CliError, type CliIo, EXIT, explainInterrupt } from "./io.ts";
 import { startSpec } from "./start.ts";
 import { localTarget, type Target } from "./target.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-const DEFAULT_SPEC = join(ROOT, "events/specs/default-slo-policy.json");
+/** The sample each kind's demo runs when no spec is given. */
+const DEFAULT_SPECS: Record<JobKindName, string> = {
+  "inference-recommendation": join(ROOT, "events/specs/default-slo-policy.json"),
+  "ai-recommendation": join(ROOT, "events/specs/ai/llama-3-8b-chat.json"),
+};
 
-export const demoUsage = `Usage: irflow demo [spec.json] [--time-scale N] [--verbose] [--event-file FILE]
+export const demoUsage = `Usage: irflow demo [spec.json | --kind KIND] [--time-scale N] [--verbose] [--event-file FILE]
 
 Runs the whole workflow once on a local stack started in this process: validates the spec
 (default events/specs/default-slo-policy.json: a latency bound, a load, and production to
@@ -20,6 +33,9 @@ step, and prints the decision in one sentence, every entry with its standing (se
 frontier, rejected and why), the comparison with production and a summary of the published
 outcome event. SageMaker's figures are emulated, not predictions.
 
+  --kind KIND         run that kind's sample instead: inference-recommendation (the default) or
+                      ai-recommendation (events/specs/ai/llama-3-8b-chat.json: an LLM's workload
+                      config and AI recommendation job, decided at a TTFT limit and a load)
   --time-scale N      simulated seconds per real second (default 600)
   --verbose           print the whole outcome event, not only its summary
   --event-file FILE   write the whole outcome event to FILE
@@ -36,6 +52,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     args,
     options: {
       "time-scale": { type: "string", default: "600" },
+      kind: { type: "string" },
       verbose: { type: "boolean", default: false },
       "event-file": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -57,7 +74,17 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
       EXIT.usage,
     );
   }
-  const source = positionals[0] ?? DEFAULT_SPEC;
+  const kind = values.kind;
+  if (kind !== undefined && !JOB_KINDS.some((name) => name === kind)) {
+    throw new CliError(`--kind must be one of ${JOB_KINDS.join(", ")}, got '${kind}'`, EXIT.usage);
+  }
+  if (kind !== undefined && positionals[0] !== undefined) {
+    throw new CliError(
+      "give a spec or --kind, not both: --kind runs that kind's sample spec",
+      EXIT.usage,
+    );
+  }
+  const source = positionals[0] ?? DEFAULT_SPECS[(kind as JobKindName | undefined) ?? DEFAULT_KIND];
   return explainInterrupt(
     io,
     () => DEMO_INTERRUPTED,
@@ -77,7 +104,7 @@ async function runDemo(
   const began = performance.now();
   const seconds = () => ((performance.now() - began) / 1000).toFixed(1);
 
-  io.stdout(`irflow demo: one Inference Recommender job, end to end, on a local stack\n`);
+  io.stdout(`irflow demo: one ${await jobNounOf(source, io)}, end to end, on a local stack\n`);
   const stack = await startLocalStack({ timeScale, logLevel: "WARN" });
   let target: Target | undefined;
   try {
@@ -111,6 +138,11 @@ async function runDemo(
     }
 
     io.stdout(`\nthe decision for ${record.model.key} (job ${record.jobName})\n`);
+    if (record.llmDecision) {
+      io.stdout(
+        `every configuration, best first (* selected)\n${llmDecisionText(record.llmDecision)}`,
+      );
+    }
     if (decision && decision.totals.entries > 0) {
       io.stdout(`every entry, best first (* selected)\n`);
       io.stdout(`${[...decisionTable(decision, "  "), ...omittedNote(decision)].join("\n")}\n`);
@@ -136,14 +168,27 @@ async function runDemo(
     } else if (!values.verbose) {
       io.stdout(`(--verbose prints the whole event, --event-file FILE writes it)\n`);
     }
-    io.stdout(
-      `\nthe decision: ${record.outcome}${decision?.selected ? `, ${decisionLabel(decision.selected)}` : ""}\n`,
-    );
+    const selected = decision?.selected
+      ? decisionLabel(decision.selected)
+      : record.llmDecision?.selected && llmEntryLabel(record.llmDecision.selected);
+    io.stdout(`\nthe decision: ${record.outcome}${selected ? `, ${selected}` : ""}\n`);
     io.stdout(`demo finished in ${seconds()} s\n`);
     return EXIT.ok;
   } finally {
     target?.destroy();
     await stack.close();
+  }
+}
+
+/** What the spec's kind calls one job, for the header; a spec that does not read says "job". */
+async function jobNounOf(source: string, io: CliIo): Promise<string> {
+  if (source === "-") return "job";
+  try {
+    const spec: unknown = JSON.parse(await readFile(resolve(io.cwd, source), "utf8"));
+    const kind = kindNameOf(spec);
+    return kind ? KINDS[kind].jobNoun : "job";
+  } catch {
+    return "job";
   }
 }
 

@@ -173,4 +173,23 @@ describe("the kind ai-recommendation on the local stack", () => {
     expect(event?.["detail-type"]).toBe("Inference Recommendation Failed");
     expect(event?.detail).toMatchObject({ kind: "ai-recommendation", outcome: "failed" });
   }, 120_000);
+
+  it("irflow demo --kind ai-recommendation runs the kind's sample end to end on its own stack", async () => {
+    // Prepare
+    const io = cli.io();
+    const both = cli.io();
+
+    // Act
+    const code = await main(["demo", "--kind", "ai-recommendation", "--time-scale", "3000"], io);
+    const refused = await main(["demo", "x.json", "--kind", "ai-recommendation"], both);
+
+    // Assess
+    expect(code, io.err()).toBe(0);
+    expect(io.out()).toContain("irflow demo: one AI recommendation job, end to end");
+    expect(io.out()).toMatch(/STANDING \(by monthly-cost\)/);
+    expect(io.out()).toContain("outcome event on irflow-local (LLM Recommendation Selected)");
+    expect(io.out()).toMatch(/the decision: selected, ml\.\S+ x \d+/);
+    expect(refused).toBe(64);
+    expect(both.err()).toContain("give a spec or --kind, not both");
+  }, 120_000);
 });
