@@ -2,7 +2,9 @@
  * Writes the golden fixtures of this release's records and events: test/fixtures/records/v<record
  * schema>/ (one record per phase, and per outcome for the decided ones) and
  * test/fixtures/events/v<event schema>/ (one event per outcome). Each comes from a real run of the
- * workflow on the local stack, every record version as DynamoDB stored it.
+ * workflow on the local stack, every record version as DynamoDB stored it. Jobs of the kind
+ * ai-recommendation add theirs under names starting `llm-`: a record of each phase of a selected
+ * job, and the records and events of its selected, unsatisfiable and failed outcomes.
  *
  * A release's fixtures are written once and kept: every later release's tests read them
  * (test/unit/workflow/fixtures.test.ts). The script refuses to replace a folder that exists;
@@ -50,6 +52,30 @@ const RUNS: { outcome: Outcome; spec: () => Record<string, unknown>; fate?: JobF
       const job = spec.job as { InputConfig: Record<string, unknown> };
       job.InputConfig.ResourceLimit = { MaxNumberOfTests: 2, MaxParallelOfTests: 5 };
       return spec;
+    },
+  },
+];
+
+/** The kind ai-recommendation's runs: fixture names start `llm-`. */
+const LLM_RUNS: { outcome: Outcome; spec: () => Record<string, unknown> }[] = [
+  { outcome: "selected", spec: () => sample("ai/llama-3-8b-chat.json", "golden-llm-selected") },
+  {
+    outcome: "unsatisfiable",
+    spec: () => {
+      const spec = sample("ai/llama-3-8b-chat.json", "golden-llm-unsat");
+      const irflow = spec.irflow as { policy: object };
+      return { ...spec, irflow: { ...irflow, policy: { ...irflow.policy, maxTtftMs: 1 } } };
+    },
+  },
+  {
+    outcome: "failed",
+    // The emulator fails a job whose name says the account lacks the feature.
+    spec: () => {
+      const spec = sample("ai/llama-3-8b-chat.json");
+      return {
+        ...spec,
+        job: { ...(spec.job as object), AIRecommendationJobName: "golden-llm-not-enabled" },
+      };
     },
   },
 ];
@@ -124,13 +150,25 @@ async function main(force: boolean): Promise<void> {
         records[key] ??= record;
       }
     }
-    const events = Object.fromEntries(
+    const events: Record<string, unknown> = Object.fromEntries(
       OUTCOMES.map((outcome) => {
         const [event] = outcomeEvents(stack, names.get(outcome) ?? "");
         if (!event) throw new Error(`no outcome event for the ${outcome} run`);
         return [outcome, event];
       }),
     );
+    for (const run of LLM_RUNS) {
+      const execution = await runWorkflow(stack, clients, run.spec(), `golden-llm-${run.outcome}`);
+      const name = jobOf(versions, execution.executionArn ?? "");
+      for (const record of versions.get(name) ?? []) {
+        const phase = String(record.phase);
+        const key = record.outcome === undefined ? `llm-${phase}` : `llm-${phase}-${run.outcome}`;
+        records[key] ??= record;
+      }
+      const [event] = outcomeEvents(stack, name);
+      if (!event) throw new Error(`no outcome event for the llm ${run.outcome} run`);
+      events[`llm-${run.outcome}`] = event;
+    }
     await writeFolder(RECORD_FIXTURES, records);
     await writeFolder(EVENT_FIXTURES, events);
     process.stdout.write(

@@ -6,7 +6,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatRecord } from "../../../cli/status.ts";
-import { buildOutcomeDetail, DETAIL_TYPES, outcomeDetailSchemas } from "../../../src/outcome.ts";
+import {
+  buildOutcomeDetail,
+  detailKeyOf,
+  detailTypeOf,
+  type LlmDetailKey,
+  llmDetailSchemas,
+  outcomeDetailSchemas,
+} from "../../../src/outcome.ts";
 import { SCHEMA_FILES } from "../../../src/schemas.ts";
 import { runTimesOf } from "../../../src/workflow/lifecycle.ts";
 import { OUTCOMES, type Outcome, PHASES } from "../../../src/workflow/record.ts";
@@ -57,7 +64,10 @@ describe("golden record fixtures", () => {
     const record = parseRecord(item);
 
     // Assess
-    const [phase, ...outcome] = file.replace(/\.json$/, "").split("-");
+    const name = file.replace(/\.json$/, "");
+    const llm = name.startsWith("llm-");
+    const [phase, ...outcome] = name.replace(/^llm-/, "").split("-");
+    expect(record.kind).toBe(llm ? "ai-recommendation" : undefined);
     expect(record.phase).toBe(phase);
     expect(record.outcome).toBe(outcome.length > 0 ? outcome.join("-") : undefined);
     expect(record.jobName).toBe(item.jobName);
@@ -74,8 +84,12 @@ describe("golden record fixtures", () => {
       const detail = buildOutcomeDetail(record, new Date());
 
       // Assess
-      const outcome = record.outcome as Outcome;
-      expect(outcomeDetailSchemas[outcome].safeParse(detail).error).toBeUndefined();
+      const key = detailKeyOf(detail);
+      const schema =
+        key in llmDetailSchemas
+          ? llmDetailSchemas[key as LlmDetailKey]
+          : outcomeDetailSchemas[key as Outcome];
+      expect(schema.safeParse(detail).error).toBeUndefined();
     },
   );
 });
@@ -89,21 +103,26 @@ describe("golden event fixtures", () => {
     for (const version of versions) {
       const outcomes = events
         .filter(([of]) => of === version)
-        .map(([, file]) => file.replace(/\.json$/, ""));
+        .map(([, file]) => file.replace(/\.json$/, ""))
+        .filter((name) => !name.startsWith("llm-"));
       expect(outcomes.sort()).toEqual([...OUTCOMES].sort());
     }
   });
 
   it.each(events)("keeps every field of the %s %s event in today's schema", (_v, file, event) => {
     // Prepare: a consumer of the fixture's version reads these paths; none may disappear.
-    const outcome = file.replace(/\.json$/, "") as Outcome;
-    const schema = SCHEMA_FILES[`events/schemas/outcome-${outcome}.schema.json`]?.();
+    const detail = event.detail as Parameters<typeof detailKeyOf>[0];
+    const key = detailKeyOf(detail);
+    const schema = SCHEMA_FILES[`events/schemas/outcome-${key}.schema.json`]?.();
 
     // Act
     const missing = fieldPaths(event.detail).filter((path) => !declares(schema, path));
 
     // Assess
-    expect(event["detail-type"]).toBe(DETAIL_TYPES[outcome]);
+    expect(file.replace(/\.json$/, "")).toBe(
+      file.startsWith("llm-") ? `llm-${detail.outcome}` : key,
+    );
+    expect(event["detail-type"]).toBe(detailTypeOf(detail));
     expect(missing).toEqual([]);
   });
 });
