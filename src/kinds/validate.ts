@@ -1,6 +1,7 @@
 /**
  * Validation of a spec of any kind, all errors at once. Apart from the kinds' definitions so that
- * only what validates (ValidateSpec, the CLI) bundles every kind's validator and its parsers.
+ * only what validates (ValidateSpec, the CLI, and the triggers, which check every group's and
+ * target's spec at cold start) bundles every kind's validator and its parsers.
  */
 import { validateSpec } from "../spec/validate.ts";
 import { validateAiRecommendationSpec } from "./ai-recommendation/validate.ts";

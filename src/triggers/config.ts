@@ -1,25 +1,26 @@
 /**
  * The trigger configuration (config/triggers.json): the SageMaker execution role, the model
- * package groups whose approvals start a run with each group's job defaults, and the targets of the
- * re-tuning schedule. The handlers bundle the file and validate it at cold start; the trigger
+ * package groups whose approvals start a run with each group's kind and job defaults, and the
+ * targets of the re-tuning schedule. The handlers bundle the file and validate it at cold start; the trigger
  * cores take the parsed configuration as an argument.
  *
  * Also the triggers' own environment (STATE_MACHINE_ARN), read once and validated the same way.
  */
 import * as z from "zod";
-import { policySchema } from "../decision/policy.ts";
 import { ConfigError } from "../errors.ts";
 import { scheduleExecutionName } from "../execution/names.ts";
+import { kindNameOf } from "../kinds/kind.ts";
+import { validateAnySpec } from "../kinds/validate.ts";
 import { jobRequestSchema } from "../spec/schema.ts";
-import { formatPath, validateSpec } from "../spec/validate.ts";
+import { formatPath } from "../spec/validate.ts";
+import { jsonObjectSchema, mergePolicies, type PolicyDefaults } from "./group-defaults.ts";
 import {
   buildPackageSpec,
   type GroupConfig,
+  groupKind,
   groupSchema,
-  jsonObjectSchema,
-  mergePolicies,
-  type PolicyDefaults,
-  policyDefaultsSchema,
+  packageFieldOf,
+  policyDefaultsSchemaOf,
 } from "./package-spec.ts";
 
 const request = jobRequestSchema.shape;
@@ -37,9 +38,10 @@ const targetSchema = z
     spec: jsonObjectSchema().optional(),
     /**
      * The decision policy of this target's runs: over the group's policy for a group target;
-     * under the spec's own irflow.policy for a spec target.
+     * under the spec's own irflow.policy for a spec target. Checked by the policy schema of the
+     * target's kind: the spec's, here; the group's, with the configuration as a whole.
      */
-    policy: policyDefaultsSchema.optional(),
+    policy: jsonObjectSchema().optional(),
   })
   .superRefine((target, context) => {
     const byGroup = target.group !== undefined;
@@ -52,6 +54,9 @@ const targetSchema = z
     } else if (bySpec && (target.name === undefined || target.spec === undefined)) {
       context.addIssue({ code: "custom", message: "a spec target needs both name and spec" });
     }
+    const kind = target.spec ? kindNameOf(target.spec) : undefined;
+    // A spec of no known kind is reported by the spec's own check.
+    if (kind && target.policy) addPolicyIssues(context, ["policy"], kind, target.policy);
   })
   .transform((target): ScheduleTarget => {
     const policy = target.policy ? { policy: target.policy } : {};
@@ -59,6 +64,25 @@ const targetSchema = z
       ? { kind: "group", label: target.group, group: target.group, ...policy }
       : { kind: "spec", label: target.name ?? "", spec: target.spec ?? {}, ...policy };
   });
+
+/** The policy's issues by the kind's policy schema, at `path`. */
+function addPolicyIssues(
+  context: z.RefinementCtx,
+  path: PropertyKey[],
+  kind: Parameters<typeof policyDefaultsSchemaOf>[0],
+  policy: PolicyDefaults,
+): boolean {
+  const parsed = policyDefaultsSchemaOf(kind).safeParse(policy);
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    context.addIssue({
+      code: "custom",
+      path: [...path, ...issue.path],
+      message: issue.message,
+      params: (issue as { params?: Record<string, unknown> }).params ?? {},
+    });
+  }
+  return !parsed.success;
+}
 
 export type ScheduleTarget = (
   | { kind: "group"; label: string; group: string }
@@ -112,16 +136,18 @@ export const triggerConfigSchema = z
     // than every run of the group.
     for (const [name, group] of Object.entries(config.groups)) {
       // A policy that breaks rules is reported by its own field; no spec is built from it.
-      if (group.irflow?.policy && !policySchema.safeParse(group.irflow.policy).success) continue;
+      const policy = group.irflow?.policy;
+      if (policy && !policyDefaultsSchemaOf(groupKind(group)).safeParse(policy).success) continue;
       const { spec } = buildPackageSpec(
         { ModelPackageArn: `arn:aws:sagemaker:us-east-1:000000000000:model-package/${name}/1` },
         group,
         config.roleArn,
       );
-      const result = validateSpec(spec);
+      const result = validateAnySpec(spec);
       if (result.valid) continue;
-      // A bad roleArn is reported once, by its own field.
-      for (const issue of result.errors.filter((found) => found.path !== "job.RoleArn")) {
+      // A bad roleArn is reported once, by its own field; the package is the approved version's.
+      const own = (path: string) => path !== "job.RoleArn" && path !== packageFieldOf(group);
+      for (const issue of result.errors.filter((found) => own(found.path))) {
         context.addIssue({
           code: "custom",
           path: ["groups", name, ...issue.path.split(".")],
@@ -143,10 +169,14 @@ export const triggerConfigSchema = z
         });
       }
       const group = target.kind === "group" ? config.groups[target.group] : undefined;
-      if (group && target.policy) {
+      if (
+        group &&
+        target.policy &&
+        !addPolicyIssues(context, [...path, "policy"], groupKind(group), target.policy)
+      ) {
         // The target's policy over the group's must still be one policy (maxInstances >= minInstances).
         const { spec } = buildPackageSpecChecked(group, target.policy, config.roleArn);
-        const result = validateSpec(spec);
+        const result = validateAnySpec(spec);
         for (const issue of result.valid ? [] : result.errors) {
           if (!issue.path.startsWith("irflow.policy")) continue;
           context.addIssue({
@@ -158,7 +188,7 @@ export const triggerConfigSchema = z
         }
       }
       if (target.kind === "spec") {
-        const result = validateSpec(specForTarget(target.spec, target.policy));
+        const result = validateAnySpec(specForTarget(target.spec, target.policy));
         for (const issue of result.valid ? [] : result.errors) {
           context.addIssue({
             code: "custom",
@@ -193,7 +223,7 @@ function buildPackageSpecChecked(
   const merged = mergePolicies(group.irflow?.policy, policy);
   const { spec } = buildPackageSpec(
     { ModelPackageArn: "arn:aws:sagemaker:us-east-1:000000000000:model-package/check/1" },
-    { ...group, irflow: { ...group.irflow, policy: undefined } },
+    { ...group, irflow: { ...group.irflow, policy: undefined } } as GroupConfig,
     roleArn,
   );
   return { spec: { ...spec, irflow: { ...spec.irflow, policy: merged } } };

@@ -12,8 +12,12 @@ import * as z from "zod";
 import { classifyAwsError, TransientAwsError } from "../errors.ts";
 import { registryExecutionName } from "../execution/names.ts";
 import type { SpecIssue } from "../spec/rules.ts";
-import type { JobSpec } from "../spec/schema.ts";
-import { buildPackageSpec, type GroupConfig } from "./package-spec.ts";
+import {
+  buildPackageSpec,
+  type GroupConfig,
+  type PackageGroupSpec,
+  packageFieldOf,
+} from "./package-spec.ts";
 import { type ExecutionInput, type StartResult, startWorkflow, type TriggerDeps } from "./start.ts";
 
 /** The fields of the registry's event that the trigger reads. */
@@ -70,11 +74,15 @@ export function groupOf(deps: Pick<TriggerDeps, "config">, name: string): GroupC
 
 export interface BuiltPackageSpec {
   described: DescribeModelPackageCommandOutput;
-  spec: JobSpec;
+  /** Of the group's kind: an Inference Recommender spec, or an AI recommendation spec. */
+  spec: PackageGroupSpec;
   issues: SpecIssue[];
 }
 
-/** Describes the package version and builds its spec: the one way both triggers do it. */
+/**
+ * Describes the package version and builds its spec: the one way both triggers do it. Reading is
+ * all it does to the package: irflow never approves nor changes a model package.
+ */
 export async function specForPackage(
   packageArn: string,
   group: GroupConfig,
@@ -100,7 +108,7 @@ export async function specForPackage(
       spec,
       issues: [
         {
-          path: "job.InputConfig.ModelPackageVersionArn",
+          path: packageFieldOf(group),
           rule: "package-unreadable",
           message: `model package ${packageArn} cannot be read (${reason})`,
         },

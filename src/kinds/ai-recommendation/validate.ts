@@ -2,7 +2,8 @@
  * Validation of a spec of the kind ai-recommendation: every constraint of its two requests (the
  * schemas of ./spec.ts), the workload document inside WorkloadSpec.Inline (JSON or YAML: its keys,
  * the AIPerf parameter names, secrets given as Secrets Manager ARNs), all errors at once, and the
- * names derived for the job and its workload config. Only ValidateSpec and the CLI load it.
+ * names derived for the job and its workload config. Only ValidateSpec, the CLI and the triggers'
+ * configuration check load it.
  */
 import { parse as parseYaml } from "yaml";
 import type * as z from "zod";

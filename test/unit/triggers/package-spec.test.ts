@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { validateSpec } from "../../../src/spec/validate.ts";
+import type { ClassicGroupConfig } from "../../../src/triggers/classic-package-spec.ts";
 import { parseTriggerConfig } from "../../../src/triggers/config.ts";
-import {
-  buildPackageSpec,
-  type GroupConfig,
-  type PackageDescription,
-} from "../../../src/triggers/package-spec.ts";
+import type { PackageDescription } from "../../../src/triggers/group-defaults.ts";
+import { buildPackageSpec } from "../../../src/triggers/package-spec.ts";
 
 const ROLE = "arn:aws:iam::111122223333:role/irflow-sagemaker";
 const ARN = "arn:aws:sagemaker:us-east-1:111122223333:model-package/churn-xgboost/4";
@@ -19,9 +17,9 @@ const complete: PackageDescription = {
 };
 
 /** A group as the configuration parses it. */
-function group(raw: Record<string, unknown>): GroupConfig {
+function group(raw: Record<string, unknown>): ClassicGroupConfig {
   const config = parseTriggerConfig({ roleArn: ROLE, groups: { "churn-xgboost": raw } });
-  return config.groups["churn-xgboost"] as GroupConfig;
+  return config.groups["churn-xgboost"] as ClassicGroupConfig;
 }
 
 describe("buildPackageSpec", () => {
