@@ -3,11 +3,8 @@
  * declared as a function.
  */
 import * as z from "zod";
-import { sagemakerGateway } from "../../aws/sagemaker-gateway.ts";
 import { type Config, workflowConfigSchema } from "../../config.ts";
 import { defineFunction, type FunctionDefinition } from "../../handler.ts";
-import { aiRecommendationGateway } from "../../kinds/ai-recommendation/gateway.ts";
-import type { KindGateways } from "../../kinds/kind-operations.ts";
 import type { Runtime } from "../../runtime.ts";
 
 /** The input of the steps that act on a job the state machine already knows by name. */
