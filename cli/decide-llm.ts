@@ -42,11 +42,10 @@ export async function decideLlmCommand(
 const maybe = (value: number | undefined, format: (value: number) => string) =>
   value === undefined ? "-" : format(value);
 
-/** The decision in one sentence, then every entry, best first. */
-export function llmDecisionText(decision: LlmDecision): string {
+/** Every entry, best first, then the rejected ones with their rule: the selected one marked `*`. */
+export function llmDecisionTable(decision: LlmDecision, indent = ""): string[] {
   const stat = decision.latencyStat;
   const selected = decision.selected;
-  const sentence = llmDecisionSentence(decision);
   const rows = [
     ...decision.ranked.map((entry, rank) => ({
       entry,
@@ -57,7 +56,7 @@ export function llmDecisionText(decision: LlmDecision): string {
       standing: `rejected [${rejection.rule}] ${rejection.message}`,
     })),
   ].map(({ entry, standing }) => [
-    entry === selected ? "*" : "",
+    entry.id === selected?.id ? "*" : "",
     llmEntryLabel(entry),
     maybe(entry.monthlyCost, formatDollars),
     maybe(entry.costPerMillionTokens, (value) => `$${value}`),
@@ -66,6 +65,7 @@ export function llmDecisionText(decision: LlmDecision): string {
     maybe(entry.metrics.outputTokensPerSecond, formatCount),
     standing,
   ]);
+  if (rows.length === 0) return [];
   const header = [
     "",
     "ENTRY",
@@ -76,8 +76,24 @@ export function llmDecisionText(decision: LlmDecision): string {
     "TOKENS/S",
     `STANDING (by ${decision.objective})`,
   ];
-  const lines = [sentence, ""];
-  if (rows.length > 0) lines.push(...table(header, rows), "");
+  return table(header, rows, indent);
+}
+
+/** What a table leaves out when the decision was cut to fit a record or an event. */
+export function llmOmittedNote(decision: LlmDecision): string[] {
+  const ranked = decision.omitted?.ranked ?? 0;
+  const rejected = decision.omitted?.rejected ?? 0;
+  if (ranked + rejected === 0) return [];
+  return [
+    `(${formatCount(ranked)} feasible and ${formatCount(rejected)} rejected configurations not shown)`,
+  ];
+}
+
+/** The decision in one sentence, then every entry, best first. */
+export function llmDecisionText(decision: LlmDecision): string {
+  const lines = [llmDecisionSentence(decision), ""];
+  const rows = llmDecisionTable(decision);
+  if (rows.length > 0) lines.push(...rows, ...llmOmittedNote(decision), "");
   for (const relaxation of decision.relaxations) lines.push(`relax: ${relaxation.sentence}`);
   for (const note of decision.notes) lines.push(`note: ${note}`);
   for (const entry of [...decision.ranked, ...decision.rejected.map((item) => item.entry)]) {
