@@ -17,7 +17,7 @@ import {
   type LocalStackOptions,
   startLocalStack,
 } from "../../local/stack.ts";
-import { detailTypeOf } from "../../src/outcome.ts";
+import { detailTypeOf, LLM_DETAIL_TYPES, type LlmDetailKey } from "../../src/outcome.ts";
 import { type JobRecord, OUTCOMES, type Outcome } from "../../src/workflow/record.ts";
 import { JobStore } from "../../src/workflow/store.ts";
 
@@ -129,13 +129,13 @@ ajv.addFormat(
   (text: string) => /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text)),
 );
 const validators = Object.fromEntries(
-  OUTCOMES.map((outcome) => [
+  [...OUTCOMES, ...(Object.keys(LLM_DETAIL_TYPES) as LlmDetailKey[])].map((outcome) => [
     outcome,
     ajv.compile(
       JSON.parse(readFileSync(join(ROOT, `events/schemas/outcome-${outcome}.schema.json`), "utf8")),
     ),
   ]),
-) as Record<Outcome, ValidateFunction>;
+) as Record<Outcome | LlmDetailKey, ValidateFunction>;
 
 /** The outcome events published for a job, each checked against its committed JSON Schema. */
 export function outcomeEvents(stack: LocalStack, jobName: string): EventEnvelope[] {
@@ -143,8 +143,14 @@ export function outcomeEvents(stack: LocalStack, jobName: string): EventEnvelope
     .received({ busName: "irflow-local" })
     .filter((event) => (event.detail as { jobName?: string }).jobName === jobName);
   for (const event of events) {
-    const detail = event.detail as { outcome: Outcome };
-    const validate = validators[detail.outcome];
+    const detail = event.detail as { outcome: Outcome; kind?: "ai-recommendation" };
+    // An LLM job's decided outcomes have schemas of their own.
+    const llm =
+      detail.kind === "ai-recommendation" &&
+      (detail.outcome === "selected" || detail.outcome === "unsatisfiable")
+        ? (`llm-${detail.outcome}` as const)
+        : undefined;
+    const validate = validators[llm ?? detail.outcome];
     if (!validate(detail)) {
       throw new Error(`event does not match its schema: ${ajv.errorsText(validate.errors)}`);
     }
