@@ -9,6 +9,7 @@ import {
   aiRecommendationJobSchema,
   decideAiRecommendation,
   type LlmDecision,
+  type LlmEntry,
 } from "../src/kinds/ai-recommendation/decide.ts";
 import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
@@ -42,31 +43,10 @@ export async function decideLlmCommand(
 const maybe = (value: number | undefined, format: (value: number) => string) =>
   value === undefined ? "-" : format(value);
 
-/** The decision in one sentence, then every entry, best first. */
-export function llmDecisionText(decision: LlmDecision): string {
+/** The table's header: the latencies at the policy's statistic, the standing by its objective. */
+export function llmDecisionColumns(decision: LlmDecision): string[] {
   const stat = decision.latencyStat;
-  const selected = decision.selected;
-  const sentence = llmDecisionSentence(decision);
-  const rows = [
-    ...decision.ranked.map((entry, rank) => ({
-      entry,
-      standing: rank === 0 ? "selected" : `#${rank + 1}`,
-    })),
-    ...decision.rejected.map((rejection) => ({
-      entry: rejection.entry,
-      standing: `rejected [${rejection.rule}] ${rejection.message}`,
-    })),
-  ].map(({ entry, standing }) => [
-    entry === selected ? "*" : "",
-    llmEntryLabel(entry),
-    maybe(entry.monthlyCost, formatDollars),
-    maybe(entry.costPerMillionTokens, (value) => `$${value}`),
-    maybe(entry.metrics.ttftMs, formatMs),
-    maybe(entry.metrics.interTokenLatencyMs, formatMs),
-    maybe(entry.metrics.outputTokensPerSecond, formatCount),
-    standing,
-  ]);
-  const header = [
+  return [
     "",
     "ENTRY",
     "$/MONTH",
@@ -76,8 +56,62 @@ export function llmDecisionText(decision: LlmDecision): string {
     "TOKENS/S",
     `STANDING (by ${decision.objective})`,
   ];
-  const lines = [sentence, ""];
-  if (rows.length > 0) lines.push(...table(header, rows), "");
+}
+
+/** One row per entry, cells under llmDecisionColumns: the feasible ones best first, then the rejected ones. */
+export function llmDecisionRows(
+  decision: LlmDecision,
+): { entry: LlmEntry; standing: "selected" | "feasible" | "rejected"; cells: string[] }[] {
+  const selected = decision.selected;
+  return [
+    ...decision.ranked.map((entry, rank) => ({
+      entry,
+      standing: entry.id === selected?.id ? ("selected" as const) : ("feasible" as const),
+      text: entry.id === selected?.id ? "selected" : `#${rank + 1}`,
+    })),
+    ...decision.rejected.map((rejection) => ({
+      entry: rejection.entry,
+      standing: "rejected" as const,
+      text: `rejected [${rejection.rule}] ${rejection.message}`,
+    })),
+  ].map(({ entry, standing, text }) => ({
+    entry,
+    standing,
+    cells: [
+      entry.id === selected?.id ? "*" : "",
+      llmEntryLabel(entry),
+      maybe(entry.monthlyCost, formatDollars),
+      maybe(entry.costPerMillionTokens, (value) => `$${value}`),
+      maybe(entry.metrics.ttftMs, formatMs),
+      maybe(entry.metrics.interTokenLatencyMs, formatMs),
+      maybe(entry.metrics.outputTokensPerSecond, formatCount),
+      text,
+    ],
+  }));
+}
+
+/** Every entry, best first, then the rejected ones with their rule: the selected one marked `*`. */
+export function llmDecisionTable(decision: LlmDecision, indent = ""): string[] {
+  const rows = llmDecisionRows(decision).map((row) => row.cells);
+  if (rows.length === 0) return [];
+  return table(llmDecisionColumns(decision), rows, indent);
+}
+
+/** What a table leaves out when the decision was cut to fit a record or an event. */
+export function llmOmittedNote(decision: LlmDecision): string[] {
+  const ranked = decision.omitted?.ranked ?? 0;
+  const rejected = decision.omitted?.rejected ?? 0;
+  if (ranked + rejected === 0) return [];
+  return [
+    `(${formatCount(ranked)} feasible and ${formatCount(rejected)} rejected configurations not shown)`,
+  ];
+}
+
+/** The decision in one sentence, then every entry, best first. */
+export function llmDecisionText(decision: LlmDecision): string {
+  const lines = [llmDecisionSentence(decision), ""];
+  const rows = llmDecisionTable(decision);
+  if (rows.length > 0) lines.push(...rows, ...llmOmittedNote(decision), "");
   for (const relaxation of decision.relaxations) lines.push(`relax: ${relaxation.sentence}`);
   for (const note of decision.notes) lines.push(`note: ${note}`);
   for (const entry of [...decision.ranked, ...decision.rejected.map((item) => item.entry)]) {

@@ -37,7 +37,7 @@ export interface ReportInput {
   outcome?: string | undefined;
 }
 
-const COLORS = {
+export const CHART_COLORS = {
   feasible: "#4e79a7",
   rejected: "#b8b8b8",
   frontier: "#59a14f",
@@ -46,7 +46,7 @@ const COLORS = {
   slo: "#e15759",
 } as const;
 
-const CHART_SIZE = { width: 960, height: 500 };
+export const CHART_SIZE = { width: 960, height: 500 };
 
 /** One plotted point: where it goes, what it is called, and its tooltip. */
 interface Plotted {
@@ -225,7 +225,7 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
         type: "scatter",
         data: data(rejected),
         symbolSize: 10,
-        itemStyle: { color: COLORS.rejected },
+        itemStyle: { color: CHART_COLORS.rejected },
         label: label("#8a8a8a"),
       },
       {
@@ -233,7 +233,7 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
         type: "scatter",
         data: data(feasible),
         symbolSize: 11,
-        itemStyle: { color: COLORS.feasible },
+        itemStyle: { color: CHART_COLORS.feasible },
         label: label("#3a5a80"),
         // Frontier points close together would print over each other: a label that would overlap
         // one already placed (the selected and production ones first) is left out.
@@ -243,8 +243,8 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
               markLine: {
                 silent: true,
                 symbol: "none",
-                lineStyle: { color: COLORS.slo, type: "dashed", width: 1.5 },
-                label: { formatter: `SLO ${formatMs(maxLatency)}`, color: COLORS.slo },
+                lineStyle: { color: CHART_COLORS.slo, type: "dashed", width: 1.5 },
+                label: { formatter: `SLO ${formatMs(maxLatency)}`, color: CHART_COLORS.slo },
                 data: [{ xAxis: maxLatency }],
               },
             }
@@ -255,8 +255,8 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
         type: "line",
         data: frontier,
         symbol: "none",
-        lineStyle: { color: COLORS.frontier, width: 2, type: "dashed" },
-        itemStyle: { color: COLORS.frontier },
+        lineStyle: { color: CHART_COLORS.frontier, width: 2, type: "dashed" },
+        itemStyle: { color: CHART_COLORS.frontier },
         z: 1,
       },
       ...(production
@@ -267,7 +267,7 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
               symbol: "diamond",
               data: data([production]),
               symbolSize: 16,
-              itemStyle: { color: COLORS.production, borderColor: "#7a4300", borderWidth: 1 },
+              itemStyle: { color: CHART_COLORS.production, borderColor: "#7a4300", borderWidth: 1 },
               label: { ...label("#7a4300"), fontWeight: "bold" },
               labelLayout: { hideOverlap: true },
               z: 5,
@@ -281,7 +281,7 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
               type: "scatter",
               data: data([selected]),
               symbolSize: 20,
-              itemStyle: { color: COLORS.selected, borderColor: "#5c0f12", borderWidth: 2 },
+              itemStyle: { color: CHART_COLORS.selected, borderColor: "#5c0f12", borderWidth: 2 },
               label: { ...label("#5c0f12"), fontWeight: "bold", fontSize: 12 },
               labelLayout: { hideOverlap: true },
               z: 10,
@@ -464,15 +464,15 @@ function relaxationsHtml(decision: Decision): string {
   return `<section id="relaxations"><h2>What would admit an entry</h2><ul>${items}</ul></section>`;
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; }
 body { margin: 0; background: #f6f7f9; color: #1d2330; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 main { max-width: 1040px; margin: 0 auto; padding: 28px 32px 48px; }
 .kicker { margin: 0; color: #5b6475; font-size: 13px; letter-spacing: .02em; }
 h1 { margin: 6px 0 10px; font-size: 24px; line-height: 1.3; }
 h2 { margin: 32px 0 10px; font-size: 17px; }
-.comparison { margin: 0; padding: 10px 14px; border-left: 4px solid ${COLORS.production}; background: #fff7ef; }
-.comparison.worth { border-color: ${COLORS.frontier}; background: #f1f8ef; }
+.comparison { margin: 0; padding: 10px 14px; border-left: 4px solid ${CHART_COLORS.production}; background: #fff7ef; }
+.comparison.worth { border-color: ${CHART_COLORS.frontier}; background: #f1f8ef; }
 figure { margin: 0; padding: 12px; background: #fff; border: 1px solid #e1e4ea; border-radius: 6px; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: #5b6475; font-size: 13px; margin-top: 6px; }
@@ -481,14 +481,14 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eceef2; 
 th { background: #f0f2f5; font-weight: 600; white-space: nowrap; }
 td:nth-child(n+3):nth-last-child(n+2) { font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.selected td { background: #fdecec; font-weight: 600; }
-tr.frontier td:nth-child(2)::after { content: " ◆"; color: ${COLORS.frontier}; }
+tr.frontier td:nth-child(2)::after { content: " ◆"; color: ${CHART_COLORS.frontier}; }
 tr.rejected td { color: #8a8f99; }
 dl.policy { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 0; }
 dt { color: #5b6475; }
 dd { margin: 0; }
 pre { background: #fff; border: 1px solid #e1e4ea; padding: 10px; overflow-x: auto; font-size: 12.5px; }
 ul { margin: 6px 0; padding-left: 20px; }
-.diagnosis { margin: 0 0 10px; padding: 10px 14px; border-left: 4px solid ${COLORS.selected}; background: #fdecec; }
+.diagnosis { margin: 0 0 10px; padding: 10px 14px; border-left: 4px solid ${CHART_COLORS.selected}; background: #fdecec; }
 #relaxations li { margin: 4px 0; }
 .admits { color: #5b6475; }
 footer { margin-top: 36px; color: #7a8190; font-size: 12.5px; }
@@ -530,7 +530,7 @@ export function pageData(input: ReportInput) {
 }
 
 /** JSON inside a script element: `<` escaped, so no text in it can close the element. */
-function scriptJson(value: unknown): string {
+export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c");
 }
 

@@ -17,6 +17,8 @@ import {
   type Policy,
   parseDescribeResponse,
 } from "../src/decision/index.ts";
+import { aiRecommendationKind } from "../src/kinds/ai-recommendation/definition.ts";
+import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import { inferenceRecommendationKind } from "../src/kinds/inference-recommendation/definition.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import {
@@ -27,9 +29,12 @@ import {
   readDescribeInput,
   readPolicy,
 } from "./decide.ts";
+import { llmDecisionText } from "./decide-llm.ts";
 import { diagnosisLines, issueLines, rooted } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
 import { reportHtml } from "./report-html.ts";
+import { llmReportHtml } from "./report-html-llm.ts";
+import { type LlmReport, llmDecisionOf, llmReportJson } from "./report-llm.ts";
 import { resolveSubject } from "./subject.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, targetName } from "./target.ts";
 
@@ -91,6 +96,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     ? await fromResponse(subject, policy, io)
     : await fromJob(subject, policy, values, io);
   if (!report) return EXIT.invalid;
+  if ("llm" in report) return reportLlm(report, values, io);
 
   const override = values.policy !== undefined && report.record ? report.record : undefined;
   // Under the job's own policy the workflow's outcome stands: SageMaker's results call a job
@@ -156,6 +162,41 @@ function checkPagePath(html: string, io: CliIo): void {
   }
 }
 
+/**
+ * An LLM job, as the workflow decided it: its record's decision (no SageMaker call), in the
+ * terminal, as JSON with the deployment its event carries, and as a page.
+ */
+async function reportLlm(
+  report: LlmReport,
+  values: { json?: boolean; html?: string | undefined },
+  io: CliIo,
+): Promise<number> {
+  const json = llmReportJson(report);
+  if (values.json) {
+    io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    io.stdout(llmDecisionText(report.llm));
+    if (report.record.diagnosis) {
+      io.stdout(`diagnosis\n${diagnosisLines(report.record.diagnosis).join("\n")}\n`);
+    }
+  }
+  if (values.html) {
+    const path = resolve(io.cwd, values.html);
+    const page = await llmReportHtml({
+      kind: "ai-recommendation",
+      decision: report.llm,
+      policy: report.policy,
+      report: json,
+      source: report.source,
+      generatedAt: new Date(),
+      diagnosis: report.record.diagnosis,
+    });
+    await writeFile(path, page, "utf8");
+    (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);
+  }
+  return EXIT.ok;
+}
+
 interface Report {
   decided: Decided;
   source: string;
@@ -202,7 +243,7 @@ async function fromJob(
   policy: Policy | undefined,
   settings: Parameters<typeof openTarget>[0],
   io: CliIo,
-): Promise<Report | undefined> {
+): Promise<Report | LlmReport | undefined> {
   const target = await openTarget(settings, io);
   try {
     const subject = await resolveSubject(name, target);
@@ -220,6 +261,23 @@ async function fromJob(
       throw new CliError(
         `job ${jobName} never ran (${record.outcome ?? record.status}): ${record.failure?.reason ?? "no reason recorded"}`,
       );
+    }
+    if (record.kind === "ai-recommendation") {
+      if (policy) {
+        throw new CliError(
+          `--policy decides a classic job again; ${jobName} is an ai-recommendation job, reported as the workflow decided it (irflow decide decides its DescribeAIRecommendationJob response under another policy)`,
+          EXIT.usage,
+        );
+      }
+      const llmPolicy = llmPolicySchema.parse(
+        (aiRecommendationKind.owns(record.spec) ? record.spec.irflow?.policy : undefined) ?? {},
+      );
+      return {
+        llm: llmDecisionOf(record, llmPolicy),
+        policy: llmPolicy,
+        source: `job ${jobName} (${target.name})`,
+        record,
+      };
     }
     const response = await target
       .sagemaker()

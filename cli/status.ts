@@ -1,10 +1,18 @@
 import { parseArgs } from "node:util";
-import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeAIRecommendationJobCommand,
+  DescribeInferenceRecommendationsJobCommand,
+} from "@aws-sdk/client-sagemaker";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
-import { entryLabel } from "../src/decision/format.ts";
+import { entryLabel, formatCount, formatDollars, formatMs } from "../src/decision/format.ts";
+import type { LlmDecision } from "../src/kinds/ai-recommendation/decide.ts";
+import { workflowStatusOf } from "../src/kinds/ai-recommendation/operations.ts";
+import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
+import { DEFAULT_KIND } from "../src/kinds/kind.ts";
 import { line } from "../src/queue/queue.ts";
 import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
+import { llmDecisionTable, llmOmittedNote } from "./decide-llm.ts";
 import {
   comparisonLines,
   decisionSummary,
@@ -100,18 +108,36 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
  */
 export async function reconcileStopping(record: JobRecord, target: Target): Promise<JobRecord> {
   if (record.status !== "STOPPING" || !record.jobArn) return record;
+  const job = await currentStatus(record, target);
+  if (!job.status || job.status === record.status) return record;
+  const at = job.at?.toISOString();
+  return {
+    ...record,
+    status: job.status,
+    statusHistory: at
+      ? [...record.statusHistory, { status: job.status, at }]
+      : record.statusHistory,
+  };
+}
+
+/** The job's status as SageMaker gives it now, in the words the record uses. */
+async function currentStatus(
+  record: JobRecord,
+  target: Target,
+): Promise<{ status: string | undefined; at: Date | undefined }> {
+  if (record.kind === "ai-recommendation") {
+    const job = await target
+      .sagemaker()
+      .send(new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: record.jobName }));
+    return {
+      status: job.AIRecommendationJobStatus && workflowStatusOf(job.AIRecommendationJobStatus),
+      at: job.EndTime,
+    };
+  }
   const job = await target
     .sagemaker()
     .send(new DescribeInferenceRecommendationsJobCommand({ JobName: record.jobName }));
-  if (!job.Status || job.Status === record.status) return record;
-  const at = (job.LastModifiedTime ?? job.CompletionTime)?.toISOString();
-  return {
-    ...record,
-    status: job.Status,
-    statusHistory: at
-      ? [...record.statusHistory, { status: job.Status, at }]
-      : record.statusHistory,
-  };
+  return { status: job.Status, at: job.LastModifiedTime ?? job.CompletionTime };
 }
 
 /** A job record for a person: the facts first, then the history, then the result. */
@@ -127,6 +153,8 @@ export function formatRecord(record: JobRecord): string {
     ["outcome", record.outcome ?? "(running)"],
     ["model", modelText],
     ["job type", record.jobType],
+    // A classic record's kind goes without saying, as it did before there were kinds.
+    ["kind", record.kind && record.kind !== DEFAULT_KIND ? record.kind : undefined],
     [
       "trigger",
       `${record.trigger.type}${record.trigger.detail ? ` (${record.trigger.detail})` : ""}`,
@@ -155,6 +183,7 @@ export function formatRecord(record: JobRecord): string {
     }
     for (const relaxation of record.decision.relaxations) lines.push(`  ${relaxation.sentence}`);
   }
+  if (record.llmDecision) lines.push(...llmDecisionLines(record.llmDecision));
   if (record.comparison) {
     lines.push("production");
     lines.push(...comparisonLines(record.comparison));
@@ -172,6 +201,62 @@ export function formatRecord(record: JobRecord): string {
     lines.push(...diagnosisLines(record.diagnosis));
   }
   return `${lines.map(inertLine).join("\n")}\n`;
+}
+
+const figure = (value: number | undefined, format: (value: number) => string) =>
+  value === undefined ? undefined : format(value);
+
+/**
+ * An LLM decision: the sentence, the configuration to deploy (its fleet, image, environment and
+ * optimizations, its expected latencies at the policy's statistic and its throughput), then every
+ * configuration with its standing, a rejected one with its rule.
+ */
+export function llmDecisionLines(decision: LlmDecision): string[] {
+  const stat = decision.latencyStat;
+  const lines = [`decision   ${llmDecisionSentence(decision)}`];
+  const selected = decision.selected;
+  if (selected) {
+    const cost = [
+      figure(selected.monthlyCost, (value) => `${formatDollars(value)}/month`),
+      figure(selected.costPerMillionTokens, (value) => `$${value}/1M output tokens`),
+      figure(selected.pricePerHour, (value) => `$${value}/h an instance`),
+    ].filter((part) => part !== undefined);
+    const expected = [
+      figure(selected.metrics.ttftMs, (value) => `TTFT ${stat} ${formatMs(value)}`),
+      figure(selected.metrics.interTokenLatencyMs, (value) => `ITL ${stat} ${formatMs(value)}`),
+      figure(
+        selected.metrics.requestLatencyMs,
+        (value) => `request latency ${stat} ${formatMs(value)}`,
+      ),
+    ].filter((part) => part !== undefined);
+    const throughput = [
+      figure(selected.metrics.requestsPerSecond, (value) => `${formatCount(value)} requests/s`),
+      figure(
+        selected.metrics.outputTokensPerSecond,
+        (value) => `${formatCount(value)} output tokens/s`,
+      ),
+    ].filter((part) => part !== undefined);
+    const environment = Object.entries(selected.environment ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join(" ");
+    lines.push(
+      `selected   ${llmEntryLabel(selected)}${cost.length > 0 ? `: ${cost.join(", ")}` : ""}`,
+      `expected   ${expected.length > 0 ? expected.join(", ") : "no latency reported"}`,
+      `throughput ${throughput.length > 0 ? throughput.join(", ") : "none reported"} as benchmarked on ${formatCount(selected.benchmarkedCount)} ${selected.benchmarkedCount === 1 ? "instance" : "instances"}`,
+      `image      ${selected.imageUri ?? "(none given)"}`,
+      `env        ${environment === "" ? "(none)" : environment}`,
+      `optimized  ${selected.optimizations.length > 0 ? selected.optimizations.join(", ") : "(none)"}`,
+    );
+    for (const channel of selected.s3Channels ?? []) {
+      lines.push(`s3 channel ${channel.channelName} ${channel.uri}`);
+    }
+  }
+  const table = llmDecisionTable(decision, "  ");
+  if (table.length > 0)
+    lines.push("entries", ...table, ...llmOmittedNote(decision).map((note) => `  ${note}`));
+  for (const relaxation of decision.relaxations) lines.push(`  ${relaxation.sentence}`);
+  for (const note of decision.notes) lines.push(`  note: ${note}`);
+  return lines;
 }
 
 export async function listCommand(args: string[], io: CliIo): Promise<number> {
@@ -268,15 +353,33 @@ async function listModelJobs(
     io.stdout(`no jobs for ${modelKey}${hint}\n`);
     return EXIT.ok;
   }
+  // The KIND column appears once a model has a job of another kind than the classic one.
+  const kinds = records.some((record) => (record.kind ?? DEFAULT_KIND) !== DEFAULT_KIND);
   const rows = records.map((record) => [
     record.createdAt,
     record.jobName,
+    ...(kinds ? [record.kind ?? DEFAULT_KIND] : []),
     record.status,
     record.outcome ?? "-",
-    record.decision?.selected ? entryLabel(record.decision.selected) : "-",
+    selectedText(record),
   ]);
-  io.stdout(`${table(["CREATED", "JOB", "STATUS", "OUTCOME", "SELECTED"], rows).join("\n")}\n`);
+  const header = ["CREATED", "JOB", ...(kinds ? ["KIND"] : []), "STATUS", "OUTCOME", "SELECTED"];
+  io.stdout(`${table(header, rows).join("\n")}\n`);
   return EXIT.ok;
+}
+
+/** The configuration a record's decision selected, of whichever kind: an LLM one with its cost. */
+function selectedText(record: JobRecord): string {
+  if (record.decision?.selected) return entryLabel(record.decision.selected);
+  const selected = record.llmDecision?.selected;
+  if (!selected) return "-";
+  const cost =
+    selected.monthlyCost === undefined ? "" : `, ${formatDollars(selected.monthlyCost)}/month`;
+  const ttft =
+    selected.metrics.ttftMs === undefined
+      ? ""
+      : `, TTFT ${record.llmDecision?.latencyStat} ${formatMs(selected.metrics.ttftMs)}`;
+  return `${llmEntryLabel(selected)}${cost}${ttft}`;
 }
 
 async function listExecutions(

@@ -29,6 +29,7 @@ import {
   llmEntrySchema,
   llmMetricsSchema,
 } from "./kinds/ai-recommendation/decide.ts";
+import { llmDeployment } from "./kinds/ai-recommendation/deployment.ts";
 import { llmDecisionSentence } from "./kinds/ai-recommendation/sentence.ts";
 import { DEFAULT_KIND, JOB_KINDS } from "./kinds/kind.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
@@ -347,18 +348,7 @@ function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
     ...(selected
       ? {
           selected,
-          deployment: {
-            ...(record.model.modelUri ? { modelSource: record.model.modelUri } : {}),
-            ...(selected.modelPackageArn ? { modelPackageArn: selected.modelPackageArn } : {}),
-            ...(selected.imageUri ? { imageUri: selected.imageUri } : {}),
-            instanceType: selected.instanceType,
-            instanceCount: selected.instanceCount,
-            copiesPerInstance: selected.copiesPerInstance,
-            ...(selected.environment ? { environment: selected.environment } : {}),
-            ...(selected.s3Channels ? { s3Channels: selected.s3Channels } : {}),
-            optimizations: selected.optimizations,
-            expected: { ...selected.metrics, latencyStat },
-          },
+          deployment: llmDeployment(selected, latencyStat, record.model),
         }
       : {}),
   };
