@@ -35,6 +35,7 @@ interface WorkflowState {
   job?: {
     valid?: boolean;
     jobName?: string;
+    kind?: string;
     jobType?: string;
     deadlineSeconds?: number;
     errorCount?: number;
@@ -46,6 +47,7 @@ interface WorkflowState {
     pollCount?: number;
     jobArn?: string;
   };
+  slot?: { granted?: boolean; waitSeconds?: number; position?: number; queueTimedOut?: boolean };
   result?: { outcome?: string };
   published?: { outcome?: string; eventId?: string };
   error?: { Error?: string; Cause?: string };
@@ -113,12 +115,19 @@ function taskLine(name: string, state: WorkflowState | undefined): string | unde
         return `rejected spec: ${count} error${count === 1 ? "" : "s"} (record ${job.jobName ?? "?"})`;
       }
       const details = [
-        job.jobType,
+        job.kind && job.kind !== "inference-recommendation" ? job.kind : job.jobType,
         job.deadlineSeconds ? `deadline ${duration(job.deadlineSeconds)}` : "",
       ]
         .filter(Boolean)
         .join(", ");
       return `validated spec -> job ${job.jobName ?? "?"}${details ? ` (${details})` : ""}`;
+    }
+    case "AcquireSlot": {
+      const slot = state?.slot;
+      if (!slot) return undefined;
+      if (slot.granted) return "took a job slot";
+      if (slot.queueTimedOut) return "no job slot came free within the queue deadline";
+      return `waiting for a job slot (position ${(slot.position ?? 0) + 1}), next look in ${slot.waitSeconds ?? "?"} s`;
     }
     case "CreateJob":
       return `created job ${state?.poll?.jobArn ?? ""}`.trimEnd();

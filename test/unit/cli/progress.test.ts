@@ -59,6 +59,34 @@ describe("progressLines", () => {
     ]);
   });
 
+  it("names the kind of a job that is not classic, and says how the wait for a slot goes", () => {
+    // Prepare
+    const events = [
+      exited(1, "ValidateSpec", {
+        job: {
+          valid: true,
+          jobName: "llama-abc",
+          kind: "ai-recommendation",
+          deadlineSeconds: 14400,
+        },
+      }),
+      exited(2, "AcquireSlot", { slot: { granted: false, waitSeconds: 120, position: 1 } }),
+      exited(3, "AcquireSlot", { slot: { granted: true, waitSeconds: 0 } }),
+      exited(4, "AcquireSlot", { slot: { granted: false, queueTimedOut: true, waitSeconds: 0 } }),
+    ];
+
+    // Act
+    const lines = progressLines(events);
+
+    // Assess
+    expect(lines).toEqual([
+      "validated spec -> job llama-abc (ai-recommendation, deadline 4 h)",
+      "waiting for a job slot (position 2), next look in 120 s",
+      "took a job slot",
+      "no job slot came free within the queue deadline",
+    ]);
+  });
+
   it("describes a failed job and the execution's error and cause", () => {
     // Prepare
     const events = recorded("job-failed");
