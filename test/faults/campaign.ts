@@ -35,6 +35,7 @@ import type { HistoryEvent } from "../../local/stepfunctions/history.ts";
 import { endedRecordName, rejectedRecordName } from "../../src/execution/record-name.ts";
 import { type ExecutionStart, startExecutionOnce } from "../../src/execution/start.ts";
 import { workflowStatusOf } from "../../src/kinds/ai-recommendation/operations.ts";
+import { KINDS } from "../../src/kinds/index.ts";
 import { validateAnySpec } from "../../src/kinds/validate.ts";
 import type { QueueState } from "../../src/queue/queue.ts";
 import { QueueStore } from "../../src/queue/store.ts";
@@ -44,11 +45,13 @@ import { type StackClients, sample, stackClients } from "../support/stack.ts";
 export const SEED = "irflow-fault-suite";
 /** irflow's job limit: small, so that most executions wait in the queue. */
 export const JOB_LIMIT = 5;
+/** irflow's limit on ai-recommendation jobs, which wait in a queue of their own. */
+export const AI_JOB_LIMIT = 3;
 /**
- * The emulated account's limit on AI recommendation jobs in flight: under irflow's, which the
- * kinds share, so that SageMaker refuses some ai-recommendation jobs and they return to the queue.
+ * The emulated account's limit on AI recommendation jobs in flight: under irflow's, so that
+ * SageMaker refuses some ai-recommendation jobs and they return to their queue.
  */
-export const AI_JOB_LIMIT = 2;
+export const AI_ACCOUNT_JOB_LIMIT = 2;
 /** ai-recommendation executions of the sample LLM spec, each with its own run key. */
 export const AI_RUNS = 12;
 const AI_SAMPLE = "ai/llama-3-8b-chat.json";
@@ -120,7 +123,7 @@ export function campaignFaults(): LocalStackFaults {
       throttleRate: 0.08,
       serverErrorRate: 0.04,
       accountJobLimit: JOB_LIMIT,
-      aiJobLimit: AI_JOB_LIMIT,
+      aiJobLimit: AI_ACCOUNT_JOB_LIMIT,
       jobs: [
         { match: "^outside-", runSeconds: OUTSIDE_JOB_SECONDS },
         { rate: 0.05, fate: "fail", reason: "model-error" },
@@ -222,6 +225,8 @@ export interface Campaign {
   /** Every job record in the table, by the execution that wrote it. */
   recordsByExecution: Map<string, string[]>;
   queue: { end: QueueState; peakHolders: number; peakWaiters: number; samples: number };
+  /** The ai-recommendation queue once the executions ended. */
+  aiQueueEnd: QueueState;
   /** Deliveries of ended executions to the clean-up function that failed. */
   cleanUpFailures: string[];
 }
@@ -233,6 +238,7 @@ export async function runCampaign(): Promise<Campaign> {
     timeScale: TIME_SCALE,
     logLevel: "SILENT",
     jobLimit: JOB_LIMIT,
+    aiJobLimit: AI_JOB_LIMIT,
     queueDeadlineSeconds: QUEUE_DEADLINE_SECONDS,
     faults: campaignFaults(),
   });
@@ -246,6 +252,11 @@ export async function runCampaign(): Promise<Campaign> {
     maxAttempts: 12,
   });
   const queue = new QueueStore(clients.documents, LOCAL_TABLE);
+  const aiQueue = new QueueStore(
+    clients.documents,
+    LOCAL_TABLE,
+    KINDS["ai-recommendation"].queueKey,
+  );
   let sampler: QueueSampler | undefined;
   try {
     const outsideJob = await startOutsideJob(stack, sagemaker);
@@ -343,6 +354,7 @@ export async function runCampaign(): Promise<Campaign> {
       strayEvents: outcomeEvents.filter((event) => !jobNames.has(String(event.detail.jobName))),
       recordsByExecution: await recordsByExecution(clients),
       queue: { end: await queue.read(), ...(await sampler.stop()) },
+      aiQueueEnd: await aiQueue.read(),
       cleanUpFailures: stack.eventbridge.bus
         .deliveries()
         .filter(

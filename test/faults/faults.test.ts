@@ -15,6 +15,7 @@ import { rejected } from "../../src/workflow/lifecycle.ts";
 import type { Outcome } from "../../src/workflow/record.ts";
 import { outcomeEvents, stackClients } from "../support/stack.ts";
 import {
+  AI_ACCOUNT_JOB_LIMIT,
   AI_JOB_LIMIT,
   AI_RUNS,
   CAMPAIGN_BUDGET_MS,
@@ -192,6 +193,7 @@ describe("irflow under every fault the local stack injects", () => {
       ),
     ).toEqual([]);
     expect(queue.end).toEqual({ holders: {}, waiters: {} });
+    expect(campaign.aiQueueEnd).toEqual({ holders: {}, waiters: {} });
   });
 
   it("never lets more executions hold a slot than the job limit, returning one to the queue when SageMaker refuses its job", () => {
@@ -228,7 +230,7 @@ describe("irflow under every fault the local stack injects", () => {
     expect(wrongKind).toEqual([]);
     expect(campaign.aiRefusedCreates).toBeGreaterThan(0);
     expect(returned).toBeGreaterThan(0);
-    expect(AI_JOB_LIMIT).toBeLessThan(JOB_LIMIT);
+    expect(AI_ACCOUNT_JOB_LIMIT).toBeLessThan(AI_JOB_LIMIT);
   });
 
   it("starts one execution per approved package version however often its approval is delivered", () => {

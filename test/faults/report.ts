@@ -1,5 +1,6 @@
 /** The fault suite's figures, counted from a campaign and printed as one table. */
 import {
+  AI_ACCOUNT_JOB_LIMIT,
   AI_JOB_LIMIT,
   type Campaign,
   type ExecutionResult,
@@ -194,7 +195,7 @@ export function renderReport(campaign: Campaign): string {
     [
       "  returned for the account's limit",
       returned,
-      `ReturnToQueue; ${aiReturned} by ai-recommendation executions, ${campaign.aiRefusedCreates} AI creates refused (limit ${AI_JOB_LIMIT})`,
+      `ReturnToQueue; ${aiReturned} by ai-recommendation executions, ${campaign.aiRefusedCreates} AI creates refused (account limit ${AI_ACCOUNT_JOB_LIMIT}, irflow's ${AI_JOB_LIMIT})`,
     ],
     ["Clean-up deliveries failed", campaign.cleanUpFailures.length],
     ["Faults injected", "", ""],
