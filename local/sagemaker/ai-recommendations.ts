@@ -6,11 +6,19 @@
  * then Completed with one recommendation per instance type; Stop makes it Stopping, then Stopped
  * after STOPPING_SECONDS. Figures come from a small GPU catalog and a simple roofline-style model
  * of an 8B-parameter fp16 model: emulated, deterministic, not predictions.
+ *
+ * The faults of faults.ts apply as they do to Inference Recommender jobs: a `jobs` entry fails a
+ * job (after AI_DEPLOY_SECONDS, with a reason of aiFailureReason), keeps it InProgress, sets its
+ * run time or loses its create answer; a `benchmarks` entry fails one instance type (the job
+ * completes on the others, or fails when none is left); `aiJobLimit` refuses a job past that many
+ * in flight and `aiWorkloadConfigLimit` a config past that many, with ResourceLimitExceeded.
+ * Throttling and server errors come before any operation, from the server (server.ts).
  */
 import { parse as parseYaml } from "yaml";
 import { AI_INSTANCE_TYPES } from "../../src/kinds/ai-recommendation/spec.ts";
 import { AwsServiceError, type JsonObject, timestampInput } from "../aws-json.ts";
 import type { Clock } from "../clock.ts";
+import { aiFailureReason, FaultInjector } from "./faults.ts";
 import { fnv1a32 } from "./performance-random.ts";
 
 export type AiJobStatus = "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
@@ -18,6 +26,8 @@ export type AiInstanceType = (typeof AI_INSTANCE_TYPES)[number];
 
 /** Simulated seconds from StopAIRecommendationJob to Stopped. */
 export const AI_STOPPING_SECONDS = 60;
+/** Simulated seconds into its run when a job a fault fails ends Failed: its first deployment. */
+export const AI_DEPLOY_SECONDS = 8 * 60;
 /** The shortest run of a job; its name and instance types add up to 20 minutes more. */
 export const AI_MIN_RUN_SECONDS = 20 * 60;
 export const AI_MAX_RUN_SECONDS = 40 * 60;
@@ -246,6 +256,10 @@ interface AiJob {
   sequence: number;
   runSeconds: number;
   failureReason?: string;
+  /** Seconds after its creation when a job with a failureReason ends Failed; 0 when absent. */
+  failAtSeconds?: number;
+  /** A fault keeps it InProgress until stopped. */
+  stuck?: boolean;
   stopRequestedAt?: number;
 }
 
@@ -258,20 +272,29 @@ export interface AiRecommendationOptions {
   clock: Clock;
   region: string;
   accountId: string;
+  /** The faults to inject, shared with the Inference Recommender operations; none when absent. */
+  faults?: FaultInjector;
 }
+
+/** The statuses of an AI recommendation job that count against the account's limit. */
+const AI_IN_FLIGHT: ReadonlySet<AiJobStatus> = new Set(["InProgress", "Stopping"]);
 
 export class AiRecommendationService {
   private readonly clock: Clock;
   private readonly region: string;
   private readonly accountId: string;
+  private readonly faults: FaultInjector;
   private readonly workloadConfigs = new Map<string, WorkloadConfig>();
   private readonly jobs = new Map<string, AiJob>();
   private sequence = 0;
+  /** CreateAIRecommendationJob calls refused for the account's limit on jobs in flight. */
+  refusedCreates = 0;
 
   constructor(options: AiRecommendationOptions) {
     this.clock = options.clock;
     this.region = options.region;
     this.accountId = options.accountId;
+    this.faults = options.faults ?? new FaultInjector();
   }
 
   private arnOf(resource: string, name: string): string {
@@ -307,6 +330,13 @@ export class AiRecommendationService {
     if (this.workloadConfigs.has(name)) {
       throw new AwsServiceError("ResourceInUse", `AI workload config ${name} already exists`);
     }
+    const limit = this.faults.settings.aiWorkloadConfigLimit;
+    if (limit !== undefined && this.workloadConfigs.size >= limit) {
+      throw new AwsServiceError(
+        "ResourceLimitExceeded",
+        `The account-level service limit 'Number of AI workload configs' is ${limit} configs, with current utilization of ${this.workloadConfigs.size} configs.`,
+      );
+    }
     const arn = this.arnOf("ai-workload-config", name.toLowerCase());
     this.workloadConfigs.set(name, {
       name,
@@ -315,6 +345,7 @@ export class AiRecommendationService {
       createdAt: this.clock.now(),
       sequence: this.sequence++,
     });
+    this.faults.afterCreate(name, "workload-config");
     return { AIWorkloadConfigArn: arn };
   }
 
@@ -464,9 +495,22 @@ export class AiRecommendationService {
         | JsonObject
         | undefined
     )?.Inline;
+    const now = this.clock.now();
+    const limit = this.faults.settings.aiJobLimit;
+    const inFlight = [...this.jobs.values()].filter((job) =>
+      AI_IN_FLIGHT.has(this.stateAt(job, now).status),
+    ).length;
+    if (inFlight >= limit) {
+      this.refusedCreates += 1;
+      throw new AwsServiceError(
+        "ResourceLimitExceeded",
+        `The account-level service limit 'Number of concurrent AI recommendation jobs' is ${limit} jobs, with current utilization of ${inFlight} jobs.`,
+      );
+    }
     const workload = workloadOf(typeof inline === "string" ? inline : undefined);
     const fits = instanceTypes.some((type) => aiPerformance(aiInstanceSpec(type), workload));
     const arn = this.arnOf("ai-recommendation-job", name.toLowerCase());
+    const overrides = this.faults.planOverridesOf(name);
     const job: AiJob = {
       name,
       arn,
@@ -474,20 +518,45 @@ export class AiRecommendationService {
       instanceTypes,
       workloadConfig: config.name,
       workload,
-      createdAt: this.clock.now(),
+      createdAt: now,
       sequence: this.sequence++,
-      runSeconds: runSecondsOf(name, instanceTypes.length),
+      runSeconds: overrides.runSeconds ?? runSecondsOf(name, instanceTypes.length),
       ...(name.includes("not-enabled")
         ? { failureReason: AI_NOT_ENABLED_REASON }
         : fits
-          ? {}
+          ? this.fateOf(name, instanceTypes, workload)
           : {
               failureReason:
                 "The model does not fit in the GPU memory of any of the requested instance types.",
             }),
     };
     this.jobs.set(name, job);
+    this.faults.afterCreate(name);
     return { AIRecommendationJobArn: arn };
+  }
+
+  /**
+   * What the faults make of a job whose model fits: failed by a `jobs` entry or because every
+   * instance type it could run on fails its benchmark, kept InProgress, or nothing.
+   */
+  private fateOf(
+    name: string,
+    instanceTypes: readonly AiInstanceType[],
+    workload: Workload,
+  ): Pick<AiJob, "failureReason" | "failAtSeconds" | "stuck"> {
+    const fate = this.faults.fateOf(name);
+    if (fate.kind === "stuck") return { stuck: true };
+    const runnable = instanceTypes.filter((type) => aiPerformance(aiInstanceSpec(type), workload));
+    const first = runnable[0] ?? instanceTypes[0] ?? "the first instance type";
+    const allFail =
+      runnable.length > 0 && runnable.every((type) => this.faults.benchmarkFailure(type));
+    if (fate.kind !== "fail" && !allFail) return {};
+    const kind =
+      fate.kind === "fail" ? fate.reason : (this.faults.benchmarkFailure(first) ?? "capacity");
+    return {
+      failureReason: aiFailureReason(kind, name, first),
+      failAtSeconds: AI_DEPLOY_SECONDS + (kind === "payload-error" ? 120 : 0),
+    };
   }
 
   describeJob(input: JsonObject): JsonObject {
@@ -582,13 +651,17 @@ export class AiRecommendationService {
   }
 
   private stateAt(job: AiJob, now: number): AiJobState {
-    if (job.failureReason) return { status: "Failed", end: job.createdAt };
-    const completion = job.createdAt + job.runSeconds * 1000;
+    const completion = job.stuck
+      ? Number.POSITIVE_INFINITY
+      : job.createdAt +
+        (job.failureReason ? Math.min(job.failAtSeconds ?? 0, job.runSeconds) : job.runSeconds) *
+          1000;
     if (job.stopRequestedAt !== undefined && job.stopRequestedAt < completion) {
       const stopped = job.stopRequestedAt + AI_STOPPING_SECONDS * 1000;
       return now >= stopped ? { status: "Stopped", end: stopped } : { status: "Stopping" };
     }
-    return now >= completion ? { status: "Completed", end: completion } : { status: "InProgress" };
+    if (now < completion) return { status: "InProgress" };
+    return { status: job.failureReason ? "Failed" : "Completed", end: completion };
   }
 
   private recommendationsOf(job: AiJob): JsonObject[] {
@@ -601,7 +674,8 @@ export class AiRecommendationService {
     const recommendations: JsonObject[] = [];
     job.instanceTypes.forEach((type, index) => {
       const figures = aiPerformance(aiInstanceSpec(type), job.workload);
-      if (!figures) return;
+      // A benchmark a fault fails gives no recommendation; the job completes on the others.
+      if (!figures || this.faults.benchmarkFailure(type)) return;
       const instance = {
         InstanceType: type,
         InstanceCount: 1,

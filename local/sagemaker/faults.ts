@@ -1,9 +1,17 @@
 /**
  * Faults the emulator can inject, configured per run: API throttling and server errors, jobs that
  * fail or never finish, jobs with a set run time or with steps that show no progress, jobs whose
- * CreateInferenceRecommendationsJob answer is lost after the job was created, single benchmarks
- * that fail, and the account's limit on jobs in flight. Every decision is a pure function of the
- * seed and the job name or call number, so a run with the same configuration fails the same way.
+ * create answer is lost after the job was created, single benchmarks that fail, and the account's
+ * limits on jobs in flight. Every decision is a pure function of the seed and the job name or call
+ * number, so a run with the same configuration fails the same way.
+ *
+ * One configuration serves both APIs: the Inference Recommender jobs (service.ts) and the
+ * generative-AI recommendation jobs (ai-recommendations.ts). Throttling and server errors meet
+ * every operation of either; a `jobs` entry matches a job of either kind by its name, and
+ * `loseCreateResponse` also loses CreateAIWorkloadConfig answers, drawn on the config's name; a
+ * `benchmarks` entry fails that instance type in the jobs of either kind. Each API has its own
+ * limit on jobs in flight (`accountJobLimit`, `aiJobLimit`) and answers ResourceLimitExceeded
+ * past it; `aiWorkloadConfigLimit` caps the AI workload configs an account holds.
  */
 import * as z from "zod";
 import { AwsServiceError } from "../aws-json.ts";
@@ -49,9 +57,10 @@ export const faultConfigSchema = z.strictObject({
           /** false: every step stays IN_PROGRESS until the job ends, then all flip at once. */
           progress: z.boolean().optional(),
           /**
-           * true: CreateInferenceRecommendationsJob creates the job, then answers InternalFailure
-           * (HTTP 500), as when the answer is lost on its way. `rate` draws for this on its own,
-           * apart from the job's fate.
+           * true: CreateInferenceRecommendationsJob (or CreateAIRecommendationJob, or
+           * CreateAIWorkloadConfig for a config of a matching name) creates the resource, then
+           * answers InternalFailure (HTTP 500), as when the answer is lost on its way. `rate`
+           * draws for this on its own, apart from the job's fate.
            */
           loseCreateResponse: z.boolean().optional(),
         })
@@ -69,12 +78,26 @@ export const faultConfigSchema = z.strictObject({
   benchmarks: z
     .array(z.strictObject({ instanceType: z.string(), reason: z.enum(FAILURE_KINDS) }))
     .default([]),
-  /** Jobs in flight (PENDING, IN_PROGRESS, STOPPING) allowed at once. */
+  /** Inference Recommender jobs in flight (PENDING, IN_PROGRESS, STOPPING) allowed at once. */
   accountJobLimit: z.number().int().min(1).default(10),
+  /**
+   * AI recommendation jobs in flight (InProgress, Stopping) allowed at once; past it,
+   * CreateAIRecommendationJob answers ResourceLimitExceeded. AWS publishes no quota for these
+   * jobs: the default is the emulator's, the classic limit's.
+   */
+  aiJobLimit: z.number().int().min(1).default(10),
+  /**
+   * AI workload configs the account may hold; past it, CreateAIWorkloadConfig answers
+   * ResourceLimitExceeded. Unpublished too; no limit when absent.
+   */
+  aiWorkloadConfigLimit: z.number().int().min(1).optional(),
 });
 
 export type FaultConfig = z.output<typeof faultConfigSchema>;
 export type FaultConfigInput = z.input<typeof faultConfigSchema>;
+
+/** The resources whose create answer a `loseCreateResponse` entry may lose. */
+export type CreatedResource = "job" | "workload-config";
 
 export type JobFate =
   | { kind: "complete" }
@@ -85,9 +108,16 @@ export class FaultInjector {
   private config: FaultConfig;
   private calls = 0;
   /** How many faults were injected, for tests and the demo to report. */
-  readonly injected = { throttled: 0, serverErrors: 0, lostCreateResponses: 0 };
-  /** The jobs created whose CreateInferenceRecommendationsJob answer was lost, oldest first. */
+  readonly injected = {
+    throttled: 0,
+    serverErrors: 0,
+    lostCreateResponses: 0,
+    lostWorkloadConfigResponses: 0,
+  };
+  /** The jobs (of either kind) created whose create answer was lost, oldest first. */
   private lostCreates: string[] = [];
+  /** The AI workload configs created whose CreateAIWorkloadConfig answer was lost. */
+  private lostConfigs: string[] = [];
 
   constructor(config: FaultConfigInput = {}) {
     this.config = faultConfigSchema.parse(config);
@@ -119,20 +149,25 @@ export class FaultInjector {
   }
 
   /**
-   * Called once a job exists: throws the InternalFailure of a lost answer when a jobs entry says
-   * so. The job stays created; a client that retries gets ResourceInUse.
+   * Called once a job (or an AI workload config) exists: throws the InternalFailure of a lost
+   * answer when a jobs entry says so. It stays created; a client that retries gets ResourceInUse.
    */
-  afterCreate(jobName: string): void {
+  afterCreate(name: string, resource: CreatedResource = "job"): void {
     const lose = this.config.jobs.some(
       (rule) =>
         rule.loseCreateResponse === true &&
-        ((rule.match !== undefined && new RegExp(rule.match).test(jobName)) ||
+        ((rule.match !== undefined && new RegExp(rule.match).test(name)) ||
           (rule.rate !== undefined &&
-            seededUnit(this.config.seed, "lost-create", jobName) < rule.rate)),
+            seededUnit(this.config.seed, "lost-create", name) < rule.rate)),
     );
     if (!lose) return;
-    this.injected.lostCreateResponses += 1;
-    this.lostCreates.push(jobName);
+    if (resource === "job") {
+      this.injected.lostCreateResponses += 1;
+      this.lostCreates.push(name);
+    } else {
+      this.injected.lostWorkloadConfigResponses += 1;
+      this.lostConfigs.push(name);
+    }
     throw new AwsServiceError(
       "InternalFailure",
       "An internal error occurred; the request may have succeeded",
@@ -140,15 +175,26 @@ export class FaultInjector {
     );
   }
 
-  /** The names of the jobs created whose answer was lost, oldest first. */
+  /** The names of the jobs (of either kind) created whose answer was lost, oldest first. */
   lostCreateResponses(): string[] {
     return [...this.lostCreates];
   }
 
-  /** Clears the counts and the list of lost answers. */
+  /** The names of the AI workload configs created whose answer was lost, oldest first. */
+  lostWorkloadConfigResponses(): string[] {
+    return [...this.lostConfigs];
+  }
+
+  /** Clears the counts and the lists of lost answers. */
   resetCounts(): void {
-    Object.assign(this.injected, { throttled: 0, serverErrors: 0, lostCreateResponses: 0 });
+    Object.assign(this.injected, {
+      throttled: 0,
+      serverErrors: 0,
+      lostCreateResponses: 0,
+      lostWorkloadConfigResponses: 0,
+    });
     this.lostCreates = [];
+    this.lostConfigs = [];
   }
 
   fateOf(jobName: string): JobFate {
@@ -200,5 +246,27 @@ export function failureReason(kind: FailureKind, jobName: string, target: string
       return `ResourceLimitExceeded when calling CreateEndpoint for ${target}: the account-level service limit '${target} for endpoint usage' is 0 Instances, with current utilization of 0 Instances.`;
     case "permissions":
       return `AWSSecurityTokenServiceException: the job's execution role cannot be assumed by sagemaker.amazonaws.com; check its trust policy. See ${logs}.`;
+  }
+}
+
+/**
+ * A failure reason of an AI recommendation job, for the same kinds of failure. AWS documents no
+ * failure reasons for these jobs: each is worded as the Inference Recommender's, naming the
+ * exception and the call it came from, so that irflow's diagnosis files it under the same
+ * category (src/decision/diagnose.ts).
+ */
+export function aiFailureReason(kind: FailureKind, jobName: string, instanceType: string): string {
+  const benchmark = `the benchmark of AI recommendation job ${jobName} on ${instanceType}`;
+  switch (kind) {
+    case "model-error":
+      return `ModelError when deploying the model for ${benchmark}: the model server did not answer the /ping health check before the startup timeout. Check ModelSource and InferenceSpecification.Framework.`;
+    case "payload-error":
+      return `PayloadError in ${benchmark}: every request of the workload returned a client error (4xx). Check the AI workload config's WorkloadSpec and DatasetConfig.`;
+    case "capacity":
+      return `InsufficientInstanceCapacity when calling CreateEndpoint for ${benchmark}: there is not enough capacity for ${instanceType} in the Availability Zone right now.`;
+    case "quota":
+      return `ResourceLimitExceeded when calling CreateEndpoint for ${benchmark}: the account-level service limit '${instanceType} for endpoint usage' is 0 Instances, with current utilization of 0 Instances.`;
+    case "permissions":
+      return `AWSSecurityTokenServiceException: the job's RoleArn cannot be assumed by sagemaker.amazonaws.com; check its trust policy.`;
   }
 }

@@ -113,6 +113,7 @@ export class InferenceRecommenderService {
       clock: this.clock,
       region: this.region,
       accountId: this.accountId,
+      faults: this.faults,
     });
   }
 

@@ -2,7 +2,9 @@
  * One run of the fault-injection campaign on the local stack: what is started, with which faults,
  * and everything the assertions and the printed figures are computed from. Every fault is seeded;
  * SageMaker's fates and lost create answers and the Lambda faults are drawn per job or per
- * execution, so which executions meet them does not depend on timing.
+ * execution, so which executions meet them does not depend on timing. Jobs of both kinds run:
+ * Inference Recommender jobs and, for a share of the manual executions, ai-recommendation jobs,
+ * which meet the same SageMaker faults and their own, smaller, limit on jobs in flight.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +12,7 @@ import {
   CreateInferenceRecommendationsJobCommand,
   type CreateInferenceRecommendationsJobCommandInput,
   CreateModelPackageCommand,
+  ListAIRecommendationJobsCommand,
   ListInferenceRecommendationsJobsCommand,
   ResourceInUse,
   SageMakerClient,
@@ -31,15 +34,27 @@ import {
 import type { HistoryEvent } from "../../local/stepfunctions/history.ts";
 import { endedRecordName, rejectedRecordName } from "../../src/execution/record-name.ts";
 import { type ExecutionStart, startExecutionOnce } from "../../src/execution/start.ts";
+import { workflowStatusOf } from "../../src/kinds/ai-recommendation/operations.ts";
+import { KINDS } from "../../src/kinds/index.ts";
+import { validateAnySpec } from "../../src/kinds/validate.ts";
 import type { QueueState } from "../../src/queue/queue.ts";
 import { QueueStore } from "../../src/queue/store.ts";
-import { validateSpec } from "../../src/spec/validate.ts";
 import type { JobRecord, Outcome, Trigger } from "../../src/workflow/record.ts";
 import { type StackClients, sample, stackClients } from "../support/stack.ts";
 
 export const SEED = "irflow-fault-suite";
 /** irflow's job limit: small, so that most executions wait in the queue. */
 export const JOB_LIMIT = 5;
+/** irflow's limit on ai-recommendation jobs, which wait in a queue of their own. */
+export const AI_JOB_LIMIT = 3;
+/**
+ * The emulated account's limit on AI recommendation jobs in flight: under irflow's, so that
+ * SageMaker refuses some ai-recommendation jobs and they return to their queue.
+ */
+export const AI_ACCOUNT_JOB_LIMIT = 2;
+/** ai-recommendation executions of the sample LLM spec, each with its own run key. */
+export const AI_RUNS = 12;
+const AI_SAMPLE = "ai/llama-3-8b-chat.json";
 /**
  * Simulated seconds per real second. The handlers share two cores with the emulators, so the
  * simulated clock runs on while they wait for the CPU: a lower scale keeps the queue's and the
@@ -108,6 +123,7 @@ export function campaignFaults(): LocalStackFaults {
       throttleRate: 0.08,
       serverErrorRate: 0.04,
       accountJobLimit: JOB_LIMIT,
+      aiJobLimit: AI_ACCOUNT_JOB_LIMIT,
       jobs: [
         { match: "^outside-", runSeconds: OUTSIDE_JOB_SECONDS },
         { rate: 0.05, fate: "fail", reason: "model-error" },
@@ -151,6 +167,8 @@ export type Source =
 /** What one execution must end with. */
 export interface Expectation {
   source: Source;
+  /** The spec's kind, when the execution runs a job of the kind ai-recommendation. */
+  kind?: "ai-recommendation";
   /** The job record's key: the job name, or one after the execution for input that is not a spec. */
   jobName: string;
   outcomes: Outcome[];
@@ -190,15 +208,25 @@ export interface Campaign {
     executionsAfterLastDeliveries: number;
   };
   outsideJob: string;
-  /** Every Inference Recommender job, by name, with each status listed under it. */
+  /**
+   * Every SageMaker job of either kind, by name, with each status listed under it (an AI
+   * recommendation job's in the classic API's words, as the workflow reads it).
+   */
   jobs: Map<string, string[]>;
+  /** The AI recommendation jobs among them. */
+  aiJobs: Set<string>;
   lostCreateResponses: string[];
+  lostWorkloadConfigResponses: string[];
+  /** CreateAIRecommendationJob calls SageMaker refused for the account's limit. */
+  aiRefusedCreates: number;
   lostEventIds: Set<string>;
   /** Outcome events whose job is not any execution's. */
   strayEvents: EventEnvelope[];
   /** Every job record in the table, by the execution that wrote it. */
   recordsByExecution: Map<string, string[]>;
   queue: { end: QueueState; peakHolders: number; peakWaiters: number; samples: number };
+  /** The ai-recommendation queue once the executions ended. */
+  aiQueueEnd: QueueState;
   /** Deliveries of ended executions to the clean-up function that failed. */
   cleanUpFailures: string[];
 }
@@ -210,6 +238,7 @@ export async function runCampaign(): Promise<Campaign> {
     timeScale: TIME_SCALE,
     logLevel: "SILENT",
     jobLimit: JOB_LIMIT,
+    aiJobLimit: AI_JOB_LIMIT,
     queueDeadlineSeconds: QUEUE_DEADLINE_SECONDS,
     faults: campaignFaults(),
   });
@@ -223,6 +252,11 @@ export async function runCampaign(): Promise<Campaign> {
     maxAttempts: 12,
   });
   const queue = new QueueStore(clients.documents, LOCAL_TABLE);
+  const aiQueue = new QueueStore(
+    clients.documents,
+    LOCAL_TABLE,
+    KINDS["ai-recommendation"].queueKey,
+  );
   let sampler: QueueSampler | undefined;
   try {
     const outsideJob = await startOutsideJob(stack, sagemaker);
@@ -297,6 +331,7 @@ export async function runCampaign(): Promise<Campaign> {
       }),
     );
     const jobNames = new Set(executions.map((execution) => execution.expectation.jobName));
+    const aiJobs = await listAiJobs(sagemaker);
     return {
       stack,
       wallSeconds,
@@ -310,12 +345,16 @@ export async function runCampaign(): Promise<Campaign> {
         executionsAfterLastDeliveries: ended.length,
       },
       outsideJob,
-      jobs: await listJobs(sagemaker),
+      jobs: new Map([...(await listJobs(sagemaker)), ...aiJobs]),
+      aiJobs: new Set(aiJobs.keys()),
       lostCreateResponses: stack.faults.sagemaker.lostCreateResponses(),
+      lostWorkloadConfigResponses: stack.faults.sagemaker.lostWorkloadConfigResponses(),
+      aiRefusedCreates: stack.sagemaker.service.ai.refusedCreates,
       lostEventIds: stack.faults.eventbridge.lostEventIds(),
       strayEvents: outcomeEvents.filter((event) => !jobNames.has(String(event.detail.jobName))),
       recordsByExecution: await recordsByExecution(clients),
       queue: { end: await queue.read(), ...(await sampler.stop()) },
+      aiQueueEnd: await aiQueue.read(),
       cleanUpFailures: stack.eventbridge.bus
         .deliveries()
         .filter(
@@ -386,6 +425,21 @@ async function startPlanned(
       { spec, trigger },
       { ...jobExpectation(stack, "manual", spec, template.completes), trigger },
       index % DUPLICATE_EVERY === 0,
+    );
+  }
+  for (let index = 0; index < AI_RUNS; index += 1) {
+    const spec = sample(AI_SAMPLE, `faults-ai-${index}`);
+    const name = `faults-ai-${index}`;
+    const trigger: Trigger = { type: "manual", detail: "fault suite, LLM" };
+    plan(
+      name,
+      { spec, trigger },
+      {
+        ...jobExpectation(stack, "manual", spec, ["selected", "unsatisfiable"]),
+        kind: "ai-recommendation",
+        trigger,
+      },
+      index % DUPLICATE_EVERY === 3,
     );
   }
   {
@@ -492,7 +546,7 @@ function notASpec(source: Source, executionName: string, outcome: Outcome): Expe
 }
 
 function jobNameOf(spec: unknown): string {
-  const result = validateSpec(spec);
+  const result = validateAnySpec(spec);
   if (!result.valid) throw new Error("a spec the suite expects to be valid is not");
   return result.jobName;
 }
@@ -673,6 +727,22 @@ async function listJobs(sagemaker: SageMakerClient): Promise<Map<string, string[
     for (const job of page.InferenceRecommendationsJobs ?? []) {
       const name = job.JobName ?? "";
       jobs.set(name, [...(jobs.get(name) ?? []), job.Status ?? "UNKNOWN"]);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return jobs;
+}
+
+async function listAiJobs(sagemaker: SageMakerClient): Promise<Map<string, string[]>> {
+  const jobs = new Map<string, string[]>();
+  let NextToken: string | undefined;
+  do {
+    const page = await sagemaker.send(
+      new ListAIRecommendationJobsCommand({ MaxResults: 100, NextToken }),
+    );
+    for (const job of page.AIRecommendationJobs ?? []) {
+      const name = job.AIRecommendationJobName ?? "";
+      jobs.set(name, [...(jobs.get(name) ?? []), workflowStatusOf(job.AIRecommendationJobStatus)]);
     }
     NextToken = page.NextToken;
   } while (NextToken);

@@ -3,7 +3,9 @@
  * injects mixed in (SageMaker throttling, 5xx, lost create answers, failed and stuck jobs and the
  * account's job limit; EventBridge refused entries, throttling and lost answers; DynamoDB
  * throttling, 5xx and lost write answers; Lambda functions dying after their work), registry
- * approvals delivered more than once and executions started twice at once. Each test checks one
+ * approvals delivered more than once and executions started twice at once; a share of the
+ * executions run ai-recommendation jobs, which meet the same SageMaker faults and their own limit
+ * on jobs in flight. Each test checks one
  * guarantee of docs/reliability.md over the whole campaign; the figures are printed as a table.
  */
 import { isDeepStrictEqual } from "node:util";
@@ -13,6 +15,9 @@ import { rejected } from "../../src/workflow/lifecycle.ts";
 import type { Outcome } from "../../src/workflow/record.ts";
 import { outcomeEvents, stackClients } from "../support/stack.ts";
 import {
+  AI_ACCOUNT_JOB_LIMIT,
+  AI_JOB_LIMIT,
+  AI_RUNS,
   CAMPAIGN_BUDGET_MS,
   type Campaign,
   COMPLETED,
@@ -188,6 +193,7 @@ describe("irflow under every fault the local stack injects", () => {
       ),
     ).toEqual([]);
     expect(queue.end).toEqual({ holders: {}, waiters: {} });
+    expect(campaign.aiQueueEnd).toEqual({ holders: {}, waiters: {} });
   });
 
   it("never lets more executions hold a slot than the job limit, returning one to the queue when SageMaker refuses its job", () => {
@@ -200,6 +206,31 @@ describe("irflow under every fault the local stack injects", () => {
     expect(campaign.queue.peakHolders).toBeLessThanOrEqual(JOB_LIMIT);
     expect(campaign.queue.peakWaiters).toBeGreaterThan(JOB_LIMIT);
     expect(returned).toBeGreaterThan(0);
+  });
+
+  it("runs ai-recommendation jobs through the same faults, returning one to the queue when SageMaker refuses it for the AI jobs limit", () => {
+    const ai = campaign.executions.filter(
+      (execution) => execution.expectation.kind === "ai-recommendation",
+    );
+    const returned = ai.reduce(
+      (total, execution) => total + (execution.statesEntered.ReturnToQueue ?? 0),
+      0,
+    );
+    const wrongKind = ai.flatMap((execution) =>
+      execution.events
+        .filter((event) => event.detail.kind !== "ai-recommendation")
+        .map((event) => `${execution.name}: event ${event.id} of kind ${event.detail.kind}`),
+    );
+
+    expect(ai).toHaveLength(AI_RUNS);
+    expect([...campaign.aiJobs].sort()).toEqual(
+      ai.map((execution) => execution.expectation.jobName).sort(),
+    );
+    expect(ai.every((execution) => execution.events.length > 0)).toBe(true);
+    expect(wrongKind).toEqual([]);
+    expect(campaign.aiRefusedCreates).toBeGreaterThan(0);
+    expect(returned).toBeGreaterThan(0);
+    expect(AI_ACCOUNT_JOB_LIMIT).toBeLessThan(AI_JOB_LIMIT);
   });
 
   it("starts one execution per approved package version however often its approval is delivered", () => {

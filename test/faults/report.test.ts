@@ -3,9 +3,14 @@ import type { ExecutionResult } from "./campaign.ts";
 import { verdictLine } from "./report.ts";
 
 /** An execution whose job's outcome events carry these outcome ids, with these event ids. */
-function execution(name: string, events: [eventId: string, outcomeId: string][]): ExecutionResult {
+function execution(
+  name: string,
+  events: [eventId: string, outcomeId: string][],
+  kind?: "ai-recommendation",
+): ExecutionResult {
   return {
     name,
+    expectation: kind ? { kind } : {},
     events: events.map(([id, outcomeId]) => ({ id, detail: { outcome: "selected", outcomeId } })),
   } as unknown as ExecutionResult;
 }
@@ -46,6 +51,23 @@ describe("the fault campaign's verdict line", () => {
     // Assess
     expect(line).toBe(
       "fault campaign: 1 executions, 0 outcomes lost, 1 doubled, 1 event copies (0 from lost PutEvents answers, 1 unexplained)",
+    );
+  });
+
+  it("says how many executions ran ai-recommendation jobs, and their own lost and doubled", () => {
+    // Prepare
+    const executions = [
+      execution("classic", [["e1", "o1"]]),
+      execution("llm", [["e2", "o2"]], "ai-recommendation"),
+      execution("llm-silent", [], "ai-recommendation"),
+    ];
+
+    // Act
+    const line = verdictLine({ executions, lostEventIds: new Set() });
+
+    // Assess
+    expect(line).toBe(
+      "fault campaign: 3 executions (of which 2 ai-recommendation), 1 outcomes lost, 0 doubled (ai-recommendation: 1 lost, 0 doubled), 0 event copies",
     );
   });
 });

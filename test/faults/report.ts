@@ -1,5 +1,7 @@
 /** The fault suite's figures, counted from a campaign and printed as one table. */
 import {
+  AI_ACCOUNT_JOB_LIMIT,
+  AI_JOB_LIMIT,
   type Campaign,
   type ExecutionResult,
   JOB_LIMIT,
@@ -62,18 +64,27 @@ export function recordMatchesEvents(execution: ExecutionResult): boolean {
   );
 }
 
+const isLost = (execution: ExecutionResult) => execution.events.length === 0;
+const isDoubled = (execution: ExecutionResult) =>
+  new Set(execution.events.map((event) => `${event.detail.outcome}/${event.detail.outcomeId}`))
+    .size > 1;
+const isAi = (execution: ExecutionResult) => execution.expectation?.kind === "ai-recommendation";
+
 /**
  * The campaign's verdict in one line: outcomes never published, executions that published two
- * different outcomes, and event copies beyond the first with how many a lost answer explains.
+ * different outcomes, and event copies beyond the first with how many a lost answer explains;
+ * when ai-recommendation jobs ran, how many executions were theirs and their own lost and doubled.
  */
 export function verdictLine(campaign: Pick<Campaign, "executions" | "lostEventIds">): string {
   const { executions } = campaign;
-  const lost = executions.filter((execution) => execution.events.length === 0).length;
-  const doubled = executions.filter(
-    (execution) =>
-      new Set(execution.events.map((event) => `${event.detail.outcome}/${event.detail.outcomeId}`))
-        .size > 1,
-  ).length;
+  const lost = executions.filter(isLost).length;
+  const doubled = executions.filter(isDoubled).length;
+  const ai = executions.filter(isAi);
+  const ofWhich = ai.length === 0 ? "" : ` (of which ${ai.length} ai-recommendation)`;
+  const aiVerdict =
+    ai.length === 0
+      ? ""
+      : ` (ai-recommendation: ${ai.filter(isLost).length} lost, ${ai.filter(isDoubled).length} doubled)`;
   const extras = extraCopies(campaign);
   const fromLost = extras.filter((extra) => extra.lost).length;
   const explained =
@@ -82,7 +93,7 @@ export function verdictLine(campaign: Pick<Campaign, "executions" | "lostEventId
       : fromLost === extras.length
         ? " (all from lost PutEvents answers)"
         : ` (${fromLost} from lost PutEvents answers, ${extras.length - fromLost} unexplained)`;
-  return `fault campaign: ${executions.length} executions, ${lost} outcomes lost, ${doubled} doubled, ${extras.length} event copies${explained}`;
+  return `fault campaign: ${executions.length} executions${ofWhich}, ${lost} outcomes lost, ${doubled} doubled${aiVerdict}, ${extras.length} event copies${explained}`;
 }
 
 export function renderReport(campaign: Campaign): string {
@@ -129,6 +140,9 @@ export function renderReport(campaign: Campaign): string {
     }
   }
   const sagemaker = stack.faults.sagemaker.injected;
+  const ai = executions.filter(isAi);
+  const aiOutcomes = countBy(ai, (execution) => execution.record?.outcome ?? "no record");
+  const aiReturned = sum(ai.map((execution) => execution.statesEntered.ReturnToQueue ?? 0));
   const eventbridge = stack.faults.eventbridge.injected;
   const dynamodb = stack.faults.dynamodb.injected;
   const lambda = stack.faults.lambda.injected;
@@ -150,6 +164,7 @@ export function renderReport(campaign: Campaign): string {
     ],
     ["Executions ended", ended.length, `failed: ${list(failedBy)}`],
     ["Outcomes by kind", executions.length, list(outcomes)],
+    ["  ai-recommendation", ai.length, list(aiOutcomes)],
     ["  as the job's fate calls for", asExpected, `of ${executions.length}; fates ${list(fates)}`],
     [
       "Jobs created",
@@ -177,13 +192,20 @@ export function renderReport(campaign: Campaign): string {
         Object.keys(campaign.queue.end.waiters).length,
       "holders and waiters",
     ],
-    ["  returned for the account's limit", returned, "ReturnToQueue"],
+    [
+      "  returned for the account's limit",
+      returned,
+      `ReturnToQueue; ${aiReturned} by ai-recommendation executions, ${campaign.aiRefusedCreates} AI creates refused (account limit ${AI_ACCOUNT_JOB_LIMIT}, irflow's ${AI_JOB_LIMIT})`,
+    ],
     ["Clean-up deliveries failed", campaign.cleanUpFailures.length],
     ["Faults injected", "", ""],
     [
       "  SageMaker",
-      sagemaker.throttled + sagemaker.serverErrors + sagemaker.lostCreateResponses,
-      `throttled ${sagemaker.throttled}, 5xx ${sagemaker.serverErrors}, create answers lost ${sagemaker.lostCreateResponses}; jobs failed ${fates.get("fail") ?? 0}, stuck ${fates.get("stuck") ?? 0}`,
+      sagemaker.throttled +
+        sagemaker.serverErrors +
+        sagemaker.lostCreateResponses +
+        sagemaker.lostWorkloadConfigResponses,
+      `throttled ${sagemaker.throttled}, 5xx ${sagemaker.serverErrors}, create answers lost ${sagemaker.lostCreateResponses} (+${sagemaker.lostWorkloadConfigResponses} workload configs); jobs failed ${fates.get("fail") ?? 0}, stuck ${fates.get("stuck") ?? 0}`,
     ],
     [
       "  EventBridge",

@@ -114,7 +114,12 @@ describe("local SageMaker: a CreateInferenceRecommendationsJob answer lost after
     // Assess
     expect(health).toMatchObject({
       ok: true,
-      injected: { throttled: 0, serverErrors: 0, lostCreateResponses: 1 },
+      injected: {
+        throttled: 0,
+        serverErrors: 0,
+        lostCreateResponses: 1,
+        lostWorkloadConfigResponses: 0,
+      },
     });
   });
 });
