@@ -53,7 +53,7 @@ export const AI_JOB_LIMIT = 3;
  */
 export const AI_ACCOUNT_JOB_LIMIT = 2;
 /** ai-recommendation executions of the sample LLM spec, each with its own run key. */
-export const AI_RUNS = 12;
+export const AI_RUNS = 6;
 const AI_SAMPLE = "ai/llama-3-8b-chat.json";
 /**
  * Simulated seconds per real second. The handlers share two cores with the emulators, so the

@@ -57,6 +57,13 @@ export class AiRecommendationGateway {
       return { arn: created.AIWorkloadConfigArn ?? "", adopted: false };
     } catch (error) {
       if (!(error instanceof ResourceInUse)) {
+        // A quota on workload configs is the account's limit, as one on jobs is: back to the queue.
+        if (error instanceof ResourceLimitExceeded) {
+          throw new AccountJobLimitError(
+            `SageMaker refused workload config ${request.AIWorkloadConfigName}: ${error.message}`,
+            { cause: error },
+          );
+        }
         if (isValidationException(error)) {
           throw new JobRejectedError(
             `SageMaker rejected workload config ${request.AIWorkloadConfigName}: ${(error as Error).message}`,

@@ -40,6 +40,20 @@ describe("the AI recommendation gateway", () => {
     expect(adopted).toEqual({ arn: "arn:workload/llama-workload", adopted: true });
   });
 
+  it("takes a quota on workload configs for the account's limit, which returns it to the queue", async () => {
+    // Prepare
+    sagemaker
+      .on(CreateAIWorkloadConfigCommand)
+      .rejects(new ResourceLimitExceeded({ message: "too many workload configs", $metadata: {} }));
+
+    // Act
+    const error = await gateway.ensureWorkloadConfig(WORKLOAD).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(AccountJobLimitError);
+    expect((error as Error).message).toContain("too many workload configs");
+  });
+
   it("refuses a workload config of its name with other content, naming both", async () => {
     // Prepare
     sagemaker.on(CreateAIWorkloadConfigCommand).rejects(inUse());
