@@ -13,6 +13,8 @@
  * - coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]: per packaged Lambda
  *   function, zip size, AWS clients and import time, against the bundling deployed before.
  * - local [--runs N] [--json]: the demo's wall time and 100 executions at once on the local stack.
+ * - own-cost [--jobs N] [--json]: irflow's own AWS cost per job (Step Functions, Lambda, DynamoDB,
+ *   EventBridge, SageMaker calls) from the local stack's meters, beside fixed 60 s polling.
  * - cli-start [--runs N] [--baseline COMMIT] [--json]: `irflow --help` and `irflow validate` start
  *   time against a baseline commit (default bff3cd7, before the CLI was compiled).
  *
@@ -32,6 +34,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   coldstart: async () => (await import("./coldstart.ts")).coldStartBench,
   local: async () => (await import("./local.ts")).localBench,
   "cli-start": async () => (await import("./cli-start.ts")).cliStartBench,
+  "own-cost": async () => (await import("./own-cost/index.ts")).ownCostBench,
 };
 
 const USAGE = [
@@ -44,6 +47,7 @@ const USAGE = [
   "  coldstart [--profile NAME] [--baseline-sourcemap linked|inline] [--json]",
   "  local [--runs N] [--json]",
   "  cli-start [--runs N] [--baseline COMMIT] [--json]",
+  "  own-cost [--jobs N] [--json]",
   "Without a subcommand, every one runs in turn but scale (local runs 100 executions at once).",
 ].join("\n");
 

@@ -45,6 +45,8 @@ export interface AwsJsonServerOptions {
   port?: number;
   /** Runs before every operation; throw an AwsServiceError to inject a fault. */
   beforeOperation?: (operation: string) => void;
+  /** Hears of every call of a known operation with a JSON object for input, before its faults. */
+  onOperation?: (operation: string, input: JsonObject) => void;
   /**
    * Handles requests that are not AWS calls (debug routes); return true when handled, or throw an
    * AwsServiceError to answer with it. `url` is the parsed request URL, query included.
@@ -113,6 +115,7 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
       throw new AwsServiceError("SerializationException", "the request body is not a JSON object");
     }
+    options.onOperation?.(operation, input as JsonObject);
     options.beforeOperation?.(operation);
     const output = await handler(input as JsonObject);
     sendJson(response, 200, contentType, output ?? {});

@@ -45,6 +45,7 @@ import { type LambdaFaults, lambdaFaultsSchema } from "./stepfunctions/faults.ts
 import type { LocalLambdaContext } from "./stepfunctions/runner.ts";
 import { startStepFunctionsServer } from "./stepfunctions/server.ts";
 import { LocalStepFunctions } from "./stepfunctions/service.ts";
+import { dynamoDbRequestKind, eventBridgeBilledEvents, UsageMeter } from "./usage.ts";
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT = "111122223333";
@@ -53,6 +54,8 @@ export const LOCAL_BUS = "irflow-local";
 export const STATE_MACHINE_NAME = "irflow";
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 const ROOT = join(import.meta.dirname, "..");
+/** Every function's memory, as deployed (serverless.yml `provider.memorySize`). */
+export const LOCAL_LAMBDA_MEMORY_MB = 256;
 
 /** Each server's port is the stack's port base plus its offset (`irflow local stack --port-base`). */
 export const PORT_OFFSETS = {
@@ -150,6 +153,11 @@ export interface LocalStack {
   /** The ops topic: what the deployed notification rules would have sent the on-call team. */
   notifications: LocalNotificationsTopic;
   /**
+   * What the handlers used of the billed services: Lambda invocations and their duration,
+   * DynamoDB requests and capacity units, custom events, SageMaker calls (local/usage.ts).
+   */
+  usage: UsageMeter;
+  /**
    * Invokes the schedule trigger with the Scheduled Event EventBridge would send at `time`, and
    * returns its summary. Throws ScheduleDisabledError, invoking nothing, while the schedule rule
    * is disabled (`aws events disable-rule`), as EventBridge then sends no event.
@@ -163,6 +171,7 @@ const HANDLERS_CLOSE_MS = 10_000;
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const clock = new ScaledClock(options.timeScale ?? 600);
+  const usage = new UsageMeter();
   const closers: (() => Promise<void>)[] = [];
   const { portBase } = options;
   if (portBase !== undefined && !validPortBase(portBase)) {
@@ -186,6 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clock,
         region: LOCAL_REGION,
         accountId: LOCAL_ACCOUNT,
+        onOperation: (operation) => usage.record({ service: "sagemaker", operation, units: 1 }),
         ...(options.faults?.sagemaker ? { faults: options.faults.sagemaker } : {}),
       }),
     );
@@ -200,10 +210,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startDynamoDbProxy({
         target: dynaliteServer.endpoint,
         port: portOf("dynamodb"),
+        measureCapacity: true,
         ...(options.faults?.dynamodb ? { faults: options.faults.dynamodb } : {}),
       }),
     );
     closers.push(() => dynamodb.close());
+    dynamodb.observe(({ operation, consumedCapacity }) => {
+      const kind = dynamoDbRequestKind(operation);
+      if (!kind) return;
+      usage.record({
+        service: "dynamodb",
+        operation,
+        units: consumedCapacity ?? 1,
+        read: kind === "read",
+      });
+    });
 
     const eventbridge = await listening(
       "eventbridge",
@@ -213,6 +234,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         accountId: LOCAL_ACCOUNT,
         // Events carry the stack's time, as the records do.
         now: () => new Date(clock.now()),
+        onOperation: (operation, input) => {
+          if (operation !== "PutEvents" || !Array.isArray(input.Entries)) return;
+          const units = input.Entries.reduce<number>(
+            (sum, entry) => sum + eventBridgeBilledEvents(entry),
+            0,
+          );
+          usage.record({ service: "eventbridge", operation, units });
+        },
         ...(options.faults?.eventbridge ? { faults: options.faults.eventbridge } : {}),
       }),
     );
@@ -313,7 +342,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         runtime,
       );
       stepFunctions.bindHandler(functionArn(name as WorkflowFunction), (input, invocation) =>
-        handler(input, lambdaContext(name as WorkflowFunction, invocation)),
+        usage.invoke(name, LOCAL_LAMBDA_MEMORY_MB, () =>
+          handler(input, lambdaContext(name as WorkflowFunction, invocation)),
+        ),
       );
     }
 
@@ -326,8 +357,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       rawTriggers,
       runtime,
       clock,
+      usage,
     );
-    wireExecutionEnded(eventbridge, stateMachineArn, runtime, clock);
+    wireExecutionEnded(eventbridge, stateMachineArn, runtime, clock, usage);
     const notifications = wireNotifications(eventbridge, LOCAL_BUS, {
       stackName: LOCAL_BUS,
       region: LOCAL_REGION,
@@ -356,6 +388,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       environment,
       triggers,
       notifications,
+      usage,
       tickSchedule,
       close: () => closeAll(closers),
     };
@@ -384,12 +417,17 @@ function wireExecutionEnded(
   stateMachineArn: string,
   runtime: Runtime,
   clock: ScaledClock,
+  usage: UsageMeter,
 ): void {
   const { bus } = eventbridge;
   const arn = functionArn("ExecutionEnded");
   const handler = lambdaHandler(executionEnded, runtime);
   bus.registerTargetHandler(arn, (input) =>
-    clock.work(() => handler(input, lambdaContext("ExecutionEnded"))),
+    clock.work(() =>
+      usage.invoke("ExecutionEnded", LOCAL_LAMBDA_MEMORY_MB, () =>
+        handler(input, lambdaContext("ExecutionEnded")),
+      ),
+    ),
   );
   bus.putRule({
     Name: EXECUTION_ENDED_RULE,
@@ -422,12 +460,17 @@ function wireTriggers(
   rawTriggers: unknown,
   runtime: Runtime,
   clock: ScaledClock,
+  usage: UsageMeter,
 ): (time: Date) => Promise<ScheduleTickResult> {
   const { bus } = eventbridge;
   const registryArn = functionArn("RegistryTrigger");
   const registryHandler = lambdaHandler(registryTrigger(rawTriggers), runtime);
   bus.registerTargetHandler(registryArn, (input) =>
-    clock.work(() => registryHandler(input, lambdaContext("RegistryTrigger"))),
+    clock.work(() =>
+      usage.invoke("RegistryTrigger", LOCAL_LAMBDA_MEMORY_MB, () =>
+        registryHandler(input, lambdaContext("RegistryTrigger")),
+      ),
+    ),
   );
   // An EventBridge pattern cannot list no values: without groups, no approval starts anything.
   if (Object.keys(triggers.groups).length > 0) {
@@ -458,22 +501,26 @@ function wireTriggers(
     if (bus.describeRule({ Name: SCHEDULE_RULE }).State === "DISABLED") {
       throw new ScheduleDisabledError(SCHEDULE_RULE);
     }
-    return clock.work(
-      async () =>
-        (await scheduleHandler(
-          {
-            version: "0",
-            id: randomUUID(),
-            "detail-type": "Scheduled Event",
-            source: "aws.events",
-            account: LOCAL_ACCOUNT,
-            time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
-            region: LOCAL_REGION,
-            resources: [RuleArn],
-            detail: {},
-          },
-          lambdaContext("ScheduleTrigger"),
-        )) as ScheduleTickResult,
+    return clock.work(() =>
+      usage.invoke(
+        "ScheduleTrigger",
+        LOCAL_LAMBDA_MEMORY_MB,
+        async () =>
+          (await scheduleHandler(
+            {
+              version: "0",
+              id: randomUUID(),
+              "detail-type": "Scheduled Event",
+              source: "aws.events",
+              account: LOCAL_ACCOUNT,
+              time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+              region: LOCAL_REGION,
+              resources: [RuleArn],
+              detail: {},
+            },
+            lambdaContext("ScheduleTrigger"),
+          )) as ScheduleTickResult,
+      ),
     );
   };
 }
@@ -487,7 +534,7 @@ function lambdaContext(
     functionName: `irflow-local-${name}`,
     functionVersion: "$LATEST",
     invokedFunctionArn: invocation?.invokedFunctionArn ?? functionArn(name),
-    memoryLimitInMB: "512",
+    memoryLimitInMB: String(LOCAL_LAMBDA_MEMORY_MB),
     awsRequestId: invocation?.awsRequestId || randomUUID(),
     logGroupName: `/aws/lambda/irflow-local-${name}`,
     logStreamName: "local",

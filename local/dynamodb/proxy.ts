@@ -29,6 +29,11 @@ export interface DynamoDbProxyOptions {
   faults?: DynamoDbFaultsInput;
   /** Default 0: any free port. */
   port?: number;
+  /**
+   * Measure the capacity units each item request consumes (`DynamoDbExchange.consumedCapacity`):
+   * the proxy asks DynamoDB for them, and leaves them out of the answer unless the client asked.
+   */
+  measureCapacity?: boolean;
 }
 
 export interface DynamoDbProxy {
@@ -51,6 +56,8 @@ export interface DynamoDbExchange {
   operation: string;
   request: Record<string, unknown> | undefined;
   answer: Record<string, unknown> | undefined;
+  /** The capacity units the request consumed, when the proxy measures them. */
+  consumedCapacity?: number;
 }
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
@@ -123,7 +130,8 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
       sendError(response, errorFor(refusal, faults.settings.throttleError));
       return;
     }
-    const upstream = await forward(request, body);
+    const measured = await forwardMeasured(request, body, described.operation);
+    const { upstream } = measured;
     if (upstream.status === 200 && faults.losesAnswer(described)) {
       if (faults.settings.lostResponse === "connection-reset") {
         request.socket.destroy();
@@ -137,6 +145,7 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
         operation: described.operation,
         request: parseObject(body),
         answer: parseObject(upstream.body),
+        ...(measured.units === undefined ? {} : { consumedCapacity: measured.units }),
       };
       for (const observer of observers) observer(exchange);
     }
@@ -191,6 +200,39 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
     if (Enabled) timeToLive.set(tableName, AttributeName);
     else timeToLive.delete(tableName);
     sendJson(response, { TimeToLiveSpecification: { Enabled, AttributeName } });
+  }
+
+  /**
+   * Forwards the request; when measuring an item request, asks for its consumed capacity and
+   * returns it, leaving it out of the answer the client did not ask it of.
+   */
+  async function forwardMeasured(
+    request: IncomingMessage,
+    body: Buffer,
+    operation: string,
+  ): Promise<{ upstream: Upstream; units?: number }> {
+    const input = options.measureCapacity && ITEM_OPERATIONS.has(operation) && parseObject(body);
+    if (!input) return { upstream: await forward(request, body) };
+    const asked =
+      input.ReturnConsumedCapacity !== undefined && input.ReturnConsumedCapacity !== "NONE";
+    const upstream = await forward(
+      request,
+      asked ? body : Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: "TOTAL" })),
+    );
+    const answer = upstream.status === 200 ? parseObject(upstream.body) : undefined;
+    if (!answer) return { upstream };
+    const units = capacityUnits(answer.ConsumedCapacity);
+    if (asked) return { upstream, units };
+    const { ConsumedCapacity: _consumed, ...rest } = answer;
+    const text = JSON.stringify(rest);
+    return {
+      upstream: {
+        ...upstream,
+        headers: { ...upstream.headers, "x-amz-crc32": String(crc32(text)) },
+        body: Buffer.from(text),
+      },
+      units,
+    };
   }
 
   function sendUpstream(response: ServerResponse, upstream: Upstream): void {
@@ -256,6 +298,30 @@ export async function startDynamoDbProxy(options: DynamoDbProxyOptions): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+/** The requests DynamoDB charges request units for, whose consumed capacity it reports. */
+const ITEM_OPERATIONS: ReadonlySet<string> = new Set([
+  "GetItem",
+  "PutItem",
+  "UpdateItem",
+  "DeleteItem",
+  "Query",
+  "Scan",
+  "BatchGetItem",
+  "BatchWriteItem",
+  "TransactGetItems",
+  "TransactWriteItems",
+]);
+
+/** The capacity units of a `ConsumedCapacity` answer: one object, or one per table. */
+function capacityUnits(consumed: unknown): number {
+  const entries = Array.isArray(consumed) ? consumed : [consumed];
+  return entries.reduce<number>(
+    (sum, entry) =>
+      sum + (isObject(entry) && typeof entry.CapacityUnits === "number" ? entry.CapacityUnits : 0),
+    0,
+  );
 }
 
 /** The operation, the tables and the item key of a DynamoDB request. */

@@ -24,6 +24,8 @@ export interface EventBridgeServerOptions {
   limits?: LocalEventBusOptions["limits"];
   /** Used only when no bus is given: the clock events are stamped with. */
   now?: LocalEventBusOptions["now"];
+  /** Hears of every API call and its input, faulted ones included. */
+  onOperation?: (operation: string, input: Record<string, unknown>) => void;
 }
 
 export interface EventBridgeServer {
@@ -51,6 +53,7 @@ export async function startEventBridgeServer(
     operations: eventBridgeOperations(bus),
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
+    ...(options.onOperation ? { onOperation: options.onOperation } : {}),
     extraRoutes: (request, response, _body, url) =>
       request.method === "GET" && url.pathname.startsWith("/_irflow/")
         ? debugRoute(bus, response, url)

@@ -20,6 +20,8 @@ export interface SageMakerServerOptions {
   faults?: FaultConfigInput;
   region?: string;
   accountId?: string;
+  /** Hears of every API call, faulted ones included (what the account is metered for). */
+  onOperation?: (operation: string) => void;
 }
 
 export interface RunningSageMaker extends RunningServer {
@@ -41,6 +43,7 @@ export async function startSageMakerServer(
     operations: service.operations(),
     ...(options.port !== undefined ? { port: options.port } : {}),
     beforeOperation: (operation) => service.faults.beforeCall(operation),
+    ...(options.onOperation ? { onOperation: options.onOperation } : {}),
     extraRoutes: (request, response, body) => debugRoute(service, request, response, body),
   });
   return { ...server, service };
