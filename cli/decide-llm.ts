@@ -13,7 +13,7 @@ import {
 } from "../src/kinds/ai-recommendation/decide.ts";
 import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
-import { issueLines, rooted, table } from "./format.ts";
+import { issueLines, llmComparisonLines, rooted, table } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 export async function decideLlmCommand(
@@ -117,5 +117,6 @@ export function llmDecisionText(decision: LlmDecision): string {
   for (const entry of [...decision.ranked, ...decision.rejected.map((item) => item.entry)]) {
     for (const note of entry.notes) lines.push(`note: ${entry.instanceType}: ${note}`);
   }
+  if (decision.comparison) lines.push("production", ...llmComparisonLines(decision.comparison));
   return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -30,7 +30,7 @@ import {
   llmMetricsSchema,
 } from "./kinds/ai-recommendation/decide.ts";
 import { llmDeployment } from "./kinds/ai-recommendation/deployment.ts";
-import { llmDecisionSentence } from "./kinds/ai-recommendation/sentence.ts";
+import { llmComparisonSentence, llmDecisionSentence } from "./kinds/ai-recommendation/sentence.ts";
 import { DEFAULT_KIND, JOB_KINDS } from "./kinds/kind.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
 import { inertLine } from "./text/inert.ts";
@@ -199,7 +199,12 @@ const llmDecisionDetail = {
     relaxations: true,
     notes: true,
     omitted: true,
+    comparison: true,
   }).shape,
+  comparisonSentence: z
+    .string()
+    .optional()
+    .describe("The comparison with production in one sentence, when the policy gives current."),
 };
 
 export const llmDetailSchemas = {
@@ -333,8 +338,17 @@ const LLM_EVENT_ITEMS = 25;
 
 /** An LLM decision as its event carries it, with the configuration to deploy. */
 function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
-  const { selected, objective, latencyStat, ranked, rejected, relaxations, notes, omitted } =
-    capLlmDecision(recorded, LLM_EVENT_ITEMS);
+  const {
+    selected,
+    objective,
+    latencyStat,
+    ranked,
+    rejected,
+    relaxations,
+    notes,
+    omitted,
+    comparison,
+  } = capLlmDecision(recorded, LLM_EVENT_ITEMS);
   return {
     kind: "ai-recommendation" as const,
     sentence: inertLine(llmDecisionSentence(recorded)),
@@ -345,6 +359,9 @@ function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
     relaxations,
     notes,
     ...(omitted ? { omitted } : {}),
+    ...(comparison
+      ? { comparison, comparisonSentence: inertLine(llmComparisonSentence(comparison)) }
+      : {}),
     ...(selected
       ? {
           selected,
