@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
-import { autoscalingCalls } from "../src/decision/autoscaling.ts";
 import {
+  autoscalingLines,
+  autoscalingProposal,
   type Comparison,
   compareWithProduction,
   type Decision,
@@ -61,16 +62,14 @@ export async function readPolicy(
 }
 
 export function decisionJson(decided: Decided): Record<string, unknown> {
-  const selected = decided.decision.selected;
-  const calls =
-    selected &&
-    autoscalingCalls(selected, { endpointName: decided.decision.policy.current?.endpointName });
+  const proposal = proposalOf(decided.decision);
   return {
     ...decided.decision,
     sentence: decisionSentence(decided.decision),
     ...(decided.comparison ? { comparison: decided.comparison } : {}),
-    // With a traffic profile: what to pass to Application Auto Scaling for the proposal.
-    ...(calls ? { autoscalingCalls: calls } : {}),
+    // With a traffic profile: the proposal, and what to pass to Application Auto Scaling for it
+    // (autoscalingCalls is autoscaling.calls, where scripts have read it from the first).
+    ...(proposal ? { autoscaling: proposal, autoscalingCalls: proposal.calls } : {}),
   };
 }
 
@@ -81,6 +80,8 @@ export function decisionText(decided: Decided): string {
   if (decision.totals.entries > 0) lines.push(...decisionTable(decision), "");
   for (const relaxation of decision.relaxations) lines.push(`relax: ${relaxation.sentence}`);
   for (const note of decision.notes) lines.push(`note: ${note}`);
+  const proposal = proposalOf(decision);
+  if (proposal) lines.push("autoscaling", ...autoscalingLines(proposal).map((line) => `  ${line}`));
   if (comparison) lines.push("production", ...comparisonLines(comparison));
   lines.push(`latency unit: ${decision.latencyUnit.reason}`);
   // Each line is one line: a newline inside a reason or a note is shown escaped.
@@ -89,6 +90,11 @@ export function decisionText(decided: Decided): string {
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trimEnd()}\n`;
+}
+
+/** The selected entry's autoscaling proposal, with a traffic profile. */
+export function proposalOf(decision: Decision) {
+  return decision.selected && autoscalingProposal(decision.selected, decision.policy);
 }
 
 export async function decideCommand(args: string[], io: CliIo): Promise<number> {
