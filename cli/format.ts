@@ -212,6 +212,16 @@ export function comparisonLines(comparison: Comparison, indent = "  "): string[]
     lines.push(`  fails ${failure.check}: ${failure.message}`);
   for (const unknown of current.unknowns)
     lines.push(`  unknown ${unknown.check}: ${unknown.message}`);
+  const proposed = comparison.proposed;
+  if (proposed?.autoscaling && proposed.monthlyCost !== undefined) {
+    const fixed =
+      proposed.fixedMonthlyCost === undefined
+        ? ""
+        : `; held at ${formatCount(proposed.autoscaling.maxCapacity)} instances it would cost ${formatDollars(proposed.fixedMonthlyCost)}/month`;
+    lines.push(
+      `proposal cost autoscaled on the traffic profile: ${formatDollars(proposed.monthlyCost)}/month${fixed}`,
+    );
+  }
   if (comparison.saving) {
     lines.push(
       `saving ${formatDollars(comparison.saving.monthly)}/month (${formatPercent(comparison.saving.percent / 100)})`,
