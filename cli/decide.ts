@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import {
   autoscalingLines,
-  autoscalingProposal,
   type Comparison,
   compareWithProduction,
   type Decision,
@@ -17,7 +16,7 @@ import {
 import { isAiRecommendationJob } from "../src/kinds/ai-recommendation/decide.ts";
 import { inertLine } from "../src/text/inert.ts";
 import { decideLlmCommand } from "./decide-llm.ts";
-import { comparisonLines, decisionTable, issueLines, rooted } from "./format.ts";
+import { comparisonLines, decisionTable, issueLines, proposalOf, rooted } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 export const decideUsage = `Usage: irflow decide <describe.json | -> [--policy policy.json] [--json]
@@ -90,11 +89,6 @@ export function decisionText(decided: Decided): string {
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trimEnd()}\n`;
-}
-
-/** The selected entry's autoscaling proposal, with a traffic profile. */
-export function proposalOf(decision: Decision) {
-  return decision.selected && autoscalingProposal(decision.selected, decision.policy);
 }
 
 export async function decideCommand(args: string[], io: CliIo): Promise<number> {

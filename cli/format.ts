@@ -13,6 +13,8 @@ import {
   formatPrice,
 } from "../src/decision/format.ts";
 import {
+  type AutoscalingProposal,
+  autoscalingProposal,
   type CappedDecision,
   type CappedDiagnosis,
   type Comparison,
@@ -80,6 +82,13 @@ export function decisionSummary(decision: Decision, comparison?: Comparison): st
     ...(decision.selected ? [`selected   ${entryLine(decision.selected)}`] : []),
     ...(comparison ? [`production ${comparisonSentence(comparison)}`] : []),
   ];
+}
+
+/** The selected entry's autoscaling proposal, when the policy has a traffic profile. */
+export function proposalOf(
+  decision: Pick<Decision | CappedDecision, "selected" | "policy">,
+): AutoscalingProposal | undefined {
+  return decision.selected && autoscalingProposal(decision.selected, decision.policy);
 }
 
 /** Where an entry stands: selected, on the frontier, feasible, or rejected with the reason. */

@@ -4,6 +4,7 @@ import {
   DescribeInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import { type AutoscalingProposal, autoscalingLines } from "../src/decision/autoscaling.ts";
 import { entryLabel, formatCount, formatDollars, formatMs } from "../src/decision/format.ts";
 import type { LlmDecision } from "../src/kinds/ai-recommendation/decide.ts";
 import { workflowStatusOf } from "../src/kinds/ai-recommendation/operations.ts";
@@ -19,6 +20,7 @@ import {
   decisionTable,
   diagnosisLines,
   omittedNote,
+  proposalOf,
   table,
   timeRows,
 } from "./format.ts";
@@ -95,7 +97,9 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     const record = await reconcileStopping(subject.record, target);
-    io.stdout(values.json ? `${JSON.stringify(record, null, 2)}\n` : formatRecord(record));
+    io.stdout(
+      values.json ? `${JSON.stringify(statusJson(record), null, 2)}\n` : formatRecord(record),
+    );
     return EXIT.ok;
   } finally {
     target.destroy();
@@ -140,6 +144,15 @@ async function currentStatus(
   return { status: job.Status, at: job.LastModifiedTime ?? job.CompletionTime };
 }
 
+/**
+ * The record as --json prints it: the record itself, and with a traffic profile the selected
+ * entry's autoscaling proposal with its Application Auto Scaling calls.
+ */
+export function statusJson(record: JobRecord): JobRecord & { autoscaling?: AutoscalingProposal } {
+  const proposal = record.decision && proposalOf(record.decision);
+  return proposal ? { ...record, autoscaling: proposal } : record;
+}
+
 /** A job record for a person: the facts first, then the history, then the result. */
 export function formatRecord(record: JobRecord): string {
   const model = record.model;
@@ -182,6 +195,10 @@ export function formatRecord(record: JobRecord): string {
       lines.push(...decisionTable(record.decision, "  "), ...omittedNote(record.decision));
     }
     for (const relaxation of record.decision.relaxations) lines.push(`  ${relaxation.sentence}`);
+    const proposal = proposalOf(record.decision);
+    if (proposal) {
+      lines.push("autoscaling", ...autoscalingLines(proposal).map((line) => `  ${line}`));
+    }
   }
   if (record.llmDecision) lines.push(...llmDecisionLines(record.llmDecision));
   if (record.comparison) {

@@ -192,14 +192,16 @@ export function autoscalingSentence(proposal: AutoscalingProposal): string {
   return `Autoscaling ${fleet} ${cost}, saving ${formatDollars(saving.monthly)}/month (${formatPercent(saving.percent / 100)}) over ${fixed}.`;
 }
 
-/** The proposal for a terminal, a few lines: the sentence, the hourly fleet and the calls. */
+/** The proposal for a terminal: the sentence, the hourly fleet, and each call with its command. */
 export function autoscalingLines(proposal: AutoscalingProposal): string[] {
   return [
     autoscalingSentence(proposal),
     `instances by hour (UTC): ${proposal.hourlyInstances.join(" ")}`,
     `target ${formatCount(proposal.targetInvocationsPerInstance)} invocations per instance per minute; scale out after ${SCALE_OUT_COOLDOWN_SECONDS} s, in after ${SCALE_IN_COOLDOWN_SECONDS} s`,
     ...(proposal.placeholder ? [`${proposal.placeholder} before applying`] : []),
-    "Application Auto Scaling calls (aws application-autoscaling <call> --cli-input-json):",
-    ...JSON.stringify(proposal.calls, null, 2).split("\n"),
+    "aws application-autoscaling register-scalable-target --cli-input-json:",
+    ...JSON.stringify(proposal.calls.registerScalableTarget, null, 2).split("\n"),
+    "aws application-autoscaling put-scaling-policy --cli-input-json:",
+    ...JSON.stringify(proposal.calls.putScalingPolicy, null, 2).split("\n"),
   ];
 }
