@@ -1,7 +1,7 @@
 /**
  * The decision as one self-contained HTML page: the sentence, a chart of monthly cost against
- * latency (for a job that did not complete, its diagnosis instead), the table of every entry, the
- * comparison with production and the policy. The chart is
+ * latency (for a job that did not complete, its diagnosis instead), with a traffic profile the
+ * autoscaling proposal, the table of every entry, the comparison with production and the policy. The chart is
  * drawn on the server by Apache ECharts into SVG, inlined in the page; the page loads nothing (no
  * script, no font, no image), and its Content-Security-Policy forbids it to.
  */
@@ -23,7 +23,8 @@ import {
   decisionSentence,
 } from "../src/decision/index.ts";
 import { escapeHtml, renderSvgChart } from "./chart.ts";
-import { comparisonLines, decisionColumns, decisionRows, entryText } from "./format.ts";
+import { comparisonLines, decisionColumns, decisionRows, entryText, proposalOf } from "./format.ts";
+import { autoscalingHtml } from "./report-html-autoscaling.ts";
 
 export interface ReportInput {
   decision: Decision;
@@ -495,6 +496,7 @@ export function pageData(input: ReportInput) {
     comparison: comparison
       ? { sentence: comparisonSentence(comparison), worthActing: comparison.worthActing }
       : undefined,
+    autoscaling: proposalOf(decision),
     relaxations: decision.relaxations.map((relaxation) => relaxation.sentence),
     diagnosis: diagnosis
       ? { category: diagnosis.category, failedBenchmarks: diagnosis.failedBenchmarks.length }
@@ -512,6 +514,7 @@ export async function reportHtml(input: ReportInput): Promise<string> {
   const data = pageData(input);
   const sentence = data.sentence;
   const svg = decision.outcome === "failed" ? "" : await renderChart(decision, comparison);
+  const autoscaling = data.autoscaling ? await autoscalingHtml(data.autoscaling) : "";
   const points = chartPoints(decision, comparison);
   const unplotted =
     decision.totals.entries -
@@ -555,6 +558,7 @@ ${svg}
 </figure>
 </section>`
 }
+${autoscaling}
 <section id="entries">
 <h2>Every entry (${decision.totals.entries}: ${decision.totals.feasible} feasible, ${decision.totals.rejected} rejected)</h2>
 ${decision.totals.entries > 0 ? tableHtml(decision) : "<p>The job made no recommendations.</p>"}
