@@ -1,9 +1,9 @@
 /**
  * The decision as one self-contained HTML page: the sentence, a chart of monthly cost against
  * latency (for a job that did not complete, its diagnosis instead), with a traffic profile the
- * autoscaling proposal, the table of every entry, the comparison with production and the policy. The chart is
- * drawn on the server by Apache ECharts into SVG, inlined in the page; the page loads nothing (no
- * script, no font, no image), and its Content-Security-Policy forbids it to.
+ * autoscaling proposal, the table of every entry, the comparison with production and the policy.
+ * The charts are drawn on the server by Apache ECharts into SVG, inlined in the page; the page
+ * loads nothing (no script, no font, no image), and its Content-Security-Policy forbids it to.
  */
 
 import {
