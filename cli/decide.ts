@@ -30,7 +30,8 @@ one statistic, a load in requests or output tokens per second, prices per instan
 
   --policy FILE   the decision policy (the spec's irflow.policy); default: every default
   --json          print one JSON object: the decision (outcome, selected, ranked, rejected,
-                  frontier, relaxations, totals, ...), its sentence and the comparison
+                  frontier, relaxations, totals, ...), its sentence and the comparison; with a
+                  traffic profile, autoscaling: the proposal and its Application Auto Scaling calls
 
 Exit status: 0 a decision (selected, unsatisfiable, measured or failed), 1 an invalid policy or
 response (every problem named), 2 unreadable input.`;

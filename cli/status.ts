@@ -31,12 +31,14 @@ import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from
 export const statusUsage = `Usage: irflow status <job | execution> [--target local|aws] [--table NAME] [--json]
 
 Prints a job's record: its status and status history, polls, times, outcome, and the decision
-(the selected configuration, every entry with its standing, the comparison with production) or
+(the selected configuration, every entry with its standing, with a traffic profile the
+autoscaling proposal and its Application Auto Scaling calls, the comparison with production) or
 the reason it failed, with its diagnosis. The job is named by its job name, its execution's name
 (as 'irflow list' shows it) or its execution's ARN. A job the record shows STOPPING is checked
 with SageMaker, which says when the stop is done.
 
-  --json                     print the record as JSON
+  --json                     print the record as JSON (with a traffic profile, autoscaling
+                             beside it: the proposal and its calls)
 ${TARGET_HELP}
 
 The table is --table, else (local) the local stack's table, else env TABLE_NAME.
