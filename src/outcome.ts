@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import * as z from "zod";
 import {
+  awsScalingSchema,
   type CappedDecision,
   capDecision,
   capDiagnosis,
@@ -135,6 +136,11 @@ export const outcomeDetailSchemas = {
     outcome: z.literal("selected"),
     ...decisionDetail,
     selected: decisionEntrySchema.describe("The configuration to deploy, sized for the load."),
+    awsScaling: awsScalingSchema
+      .optional()
+      .describe(
+        "AWS's autoscaling recommendation for the selected entry (GetScalingConfigurationRecommendation), beside selected.autoscaling, with the differences.",
+      ),
   }),
   unsatisfiable: z.strictObject({
     ...baseDetail,
@@ -324,6 +330,7 @@ function decisionFields(recorded: CappedDecision, record: JobRecord) {
     sentence: inertLine(decisionSentence(recorded)),
     ...decision,
     ...(selected ? { selected } : {}),
+    ...(selected && record.awsScaling ? { awsScaling: record.awsScaling } : {}),
     ...(record.comparison
       ? {
           comparison: record.comparison,

@@ -2,6 +2,16 @@
  * The decision on an Inference Recommender job: read the job, apply the policy, compare with
  * production, explain a failure. Everything here is pure: no AWS call, no clock.
  */
+
+export {
+  type AwsScaling,
+  awsScalingLine,
+  awsScalingSchema,
+  readAwsScaling,
+  type ScalingDifference,
+  type ScalingRequest,
+  scalingRequestFor,
+} from "./aws-scaling.ts";
 export {
   type CappedDecision,
   type CappedDiagnosis,
