@@ -231,22 +231,45 @@ export function compareScaling(
       : "";
   const differences: ScalingDifference[] = [];
 
-  const capacity = (
-    field: "minCapacity" | "maxCapacity",
-    awsValue: number | undefined,
-    irflowValue: number,
-    hour: "quietest" | "busiest",
-    load: number,
-    member: "MinInvocationsPerMinute" | "MaxInvocationsPerMinute",
-  ) => {
-    if (awsValue === undefined || awsValue === irflowValue) return;
-    const side = field === "minCapacity" ? "min" : "max";
+  // irflow sized the profile's own hours, before the request rounded them to whole numbers.
+  const profile = policy.hourlyRequestsPerMinute ?? [];
+  const sides = [
+    {
+      field: "minCapacity",
+      side: "min",
+      hour: "quietest",
+      member: "MinInvocationsPerMinute",
+      asked: request.minInvocationsPerMinute,
+      load: profile.length > 0 ? Math.min(...profile) : request.minInvocationsPerMinute,
+    },
+    {
+      field: "maxCapacity",
+      side: "max",
+      hour: "busiest",
+      member: "MaxInvocationsPerMinute",
+      asked: request.maxInvocationsPerMinute,
+      load: profile.length > 0 ? Math.max(...profile) : request.maxInvocationsPerMinute,
+    },
+  ] as const;
+  for (const { field, side, hour, member, asked, load } of sides) {
+    const awsValue = aws[field];
+    const irflowValue = proposal[field];
+    if (awsValue === undefined || awsValue === irflowValue) continue;
+    // The fleet the load alone needs, to tell whether the policy's bound set irflow's figure.
+    const byLoad =
+      perInstance === undefined || perInstance <= 0
+        ? undefined
+        : Math.ceil((load * (1 + policy.headroom)) / perInstance);
     const bound =
-      field === "minCapacity" && irflowValue === policy.minInstances
-        ? `, held at the policy's minInstances ${policy.minInstances}`
-        : field === "maxCapacity" && irflowValue === policy.maxInstances
-          ? `, held at the policy's maxInstances ${policy.maxInstances}`
-          : "";
+      byLoad === undefined
+        ? ""
+        : byLoad < policy.minInstances && irflowValue === policy.minInstances
+          ? `, raised to the policy's minInstances ${policy.minInstances}`
+          : policy.maxInstances !== undefined &&
+              byLoad > policy.maxInstances &&
+              irflowValue === policy.maxInstances
+            ? `, held at the policy's maxInstances ${policy.maxInstances}`
+            : "";
     const sizing =
       perInstance === undefined
         ? `sizes the ${hour} hour with headroom ${headroom}`
@@ -256,35 +279,9 @@ export function compareScaling(
       aws: awsValue,
       irflow: irflowValue,
       how: `AWS's ${side} capacity ${formatCount(awsValue)} against irflow's ${formatCount(irflowValue)}`,
-      why: `irflow ${sizing}${bound}; AWS's comes from ${member} ${request[field === "minCapacity" ? "minInvocationsPerMinute" : "maxInvocationsPerMinute"]}, with no headroom, at ${cpu}${awsTarget}`,
+      why: `irflow ${sizing}${bound}; AWS's comes from ${member} ${asked}, with no headroom, at ${cpu}${awsTarget}`,
     });
-  };
-  // irflow sized the profile's own hours, before the request rounded them to whole numbers.
-  const profile = policy.hourlyRequestsPerMinute ?? [];
-  const profileLoad = (pick: "min" | "max") =>
-    profile.length === 0
-      ? pick === "min"
-        ? request.minInvocationsPerMinute
-        : request.maxInvocationsPerMinute
-      : pick === "min"
-        ? Math.min(...profile)
-        : Math.max(...profile);
-  capacity(
-    "minCapacity",
-    aws.minCapacity,
-    proposal.minCapacity,
-    "quietest",
-    profileLoad("min"),
-    "MinInvocationsPerMinute",
-  );
-  capacity(
-    "maxCapacity",
-    aws.maxCapacity,
-    proposal.maxCapacity,
-    "busiest",
-    profileLoad("max"),
-    "MaxInvocationsPerMinute",
-  );
+  }
 
   if (aws.metric && metricName(aws.metric) !== IRFLOW_METRIC) {
     const name = metricName(aws.metric);

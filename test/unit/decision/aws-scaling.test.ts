@@ -148,7 +148,7 @@ describe("AWS's answer beside irflow's proposal", () => {
     expect(cooldown?.how).toBe("AWS's scale-out cooldown 300 s against irflow's 60 s");
   });
 
-  it("names the policy's bound when it holds irflow's capacity", () => {
+  it("names the policy's bound when it set irflow's capacity", () => {
     // Arrange: minInstances 4 holds the quiet hours' fleet, 2 by the load alone.
     const { decision, entry } = selectedUnderProfile({ minInstances: 4 });
     const request = scalingRequestFor(entry, decision.policy);
@@ -165,7 +165,27 @@ describe("AWS's answer beside irflow's proposal", () => {
     // Assess
     if (!read.ok) throw new Error(read.note);
     expect(read.value.differences).toHaveLength(1);
-    expect(read.value.differences[0]?.why).toContain(", held at the policy's minInstances 4;");
+    expect(read.value.differences[0]?.why).toContain(", raised to the policy's minInstances 4;");
+  });
+
+  it("names no bound that the load alone reaches", () => {
+    // Arrange: minInstances 2 is what the quiet hours need anyway.
+    const { decision, entry } = selectedUnderProfile({ minInstances: 2 });
+    const request = scalingRequestFor(entry, decision.policy);
+    if (!request) throw new Error("no request");
+
+    // Act
+    const read = readAwsScaling(
+      response({ min: 3, max: 15, scaleIn: 300, scaleOut: 60, target: 833 }),
+      request,
+      entry,
+      decision.policy,
+    );
+
+    // Assess
+    if (!read.ok) throw new Error(read.note);
+    expect(read.value.differences.map((difference) => difference.field)).toEqual(["minCapacity"]);
+    expect(read.value.differences[0]?.why).not.toContain("minInstances");
   });
 
   it("compares the metric, not the target, when AWS tracks another", () => {
