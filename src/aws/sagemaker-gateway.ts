@@ -22,7 +22,7 @@ import {
   SageMakerClient,
   StopInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
-import type { ScalingRequest } from "../decision/index.ts";
+import { capText, type ScalingRequest } from "../decision/index.ts";
 import {
   AccountJobLimitError,
   classifyAwsError,
@@ -56,6 +56,9 @@ export type JobTags =
   | { found: true; jobArn?: string | undefined; tags?: undefined; note: string };
 
 export type ScalingRecommendation = GetScalingConfigurationRecommendationCommandOutput;
+
+/** The most characters of an AWS error message a note quotes. */
+const MAX_NOTE_MESSAGE_CHARS = 500;
 
 /** Pages of benchmark steps read at most, 100 steps each. */
 const MAX_STEP_PAGES = 10;
@@ -267,7 +270,9 @@ export class SageMakerGateway {
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
       const message = error instanceof Error ? error.message : String(error);
-      return { note: `AWS's scaling recommendation unavailable (${name}: ${message})` };
+      return {
+        note: `AWS's scaling recommendation unavailable (${name}: ${capText(message, MAX_NOTE_MESSAGE_CHARS)})`,
+      };
     }
   }
 }
