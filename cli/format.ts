@@ -14,7 +14,9 @@ import {
 } from "../src/decision/format.ts";
 import {
   type AutoscalingProposal,
+  type AwsScaling,
   autoscalingProposal,
+  awsScalingLine,
   type CappedDecision,
   type CappedDiagnosis,
   type Comparison,
@@ -251,6 +253,29 @@ export function llmComparisonLines(comparison: LlmComparison, indent = "  "): st
     `current cost from ${comparison.current.costSource}`,
     `worth acting on: ${comparison.worthActing ? "yes" : "no"} (${comparison.reason})`,
   ].map((line) => `${indent}${line}`);
+}
+
+/**
+ * AWS's scaling recommendation beside irflow's proposal: its configuration, then each difference,
+ * how and why, or that the two agree.
+ */
+export function awsScalingLines(scaling: AwsScaling, indent = "  "): string[] {
+  const lines = [`AWS recommends ${awsScalingLine(scaling)}`];
+  if (scaling.differences.length === 0) lines.push("agrees with irflow's proposal");
+  for (const difference of scaling.differences) {
+    lines.push(`differs: ${difference.how}`, `  why: ${difference.why}`);
+  }
+  return lines.map((line) => `${indent}${inertLine(line)}`);
+}
+
+/** The recorded AWS recommendation when it is for the entry this decision selects. */
+export function awsScalingFor(
+  scaling: AwsScaling | undefined,
+  selected: DecisionEntry | undefined,
+): AwsScaling | undefined {
+  return scaling && selected?.recommendationId === scaling.request.recommendationId
+    ? scaling
+    : undefined;
 }
 
 /** A failed job's diagnosis, line by line. */

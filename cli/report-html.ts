@@ -1,11 +1,17 @@
 /**
  * The decision as one self-contained HTML page: the sentence, a chart of monthly cost against
  * latency (for a job that did not complete, its diagnosis instead), with a traffic profile the
- * autoscaling proposal, the table of every entry, the comparison with production and the policy.
+ * autoscaling proposal, the table of every entry, the comparison with production, AWS's scaling
+ * recommendation beside irflow's proposal (a profile's selected real-time entry) and the policy.
  * The charts are drawn on the server by Apache ECharts into SVG, inlined in the page; the page
  * loads nothing (no script, no font, no image), and its Content-Security-Policy forbids it to.
  */
 
+import {
+  SCALE_IN_COOLDOWN_SECONDS,
+  SCALE_OUT_COOLDOWN_SECONDS,
+} from "../src/decision/autoscaling.ts";
+import { IRFLOW_METRIC, metricName } from "../src/decision/aws-scaling.ts";
 import {
   entryLabel,
   formatCount,
@@ -14,6 +20,7 @@ import {
   formatPercent,
 } from "../src/decision/format.ts";
 import {
+  type AwsScaling,
   type CappedDiagnosis,
   type Comparison,
   comparisonSentence,
@@ -37,6 +44,8 @@ export interface ReportInput {
   diagnosis?: Diagnosis | CappedDiagnosis | undefined;
   /** The workflow's recorded outcome, which names a time-out the results alone call failed. */
   outcome?: string | undefined;
+  /** AWS's scaling recommendation for the selected entry, beside irflow's proposal. */
+  awsScaling?: AwsScaling | undefined;
 }
 
 export const CHART_COLORS = {
@@ -328,6 +337,55 @@ function tableHtml(decision: Decision): string {
   return `<table id="entries-table"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
+/** AWS's scaling recommendation and irflow's proposal side by side, with how and why they differ. */
+function awsScalingHtml(
+  scaling: AwsScaling | undefined,
+  selected: DecisionEntry | undefined,
+): string {
+  const proposal = selected?.autoscaling;
+  if (!scaling || !proposal) return "";
+  const figure = (value: number | undefined, unit = "") =>
+    value === undefined ? "(not returned)" : `${formatCount(value)}${unit}`;
+  const rows: [string, string, string][] = [
+    ["min capacity", formatCount(proposal.minCapacity), figure(scaling.minCapacity)],
+    ["max capacity", formatCount(proposal.maxCapacity), figure(scaling.maxCapacity)],
+    ["metric", IRFLOW_METRIC, scaling.metric ? metricName(scaling.metric) : "(not returned)"],
+    [
+      "target value",
+      formatCount(proposal.targetInvocationsPerInstance),
+      figure(scaling.targetValue),
+    ],
+    [
+      "scale-out cooldown",
+      `${SCALE_OUT_COOLDOWN_SECONDS} s`,
+      figure(scaling.scaleOutCooldown, " s"),
+    ],
+    ["scale-in cooldown", `${SCALE_IN_COOLDOWN_SECONDS} s`, figure(scaling.scaleInCooldown, " s")],
+  ];
+  const body = rows
+    .map(
+      ([name, irflow, aws]) =>
+        `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(irflow)}</td><td>${escapeHtml(aws)}</td></tr>`,
+    )
+    .join("");
+  const request = scaling.request;
+  const differences =
+    scaling.differences.length === 0
+      ? `<p id="aws-scaling-agrees">AWS's recommendation agrees with irflow's proposal.</p>`
+      : `<ul id="aws-scaling-differences">${scaling.differences
+          .map(
+            (difference) =>
+              `<li data-field="${escapeHtml(difference.field)}">${escapeHtml(difference.how)}: ${escapeHtml(difference.why)}</li>`,
+          )
+          .join("")}</ul>`;
+  return `<section id="aws-scaling">
+<h2>AWS's scaling recommendation</h2>
+<p>GetScalingConfigurationRecommendation for ${escapeHtml(request.recommendationId)}, from ${formatCount(request.minInvocationsPerMinute)} to ${formatCount(request.maxInvocationsPerMinute)} requests per minute (the profile's quietest and busiest hours).</p>
+<table id="aws-scaling-table"><thead><tr><th scope="col"></th><th scope="col">irflow</th><th scope="col">AWS</th></tr></thead><tbody>${body}</tbody></table>
+${differences}
+</section>`;
+}
+
 function policyHtml(decision: Decision): string {
   const policy = decision.policy;
   const rows: [string, string | undefined][] = [
@@ -501,6 +559,7 @@ export function pageData(input: ReportInput) {
     diagnosis: diagnosis
       ? { category: diagnosis.category, failedBenchmarks: diagnosis.failedBenchmarks.length }
       : undefined,
+    awsScaling: input.awsScaling,
   };
 }
 
@@ -565,6 +624,7 @@ ${decision.totals.entries > 0 ? tableHtml(decision) : "<p>The job made no recomm
 ${lists.length > 0 ? `<ul>${lists.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>` : ""}
 </section>
 ${comparison ? `<section id="production"><h2>Production</h2><pre>${escapeHtml(comparisonLines(comparison, "").join("\n"))}</pre></section>` : ""}
+${awsScalingHtml(input.awsScaling, decision.selected)}
 <section id="policy">
 <h2>Policy</h2>
 ${policyHtml(decision)}

@@ -32,7 +32,7 @@ import { inferenceRecommendationKind } from "../src/kinds/inference-recommendati
 import type { JobRecord } from "../src/workflow/record.ts";
 import { type Decided, decideOn, decisionJson, decisionText, readDescribeInput } from "./decide.ts";
 import { llmDecisionText } from "./decide-llm.ts";
-import { diagnosisLines, issueLines, rooted } from "./format.ts";
+import { awsScalingFor, awsScalingLines, diagnosisLines, issueLines, rooted } from "./format.ts";
 import { CliError, type CliIo, EXIT, readJsonInput } from "./io.ts";
 import { reportHtml } from "./report-html.ts";
 import { llmReportHtml } from "./report-html-llm.ts";
@@ -104,12 +104,16 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   // Under the job's own policy the workflow's outcome stands: SageMaker's results call a job
   // stopped at its deadline failed, the record calls it timed-out.
   const recordedOutcome = overridden ? undefined : report.record?.outcome;
+  // AWS's recommendation was asked for the entry the workflow selected; a --policy that selects
+  // another leaves it out.
+  const awsScaling = awsScalingFor(report.record?.awsScaling, report.decided.decision.selected);
   if (values.json) {
     io.stdout(
       `${JSON.stringify(
         {
           ...decisionJson(report.decided),
           ...(recordedOutcome ? { outcome: recordedOutcome } : {}),
+          ...(awsScaling ? { awsScaling } : {}),
           ...(report.record?.diagnosis ? { diagnosis: report.record.diagnosis } : {}),
           ...(overridden
             ? {
@@ -127,6 +131,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   } else {
     if (overridden) io.stdout(overrideLine(values.policy ?? "", overridden));
     io.stdout(decisionText(report.decided));
+    if (awsScaling) io.stdout(`aws scaling\n${awsScalingLines(awsScaling).join("\n")}\n`);
     if (report.record?.diagnosis) {
       io.stdout(`diagnosis\n${diagnosisLines(report.record.diagnosis).join("\n")}\n`);
     }
@@ -140,6 +145,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       generatedAt: new Date(),
       diagnosis: report.record?.diagnosis ?? report.diagnosis,
       outcome: recordedOutcome,
+      awsScaling,
     });
     await writeFile(path, page, "utf8");
     (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);

@@ -15,6 +15,7 @@ import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import { llmDecisionTable, llmOmittedNote } from "./decide-llm.ts";
 import {
+  awsScalingLines,
   comparisonLines,
   decisionSummary,
   decisionTable,
@@ -207,6 +208,10 @@ export function formatRecord(record: JobRecord): string {
   if (record.comparison) {
     lines.push("production");
     lines.push(...comparisonLines(record.comparison));
+  }
+  if (record.awsScaling) {
+    lines.push("aws scaling");
+    lines.push(...awsScalingLines(record.awsScaling));
   }
   if (record.failure) {
     lines.push(

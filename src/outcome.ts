@@ -11,6 +11,7 @@ import * as z from "zod";
 import {
   autoscalingProposal,
   autoscalingProposalSchema,
+  awsScalingSchema,
   type CappedDecision,
   capDecision,
   capDiagnosis,
@@ -141,6 +142,11 @@ export const outcomeDetailSchemas = {
       .optional()
       .describe(
         "With a traffic profile: the selected entry's fleet through the day, its cost against the fixed peak fleet, and the Application Auto Scaling calls that apply it.",
+      ),
+    awsScaling: awsScalingSchema
+      .optional()
+      .describe(
+        "AWS's autoscaling recommendation for the selected entry (GetScalingConfigurationRecommendation), beside autoscaling, irflow's proposal, with the differences.",
       ),
   }),
   unsatisfiable: z.strictObject({
@@ -333,6 +339,7 @@ function decisionFields(recorded: CappedDecision, record: JobRecord) {
     ...decision,
     ...(selected ? { selected } : {}),
     ...(autoscaling ? { autoscaling } : {}),
+    ...(selected && record.awsScaling ? { awsScaling: record.awsScaling } : {}),
     ...(record.comparison
       ? {
           comparison: record.comparison,

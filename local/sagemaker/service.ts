@@ -30,6 +30,7 @@ import {
 } from "./plan.ts";
 import { type ModelPackage, ModelRegistry } from "./registry.ts";
 import { validateCreateJobRequest } from "./request-validation.ts";
+import { scalingConfiguration, validateScalingRequest } from "./scaling-recommendation.ts";
 
 export type JobStatus =
   | "PENDING"
@@ -126,6 +127,7 @@ export class InferenceRecommenderService {
       ListInferenceRecommendationsJobs: (input) => this.listJobs(input),
       ListInferenceRecommendationsJobSteps: (input) => this.listJobSteps(input),
       ListTags: (input) => this.listTags(input),
+      GetScalingConfigurationRecommendation: (input) => this.scalingRecommendation(input),
       CreateModelPackageGroup: (input) => this.registry.createGroup(input),
       CreateModelPackage: (input) => this.registry.createPackage(input),
       DescribeModelPackage: (input) => this.registry.describePackage(input),
@@ -185,6 +187,75 @@ export class InferenceRecommenderService {
     this.jobs.set(name, job);
     this.faults.afterCreate(name);
     return { JobArn: job.arn };
+  }
+
+  /**
+   * An autoscaling configuration for one recommendation (or benchmarked endpoint) of a completed
+   * job, from the performance model's figures (scaling-recommendation.ts).
+   */
+  scalingRecommendation(input: JsonObject): JsonObject {
+    const request = validateScalingRequest(input);
+    const name = request.InferenceRecommendationsJobName;
+    const job = this.jobs.get(name);
+    if (!job) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Could not find inference recommendations job ${name}`,
+      );
+    }
+    const { status } = this.stateAt(job, this.clock.now());
+    if (status !== "COMPLETED") {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Inference recommendations job ${name} is ${status}: a scaling recommendation needs a COMPLETED job`,
+      );
+    }
+    const results = this.results(job) as {
+      InferenceRecommendations?: {
+        RecommendationId: string;
+        Metrics: { MaxInvocations: number; CpuUtilization?: number; ModelLatency?: number };
+        EndpointConfiguration: { ServerlessConfig?: unknown };
+      }[];
+      EndpointPerformances?: {
+        Metrics: { MaxInvocations: number; ModelLatency?: number };
+        EndpointInfo: { EndpointName: string };
+      }[];
+    };
+    if (request.RecommendationId !== undefined) {
+      const found = results.InferenceRecommendations?.find(
+        (recommendation) => recommendation.RecommendationId === request.RecommendationId,
+      );
+      if (!found) {
+        throw new AwsServiceError(
+          "ValidationException",
+          `Job ${name} has no recommendation ${request.RecommendationId}`,
+        );
+      }
+      if (found.EndpointConfiguration.ServerlessConfig) {
+        throw new AwsServiceError(
+          "ValidationException",
+          `Recommendation ${request.RecommendationId} is serverless: autoscaling recommendations are for instance-based endpoints`,
+        );
+      }
+      return scalingConfiguration(request, {
+        maxInvocations: found.Metrics.MaxInvocations,
+        cpuUtilization: found.Metrics.CpuUtilization,
+        modelLatency: found.Metrics.ModelLatency,
+      });
+    }
+    const endpoint = results.EndpointPerformances?.find(
+      (performance) => performance.EndpointInfo.EndpointName === request.EndpointName,
+    );
+    if (!endpoint) {
+      throw new AwsServiceError(
+        "ValidationException",
+        `Job ${name} did not benchmark endpoint ${String(request.EndpointName)}`,
+      );
+    }
+    return scalingConfiguration(request, {
+      maxInvocations: endpoint.Metrics.MaxInvocations,
+      modelLatency: endpoint.Metrics.ModelLatency,
+    });
   }
 
   /** A job's tags, as given at creation: what irflow proves its ownership with. */

@@ -11,6 +11,8 @@ import {
   DescribeEndpointConfigCommand,
   DescribeInferenceRecommendationsJobCommand,
   type DescribeInferenceRecommendationsJobCommandOutput,
+  GetScalingConfigurationRecommendationCommand,
+  type GetScalingConfigurationRecommendationCommandOutput,
   type InferenceRecommendationsJobStep,
   ListInferenceRecommendationsJobStepsCommand,
   ListTagsCommand,
@@ -20,6 +22,7 @@ import {
   SageMakerClient,
   StopInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
+import { capText, type ScalingRequest } from "../decision/index.ts";
 import {
   AccountJobLimitError,
   classifyAwsError,
@@ -51,6 +54,11 @@ export type JobTags =
   | { found: false }
   | { found: true; jobArn: string; tags: JobTag[]; note?: undefined }
   | { found: true; jobArn?: string | undefined; tags?: undefined; note: string };
+
+export type ScalingRecommendation = GetScalingConfigurationRecommendationCommandOutput;
+
+/** The most characters of an AWS error message a note quotes. */
+const MAX_NOTE_MESSAGE_CHARS = 500;
 
 /** Pages of benchmark steps read at most, 100 steps each. */
 const MAX_STEP_PAGES = 10;
@@ -231,6 +239,39 @@ export class SageMakerGateway {
       if (classified instanceof TransientAwsError) throw classified;
       return {
         note: `endpoint ${endpointName} could not be read (${(error as Error).name}: ${(error as Error).message})`,
+      };
+    }
+  }
+
+  /**
+   * AWS's autoscaling configuration for one recommendation of a completed job, for the traffic
+   * given (GetScalingConfigurationRecommendation). It only sits beside irflow's own proposal, so
+   * any refusal, throttling included, becomes a note rather than fail the step.
+   */
+  async scalingRecommendation(
+    jobName: string,
+    request: ScalingRequest,
+  ): Promise<ReadResult<ScalingRecommendation>> {
+    try {
+      const response = await this.client.send(
+        new GetScalingConfigurationRecommendationCommand({
+          InferenceRecommendationsJobName: jobName,
+          RecommendationId: request.recommendationId,
+          ...(request.targetCpuUtilizationPerCore !== undefined
+            ? { TargetCpuUtilizationPerCore: request.targetCpuUtilizationPerCore }
+            : {}),
+          ScalingPolicyObjective: {
+            MinInvocationsPerMinute: request.minInvocationsPerMinute,
+            MaxInvocationsPerMinute: request.maxInvocationsPerMinute,
+          },
+        }),
+      );
+      return { value: response };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "Error";
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        note: `AWS's scaling recommendation unavailable (${name}: ${capText(message, MAX_NOTE_MESSAGE_CHARS)})`,
       };
     }
   }

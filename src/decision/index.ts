@@ -14,6 +14,16 @@ export {
   autoscalingSentence,
 } from "./autoscaling.ts";
 export {
+  type AwsScaling,
+  awsScalingLine,
+  awsScalingSchema,
+  readAwsScaling,
+  type ScalingDifference,
+  type ScalingRequest,
+  scalingRequestFor,
+} from "./aws-scaling.ts";
+
+export {
   type CappedDecision,
   type CappedDiagnosis,
   capDecision,

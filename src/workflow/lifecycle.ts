@@ -5,6 +5,7 @@
  */
 
 import {
+  type AwsScaling,
   type Comparison,
   capDecision,
   capDiagnosis,
@@ -389,6 +390,8 @@ export interface SelectionResult {
   diagnosis?: Diagnosis | undefined;
   /** What the job itself cost, when its benchmarks could be read. */
   tuningCost?: TuningCost | undefined;
+  /** AWS's autoscaling recommendation for the selected entry, beside irflow's proposal. */
+  awsScaling?: AwsScaling | undefined;
 }
 
 /**
@@ -398,13 +401,14 @@ export interface SelectionResult {
  */
 export function selectionMade(
   record: JobRecord,
-  { decision: made, comparison, diagnosis, tuningCost }: SelectionResult,
+  { decision: made, comparison, diagnosis, tuningCost, awsScaling }: SelectionResult,
   now: Date,
 ): RecordChange {
   const change: RecordChange = {
     ...decision(record, made.outcome, now),
     ...(comparison ? { comparison } : {}),
     ...(tuningCost ? { tuningCost } : {}),
+    ...(awsScaling && made.outcome === "selected" ? { awsScaling } : {}),
     // Only a job that did not complete decides `failed`; the state machine routes none here.
     ...(made.outcome === "failed"
       ? {

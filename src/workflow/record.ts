@@ -12,6 +12,7 @@
  */
 import * as z from "zod";
 import {
+  awsScalingSchema,
   cappedDecisionSchema,
   cappedDiagnosisSchema,
   comparisonSchema,
@@ -171,6 +172,8 @@ const recordFields = z.object({
   diagnosis: cappedDiagnosisSchema.optional(),
   /** What the job itself cost, estimated from its benchmarks when it ended. */
   tuningCost: tuningCostSchema.optional(),
+  /** AWS's autoscaling recommendation for the selected entry, and how it differs from irflow's. */
+  awsScaling: awsScalingSchema.optional(),
   /** The outcome's id, the same in every copy of its event: consumers deduplicate on it. */
   outcomeId: z.string().optional(),
   /** Who is publishing the outcome event, and until when the claim holds. */

@@ -240,6 +240,7 @@ describe("the packaged CloudFormation template", () => {
         "sagemaker:DescribeEndpoint",
         "sagemaker:DescribeEndpointConfig",
         "sagemaker:DescribeInferenceRecommendationsJob",
+        "sagemaker:GetScalingConfigurationRecommendation",
         "sagemaker:ListInferenceRecommendationsJobSteps",
       ],
       DiagnoseFailure: [

@@ -4,6 +4,7 @@
  */
 import type { ProductionVariant, SageMakerGateway } from "../../aws/sagemaker-gateway.ts";
 import {
+  type AwsScaling,
   compareWithProduction,
   DEFAULT_POLICY,
   type Diagnosis,
@@ -13,6 +14,8 @@ import {
   type NormalizedJob,
   type Policy,
   parseDescribeResponse,
+  readAwsScaling,
+  scalingRequestFor,
 } from "../../decision/index.ts";
 import { JobNameTakenError } from "../../errors.ts";
 import { listingShowsWorkLeft, observeSteps } from "../../schedule/index.ts";
@@ -92,12 +95,16 @@ export const inferenceRecommendationOperations: KindOperations = {
     const tuningCost = endedJobCost(benchmarks, job);
     const production = await readProduction(policy, job, deps.sagemaker);
     const comparison = compareWithProduction(decision, job, production.value);
-    const notes = [production.note, benchmarks.note].filter((note) => note !== undefined);
+    const awsScaling = await readAwsScalingFor(record.jobName, decision, response, deps.sagemaker);
+    const notes = [production.note, benchmarks.note, awsScaling.note].filter(
+      (note) => note !== undefined,
+    );
     return {
       decision: notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision,
       comparison,
       diagnosis: failures,
       tuningCost,
+      ...(awsScaling.value ? { awsScaling: awsScaling.value } : {}),
     };
   },
 
@@ -137,6 +144,38 @@ async function readProduction(
     job.endpointPerformances.find((performance) => performance.endpointName)?.endpointName ??
     job.benchmarkedEndpoints[0];
   return endpointName ? sagemaker.productionVariant(endpointName) : {};
+}
+
+/**
+ * AWS's autoscaling answer beside irflow's proposal: asked for a completed job's selected
+ * real-time entry under a traffic profile, by the RecommendationId SageMaker gave it (an id irflow
+ * derived for an entry without one names nothing AWS knows). What cannot be had is a note.
+ */
+async function readAwsScalingFor(
+  jobName: string,
+  decision: ReturnType<typeof decide>,
+  response: {
+    Status?: string | undefined;
+    InferenceRecommendations?: { RecommendationId?: string | undefined }[] | undefined;
+  },
+  sagemaker: SageMakerGateway,
+): Promise<{ value?: AwsScaling | undefined; note?: string | undefined }> {
+  const selected = decision.selected;
+  if (decision.outcome !== "selected" || !selected || response.Status !== "COMPLETED") return {};
+  const request = scalingRequestFor(selected, decision.policy);
+  if (!request) return {};
+  const known = (response.InferenceRecommendations ?? []).some(
+    (recommendation) => recommendation.RecommendationId === request.recommendationId,
+  );
+  if (!known) {
+    return {
+      note: `AWS's scaling recommendation not asked for: SageMaker gave the selected entry no RecommendationId (${request.recommendationId} is irflow's own)`,
+    };
+  }
+  const answer = await sagemaker.scalingRecommendation(jobName, request);
+  if (answer.note !== undefined) return { note: answer.note };
+  const read = readAwsScaling(answer.value, request, selected, decision.policy);
+  return read.ok ? { value: read.value } : { note: read.note };
 }
 
 /**
