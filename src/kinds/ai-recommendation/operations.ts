@@ -9,9 +9,10 @@ import { mayStillRun } from "../../workflow/lifecycle.ts";
 import { jobTags, ownershipOf } from "../../workflow/ownership.ts";
 import type { JobRecord } from "../../workflow/record.ts";
 import type { KindGateways, KindOperations } from "../kind-operations.ts";
-import { aiRecommendationJobSchema, decideAiRecommendation } from "./decide.ts";
+import { aiRecommendationJobSchema, decideAiRecommendation, instanceTypesOf } from "./decide.ts";
 import { aiRecommendationKind } from "./definition.ts";
 import { llmPolicySchema } from "./policy.ts";
+import { regionOfArn } from "./prices.ts";
 import type { AiSpec } from "./spec.ts";
 
 /** DescribeAIRecommendationJob's statuses in the words the state machine routes on. */
@@ -101,7 +102,19 @@ export const aiRecommendationOperations: KindOperations = {
       );
     }
     const policy = llmPolicySchema.parse(spec.irflow?.policy ?? {});
-    return { decision: decideAiRecommendation(parsed.data, policy) };
+    // Only the types the policy does not price are looked up: its prices win.
+    const unpriced = instanceTypesOf(parsed.data).filter((type) => !policy.prices?.[type]);
+    const lookup =
+      deps.prices && unpriced.length > 0 && parsed.data.AIRecommendationJobStatus === "Completed"
+        ? await deps.prices.lookUp(unpriced, regionOfArn(record.jobArn))
+        : { prices: {}, notes: [] };
+    const decision = decideAiRecommendation(parsed.data, policy, lookup.prices);
+    return {
+      decision:
+        lookup.notes.length > 0
+          ? { ...decision, notes: [...decision.notes, ...lookup.notes] }
+          : decision,
+    };
   },
 
   async diagnose(record, deps) {
