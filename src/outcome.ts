@@ -197,6 +197,7 @@ const llmDecisionDetail = {
     ranked: true,
     rejected: true,
     relaxations: true,
+    prices: true,
     notes: true,
     omitted: true,
   }).shape,
@@ -333,8 +334,17 @@ const LLM_EVENT_ITEMS = 25;
 
 /** An LLM decision as its event carries it, with the configuration to deploy. */
 function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
-  const { selected, objective, latencyStat, ranked, rejected, relaxations, notes, omitted } =
-    capLlmDecision(recorded, LLM_EVENT_ITEMS);
+  const {
+    selected,
+    objective,
+    latencyStat,
+    ranked,
+    rejected,
+    relaxations,
+    prices,
+    notes,
+    omitted,
+  } = capLlmDecision(recorded, LLM_EVENT_ITEMS);
   return {
     kind: "ai-recommendation" as const,
     sentence: inertLine(llmDecisionSentence(recorded)),
@@ -343,6 +353,7 @@ function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
     ranked,
     rejected,
     relaxations,
+    ...(prices ? { prices } : {}),
     notes,
     ...(omitted ? { omitted } : {}),
     ...(selected
