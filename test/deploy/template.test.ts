@@ -235,7 +235,9 @@ describe("the packaged CloudFormation template", () => {
       ],
       SelectRecommendation: [
         "dynamodb:GetItem",
+        "dynamodb:PutItem",
         "dynamodb:UpdateItem",
+        "pricing:GetProducts",
         "sagemaker:DescribeAIRecommendationJob",
         "sagemaker:DescribeEndpoint",
         "sagemaker:DescribeEndpointConfig",
@@ -293,6 +295,7 @@ describe("the packaged CloudFormation template", () => {
     // Prepare
     const allowedWildcards = new Set([
       "sagemaker:ListModelPackages",
+      "pricing:GetProducts",
       "xray:PutTraceSegments",
       "xray:PutTelemetryRecords",
       "xray:GetSamplingRules",
@@ -836,7 +839,7 @@ const CLIENTS: Record<string, string[]> = {
   acquireSlot: ["dynamodb"],
   createJob: ["dynamodb", "sagemaker"],
   describeJob: ["dynamodb", "sagemaker"],
-  selectRecommendation: ["dynamodb", "sagemaker"],
+  selectRecommendation: ["dynamodb", "pricing", "sagemaker"],
   diagnoseFailure: ["dynamodb", "sagemaker"],
   stopJob: ["dynamodb", "sagemaker"],
   publishOutcome: ["dynamodb", "eventbridge"],

@@ -12,7 +12,6 @@ import type { KindGateways, KindOperations } from "../kind-operations.ts";
 import { aiRecommendationJobSchema, decideAiRecommendation, instanceTypesOf } from "./decide.ts";
 import { aiRecommendationKind } from "./definition.ts";
 import { llmPolicySchema } from "./policy.ts";
-import { regionOfArn } from "./prices.ts";
 import type { AiSpec } from "./spec.ts";
 
 /** DescribeAIRecommendationJob's statuses in the words the state machine routes on. */
@@ -40,6 +39,12 @@ function specOf(record: JobRecord): AiSpec {
 function ai(deps: KindGateways) {
   if (!deps.ai) throw new Error("no AI recommendation gateway was given to this step");
   return deps.ai;
+}
+
+/** The region of a SageMaker ARN (arn:aws:sagemaker:<region>:...), where the job runs. */
+function regionOfArn(arn: string | undefined): string | undefined {
+  const region = arn?.split(":")[3];
+  return region ? region : undefined;
 }
 
 const STOPPED_HINT =

@@ -202,9 +202,3 @@ export function priceGateway(runtime: Runtime, tableName: string): PriceGateway 
     region,
   );
 }
-
-/** The region of a SageMaker ARN (arn:aws:sagemaker:<region>:...), if it is one. */
-export function regionOfArn(arn: string | undefined): string | undefined {
-  const region = arn?.split(":")[3];
-  return region ? region : undefined;
-}
