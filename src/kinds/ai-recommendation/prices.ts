@@ -193,7 +193,15 @@ export function priceGateway(runtime: Runtime, tableName: string): PriceGateway 
   const client = awsClient(
     runtime,
     "pricing",
-    (settings) => new PricingClient({ ...settings, region: PRICE_LIST_REGION }),
+    (settings) =>
+      new PricingClient({
+        // A price is worth a few seconds of a 30-second step, never the step itself: at most
+        // 3 instance types, 2 attempts each, 3 seconds an attempt.
+        maxAttempts: 2,
+        ...settings,
+        region: PRICE_LIST_REGION,
+        requestHandler: { connectionTimeout: 2000, requestTimeout: 3000 },
+      }),
   );
   const region = runtime.aws.region ?? runtime.env.AWS_REGION;
   return new PriceListPrices(
