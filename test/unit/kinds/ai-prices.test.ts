@@ -15,6 +15,7 @@ import {
   aiRecommendationJobSchema,
   decideAiRecommendation,
 } from "../../../src/kinds/ai-recommendation/decide.ts";
+import { aiRecommendationOperations } from "../../../src/kinds/ai-recommendation/operations.ts";
 import { llmPolicySchema } from "../../../src/kinds/ai-recommendation/policy.ts";
 import { PriceCache, priceCacheKey } from "../../../src/kinds/ai-recommendation/price-cache.ts";
 import {
@@ -23,6 +24,10 @@ import {
   hourlyPricesOf,
   PriceListPrices,
 } from "../../../src/kinds/ai-recommendation/prices.ts";
+import { validateAiRecommendationSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
+import type { KindGateways } from "../../../src/kinds/kind-operations.ts";
+import type { JobRecord } from "../../../src/workflow/record.ts";
+import { runningRecord } from "../../support/records.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const JOB: AiRecommendationJob = aiRecommendationJobSchema.parse(
@@ -351,5 +356,80 @@ describe("the decision's prices", () => {
       instanceType: "ml.g6e.2xlarge",
       priceSource: "price-list",
     });
+  });
+});
+
+describe("selecting an AI job's recommendation", () => {
+  const SAMPLE = JSON.parse(
+    readFileSync(join(ROOT, "events/specs/ai/llama-3-8b-chat.json"), "utf8"),
+  );
+
+  /** A record of the sample with `prices` as its policy's, its job in eu-west-1. */
+  function recordWith(prices: Record<string, number> | undefined): JobRecord {
+    const spec = structuredClone(SAMPLE);
+    spec.irflow.policy.prices = prices;
+    if (!prices) delete spec.irflow.policy.prices;
+    const validation = validateAiRecommendationSpec(spec);
+    if (!validation.valid) throw new Error("the sample does not validate");
+    return {
+      ...runningRecord(validation.jobName),
+      kind: "ai-recommendation",
+      spec: validation.spec,
+      jobArn: `arn:aws:sagemaker:eu-west-1:111122223333:ai-recommendation-job/${validation.jobName}`,
+    } as JobRecord;
+  }
+
+  function gateways(asked: { types: readonly string[]; region?: string | undefined }[]) {
+    return {
+      sagemaker: {} as KindGateways["sagemaker"],
+      ai: { describeJob: async () => JOB } as unknown as KindGateways["ai"],
+      prices: {
+        lookUp: async (types: readonly string[], region?: string) => {
+          asked.push({ types, region });
+          return {
+            prices: { "ml.g5.12xlarge": { pricePerHour: 7.5, source: "price-list" as const } },
+            notes: ["no Price List price for ml.p4d.24xlarge in eu-west-1: the lookup failed"],
+          };
+        },
+      },
+    };
+  }
+
+  it("looks up only the types the policy leaves unpriced, in the job's region, and keeps the notes", async () => {
+    // Prepare
+    const asked: { types: readonly string[]; region?: string | undefined }[] = [];
+
+    // Act
+    const { decision } = await aiRecommendationOperations.select(
+      recordWith({ "ml.g6e.2xlarge": 2.24, "ml.g6.12xlarge": 5.75 }),
+      gateways(asked),
+    );
+
+    // Assess
+    expect(asked).toEqual([{ types: ["ml.g5.12xlarge", "ml.p4d.24xlarge"], region: "eu-west-1" }]);
+    expect("prices" in decision && decision.prices).toEqual([
+      { instanceType: "ml.g5.12xlarge", pricePerHour: 7.5, source: "price-list" },
+      { instanceType: "ml.g6.12xlarge", pricePerHour: 5.75, source: "policy" },
+      { instanceType: "ml.g6e.2xlarge", pricePerHour: 2.24, source: "policy" },
+      { instanceType: "ml.p4d.24xlarge", source: "unknown" },
+    ]);
+    expect(decision.notes).toContain(
+      "no Price List price for ml.p4d.24xlarge in eu-west-1: the lookup failed",
+    );
+  });
+
+  it("asks nothing when the policy prices every type", async () => {
+    // Prepare
+    const asked: { types: readonly string[]; region?: string | undefined }[] = [];
+    const all = { "ml.g6e.2xlarge": 2.24, "ml.g5.12xlarge": 7.09, "ml.g6.12xlarge": 5.75 };
+
+    // Act
+    await aiRecommendationOperations.select(
+      recordWith({ ...all, "ml.p4d.24xlarge": 37.69 }),
+      gateways(asked),
+    );
+
+    // Assess
+    expect(asked).toEqual([]);
   });
 });
