@@ -8,5 +8,7 @@ export default defineConfig({
     environment: "node",
     globalSetup: ["test/support/build-cli.ts"],
     testTimeout: 20_000,
+    // Hooks start local stacks and run whole jobs; a loaded machine makes them slow, not wrong.
+    hookTimeout: 60_000,
   },
 });

@@ -17,7 +17,7 @@ import {
 import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
 import { INSTANCE_TYPE_PATTERN } from "../src/spec/instance-types.ts";
-import { issueLines, rooted, table } from "./format.ts";
+import { issueLines, llmComparisonLines, rooted, table } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 /** `--prices`: US dollars per instance-hour by instance type, as the AWS Price List gave them. */
@@ -156,5 +156,6 @@ export function llmDecisionText(decision: LlmDecision): string {
   for (const entry of [...decision.ranked, ...decision.rejected.map((item) => item.entry)]) {
     for (const note of entry.notes) lines.push(`note: ${entry.instanceType}: ${note}`);
   }
+  if (decision.comparison) lines.push("production", ...llmComparisonLines(decision.comparison));
   return `${lines.join("\n").trimEnd()}\n`;
 }

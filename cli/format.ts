@@ -25,7 +25,11 @@ import {
   type Environment,
   type Objective,
 } from "../src/decision/index.ts";
-import { llmDecisionSentence } from "../src/kinds/ai-recommendation/sentence.ts";
+import type { LlmComparison } from "../src/kinds/ai-recommendation/compare.ts";
+import {
+  llmComparisonSentence,
+  llmDecisionSentence,
+} from "../src/kinds/ai-recommendation/sentence.ts";
 import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 
@@ -219,6 +223,15 @@ export function comparisonLines(comparison: Comparison, indent = "  "): string[]
   }
   lines.push(`worth acting on: ${comparison.worthActing ? "yes" : "no"} (${comparison.reason})`);
   return lines.map((line) => `${indent}${line}`);
+}
+
+/** An LLM decision's comparison with production, line by line. */
+export function llmComparisonLines(comparison: LlmComparison, indent = "  "): string[] {
+  return [
+    llmComparisonSentence(comparison),
+    `current cost from ${comparison.current.costSource}`,
+    `worth acting on: ${comparison.worthActing ? "yes" : "no"} (${comparison.reason})`,
+  ].map((line) => `${indent}${line}`);
 }
 
 /** A failed job's diagnosis, line by line. */

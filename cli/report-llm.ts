@@ -10,13 +10,17 @@ import type { JobRecord } from "../src/workflow/record.ts";
 
 /**
  * An LLM decision as `report --json` prints it and its page carries it: the decision, the
- * workflow's outcome, its sentence, and the deployment as the outcome event has it.
+ * workflow's outcome (the decision's own when it was decided again under another policy), its
+ * sentence, and the deployment as the outcome event has it.
  */
-export function llmReportJson(report: Pick<LlmReport, "llm" | "record">) {
+export function llmReportJson(
+  report: Pick<LlmReport, "llm" | "record">,
+  { overridden = false }: { overridden?: boolean } = {},
+) {
   const { llm, record } = report;
   return {
     ...llm,
-    outcome: record.outcome ?? llm.outcome,
+    outcome: (overridden ? undefined : record.outcome) ?? llm.outcome,
     sentence: llmDecisionSentence(llm),
     ...(llm.selected
       ? { deployment: llmDeployment(llm.selected, llm.latencyStat, record.model) }

@@ -8,7 +8,10 @@ import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeAIRecommendationJobCommand,
+  DescribeInferenceRecommendationsJobCommand,
+} from "@aws-sdk/client-sagemaker";
 import {
   type CurrentDeployment,
   DEFAULT_POLICY,
@@ -16,22 +19,21 @@ import {
   diagnoseFailure,
   type Policy,
   parseDescribeResponse,
+  parsePolicy,
 } from "../src/decision/index.ts";
+import { toDecisionIssues } from "../src/decision/issues.ts";
+import {
+  aiRecommendationJobSchema,
+  decideAiRecommendation,
+} from "../src/kinds/ai-recommendation/decide.ts";
 import { aiRecommendationKind } from "../src/kinds/ai-recommendation/definition.ts";
-import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
+import { type LlmPolicy, llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import { inferenceRecommendationKind } from "../src/kinds/inference-recommendation/definition.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
-import {
-  type Decided,
-  decideOn,
-  decisionJson,
-  decisionText,
-  readDescribeInput,
-  readPolicy,
-} from "./decide.ts";
+import { type Decided, decideOn, decisionJson, decisionText, readDescribeInput } from "./decide.ts";
 import { llmDecisionText } from "./decide-llm.ts";
 import { diagnosisLines, issueLines, rooted } from "./format.ts";
-import { CliError, type CliIo, EXIT } from "./io.ts";
+import { CliError, type CliIo, EXIT, readJsonInput } from "./io.ts";
 import { reportHtml } from "./report-html.ts";
 import { llmReportHtml } from "./report-html-llm.ts";
 import { type LlmReport, llmDecisionOf, llmReportJson } from "./report-llm.ts";
@@ -48,7 +50,8 @@ jobs table (its policy, production as it was read) and SageMaker (its results); 
 DescribeInferenceRecommendationsJob response.
 
   --policy FILE     decide under this policy instead of the job's own (or every default), and
-                    say so: a first line, or policyOverride in --json
+                    say so: a first line, or policyOverride in --json; an LLM job takes an LLM
+                    policy (docs/decision.md, "LLM jobs")
   --html OUT.html   also write one self-contained page: the sentence, a chart of monthly cost
                     against latency (the SLO, the frontier, the selected point, production), the
                     table and the policy
@@ -81,27 +84,24 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   }
   targetName(values.target);
   if (values.html !== undefined) checkPagePath(values.html, io);
-  // Without --policy a job is shown as the workflow decided it, under its recorded policy.
-  const { policy, issues } =
+  // Without --policy a job is shown as the workflow decided it, under its recorded policy. With
+  // it, the file is read now and parsed by the policy schema of the job's kind, once known.
+  const override =
     values.policy === undefined
-      ? { policy: undefined, issues: [] }
-      : await readPolicy(values.policy, io);
-  if (issues.length > 0) {
-    io.stderr(`invalid policy ${values.policy}\n${issueLines(rooted(issues, "(policy)"))}`);
-    return EXIT.invalid;
-  }
+      ? undefined
+      : { file: values.policy, input: await readJsonInput(values.policy, io) };
   const fromFile =
     subject === "-" || subject.endsWith(".json") || existsSync(resolve(io.cwd, subject));
   const report = fromFile
-    ? await fromResponse(subject, policy, io)
-    : await fromJob(subject, policy, values, io);
+    ? await fromResponse(subject, override, io)
+    : await fromJob(subject, override, values, io);
   if (!report) return EXIT.invalid;
-  if ("llm" in report) return reportLlm(report, values, io);
+  if ("llm" in report) return reportLlm(report, { ...values, policyFile: override?.file }, io);
 
-  const override = values.policy !== undefined && report.record ? report.record : undefined;
+  const overridden = override && report.record ? report.record : undefined;
   // Under the job's own policy the workflow's outcome stands: SageMaker's results call a job
   // stopped at its deadline failed, the record calls it timed-out.
-  const recordedOutcome = override ? undefined : report.record?.outcome;
+  const recordedOutcome = overridden ? undefined : report.record?.outcome;
   if (values.json) {
     io.stdout(
       `${JSON.stringify(
@@ -109,8 +109,13 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
           ...decisionJson(report.decided),
           ...(recordedOutcome ? { outcome: recordedOutcome } : {}),
           ...(report.record?.diagnosis ? { diagnosis: report.record.diagnosis } : {}),
-          ...(override
-            ? { policyOverride: { file: values.policy, recordedOutcome: override.outcome ?? null } }
+          ...(overridden
+            ? {
+                policyOverride: {
+                  file: values.policy,
+                  recordedOutcome: overridden.outcome ?? null,
+                },
+              }
             : {}),
         },
         null,
@@ -118,11 +123,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       )}\n`,
     );
   } else {
-    if (override) {
-      io.stdout(
-        `under --policy ${values.policy}, not the job's own policy (the workflow decided: ${override.outcome ?? override.status})\n`,
-      );
-    }
+    if (overridden) io.stdout(overrideLine(values.policy ?? "", overridden));
     io.stdout(decisionText(report.decided));
     if (report.record?.diagnosis) {
       io.stdout(`diagnosis\n${diagnosisLines(report.record.diagnosis).join("\n")}\n`);
@@ -142,6 +143,34 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);
   }
   return EXIT.ok;
+}
+
+/** The first line of a report decided under --policy rather than the job's own policy. */
+function overrideLine(file: string, record: JobRecord): string {
+  return `under --policy ${file}, not the job's own policy (the workflow decided: ${record.outcome ?? record.status})\n`;
+}
+
+/** A --policy file, read but not yet parsed: the job's kind says which policy schema applies. */
+interface PolicyOverride {
+  file: string;
+  input: unknown;
+}
+
+/** The override as a classic policy; its issues printed, and undefined, when it is not one. */
+function classicPolicy(override: PolicyOverride, io: CliIo): Policy | undefined {
+  const parsed = parsePolicy(override.input);
+  if (parsed.ok) return parsed.value;
+  io.stderr(`invalid policy ${override.file}\n${issueLines(rooted(parsed.issues, "(policy)"))}`);
+  return undefined;
+}
+
+/** The override as an LLM policy; its issues printed, and undefined, when it is not one. */
+function llmPolicy(override: PolicyOverride, io: CliIo): LlmPolicy | undefined {
+  const parsed = llmPolicySchema.safeParse(override.input ?? {}, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issues = rooted(toDecisionIssues(parsed.error), "(policy)");
+  io.stderr(`invalid policy ${override.file} for an LLM job\n${issueLines(issues)}`);
+  return undefined;
 }
 
 /** Refuses a page path that cannot be written, before any work is done. */
@@ -168,13 +197,20 @@ function checkPagePath(html: string, io: CliIo): void {
  */
 async function reportLlm(
   report: LlmReport,
-  values: { json?: boolean; html?: string | undefined },
+  values: { json?: boolean; html?: string | undefined; policyFile?: string | undefined },
   io: CliIo,
 ): Promise<number> {
-  const json = llmReportJson(report);
+  const { policyFile } = values;
+  const json = {
+    ...llmReportJson(report, { overridden: policyFile !== undefined }),
+    ...(policyFile !== undefined
+      ? { policyOverride: { file: policyFile, recordedOutcome: report.record.outcome ?? null } }
+      : {}),
+  };
   if (values.json) {
     io.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else {
+    if (policyFile !== undefined) io.stdout(overrideLine(policyFile, report.record));
     io.stdout(llmDecisionText(report.llm));
     if (report.record.diagnosis) {
       io.stdout(`diagnosis\n${diagnosisLines(report.record.diagnosis).join("\n")}\n`);
@@ -207,9 +243,11 @@ interface Report {
 
 async function fromResponse(
   source: string,
-  policy: Policy | undefined,
+  override: PolicyOverride | undefined,
   io: CliIo,
 ): Promise<Report | undefined> {
+  const policy = override ? classicPolicy(override, io) : undefined;
+  if (override && !policy) return undefined;
   const job = parseDescribeResponse(await readDescribeInput(source, io));
   if (!job.ok) {
     io.stderr(`invalid response ${source}\n${issueLines(rooted(job.issues, "(response)"))}`);
@@ -240,7 +278,7 @@ async function fromResponse(
  */
 async function fromJob(
   name: string,
-  policy: Policy | undefined,
+  override: PolicyOverride | undefined,
   settings: Parameters<typeof openTarget>[0],
   io: CliIo,
 ): Promise<Report | LlmReport | undefined> {
@@ -262,23 +300,29 @@ async function fromJob(
         `job ${jobName} never ran (${record.outcome ?? record.status}): ${record.failure?.reason ?? "no reason recorded"}`,
       );
     }
+    const source = `job ${jobName} (${target.name})`;
     if (record.kind === "ai-recommendation") {
-      if (policy) {
-        throw new CliError(
-          `--policy decides a classic job again; ${jobName} is an ai-recommendation job, reported as the workflow decided it (irflow decide decides its DescribeAIRecommendationJob response under another policy)`,
-          EXIT.usage,
+      if (!override) {
+        const policy = llmPolicySchema.parse(
+          (aiRecommendationKind.owns(record.spec) ? record.spec.irflow?.policy : undefined) ?? {},
         );
+        return { llm: llmDecisionOf(record, policy), policy, source, record };
       }
-      const llmPolicy = llmPolicySchema.parse(
-        (aiRecommendationKind.owns(record.spec) ? record.spec.irflow?.policy : undefined) ?? {},
-      );
-      return {
-        llm: llmDecisionOf(record, llmPolicy),
-        policy: llmPolicy,
-        source: `job ${jobName} (${target.name})`,
-        record,
-      };
+      const policy = llmPolicy(override, io);
+      if (!policy) return undefined;
+      const response = await target
+        .sagemaker()
+        .send(new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: jobName }));
+      const job = aiRecommendationJobSchema.safeParse(response, { reportInput: true });
+      if (!job.success) {
+        const issues = toDecisionIssues(job.error);
+        io.stderr(`SageMaker's results for ${jobName} do not read\n${issueLines(issues)}`);
+        return undefined;
+      }
+      return { llm: decideAiRecommendation(job.data, policy), policy, source, record };
     }
+    const policy = override ? classicPolicy(override, io) : undefined;
+    if (override && !policy) return undefined;
     const response = await target
       .sagemaker()
       .send(new DescribeInferenceRecommendationsJobCommand({ JobName: jobName }));
@@ -294,7 +338,7 @@ async function fromJob(
         DEFAULT_POLICY,
       productionOf(record),
     );
-    return { decided, source: `job ${jobName} (${target.name})`, record };
+    return { decided, source, record };
   } finally {
     target.destroy();
   }

@@ -18,6 +18,7 @@ import {
   decisionSummary,
   decisionTable,
   diagnosisLines,
+  llmComparisonLines,
   omittedNote,
   table,
   timeRows,
@@ -259,6 +260,7 @@ export function llmDecisionLines(decision: LlmDecision): string[] {
     lines.push("entries", ...table, ...llmOmittedNote(decision).map((note) => `  ${note}`));
   for (const relaxation of decision.relaxations) lines.push(`  ${relaxation.sentence}`);
   for (const note of decision.notes) lines.push(`  note: ${note}`);
+  if (decision.comparison) lines.push("production", ...llmComparisonLines(decision.comparison));
   return lines;
 }
 

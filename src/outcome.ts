@@ -30,7 +30,7 @@ import {
   llmMetricsSchema,
 } from "./kinds/ai-recommendation/decide.ts";
 import { llmDeployment } from "./kinds/ai-recommendation/deployment.ts";
-import { llmDecisionSentence } from "./kinds/ai-recommendation/sentence.ts";
+import { llmComparisonSentence, llmDecisionSentence } from "./kinds/ai-recommendation/sentence.ts";
 import { DEFAULT_KIND, JOB_KINDS } from "./kinds/kind.ts";
 import { JOB_TYPES } from "./spec/schema.ts";
 import { inertLine } from "./text/inert.ts";
@@ -200,7 +200,12 @@ const llmDecisionDetail = {
     prices: true,
     notes: true,
     omitted: true,
+    comparison: true,
   }).shape,
+  comparisonSentence: z
+    .string()
+    .optional()
+    .describe("The comparison with production in one sentence, when the policy gives current."),
 };
 
 export const llmDetailSchemas = {
@@ -344,6 +349,7 @@ function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
     prices,
     notes,
     omitted,
+    comparison,
   } = capLlmDecision(recorded, LLM_EVENT_ITEMS);
   return {
     kind: "ai-recommendation" as const,
@@ -356,6 +362,9 @@ function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
     ...(prices ? { prices } : {}),
     notes,
     ...(omitted ? { omitted } : {}),
+    ...(comparison
+      ? { comparison, comparisonSentence: inertLine(llmComparisonSentence(comparison)) }
+      : {}),
     ...(selected
       ? {
           selected,

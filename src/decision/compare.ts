@@ -140,14 +140,14 @@ export function compareWithProduction(
     capacityPerMinute,
   });
   const proposed = decision.outcome === "selected" ? decision.selected : undefined;
-  const saving =
-    monthlyCost !== undefined && proposed?.monthlyCost !== undefined
-      ? {
-          monthly: monthlyCost - proposed.monthlyCost,
-          percent: monthlyCost > 0 ? ((monthlyCost - proposed.monthlyCost) / monthlyCost) * 100 : 0,
-        }
-      : undefined;
-  const verdict = worthActing(decision, saving, monthlyCost, proposed?.monthlyCost, target);
+  const saving = savingOf(monthlyCost, proposed?.monthlyCost);
+  const verdict = savingVerdict({
+    outcome: decision.outcome,
+    currentCost: monthlyCost,
+    proposedCost: proposed?.monthlyCost,
+    thresholds: policy,
+    unknownCostCause: () => unknownCostCause(target),
+  });
 
   return {
     current: {
@@ -357,27 +357,47 @@ function unknownCostCause(target: Target): string {
   return `the job has no price for ${target.instanceType} ${fallback}`;
 }
 
-/**
- * Worth acting on: the proposal is feasible and saves money, by at least minMonthlySavings dollars
- * and minSavingsPercent percent. A saving of zero or less never is.
- */
-function worthActing(
-  decision: Decision,
-  saving: Comparison["saving"],
+/** Current minus proposed monthly cost, and that as a percentage of current; undefined without both. */
+export function savingOf(
   currentCost: number | undefined,
   proposedCost: number | undefined,
-  target: Target,
-): { worthActing: boolean; reason: string } {
-  const policy = decision.policy;
-  if (decision.outcome !== "selected") {
-    return { worthActing: false, reason: `no proposal: the decision is ${decision.outcome}` };
+): Comparison["saving"] {
+  if (currentCost === undefined || proposedCost === undefined) return undefined;
+  return {
+    monthly: currentCost - proposedCost,
+    percent: currentCost > 0 ? ((currentCost - proposedCost) / currentCost) * 100 : 0,
+  };
+}
+
+/** The policy's thresholds of a saving worth acting on, as every kind's policy names them. */
+export interface SavingThresholds {
+  minMonthlySavings: number;
+  minSavingsPercent: number;
+}
+
+/**
+ * Worth acting on: the proposal is feasible and saves money, by at least minMonthlySavings dollars
+ * and minSavingsPercent percent. A saving of zero or less never is. `unknownCostCause` says why
+ * production's cost is unknown, when it is.
+ */
+export function savingVerdict(input: {
+  outcome: string;
+  currentCost: number | undefined;
+  proposedCost: number | undefined;
+  thresholds: SavingThresholds;
+  unknownCostCause: () => string;
+}): { worthActing: boolean; reason: string } {
+  const { outcome, currentCost, proposedCost, thresholds } = input;
+  if (outcome !== "selected") {
+    return { worthActing: false, reason: `no proposal: the decision is ${outcome}` };
   }
   if (currentCost === undefined) {
     return {
       worthActing: false,
-      reason: `the current cost is unknown: ${unknownCostCause(target)}`,
+      reason: `the current cost is unknown: ${input.unknownCostCause()}`,
     };
   }
+  const saving = savingOf(currentCost, proposedCost);
   if (proposedCost === undefined || !saving) {
     return { worthActing: false, reason: "the proposal's monthly cost is unknown" };
   }
@@ -390,12 +410,13 @@ function worthActing(
     };
   }
   // Each figure is written against its threshold, so "$99.6" is never shown as "$100 below $100".
-  const [dollars, minDollars] = formatAgainst(saving.monthly, policy.minMonthlySavings, "dollars");
-  const [percent, minPercent] = formatAgainst(saving.percent, policy.minSavingsPercent, "percent");
+  const { minMonthlySavings, minSavingsPercent } = thresholds;
+  const [dollars, minDollars] = formatAgainst(saving.monthly, minMonthlySavings, "dollars");
+  const [percent, minPercent] = formatAgainst(saving.percent, minSavingsPercent, "percent");
   const amount = `${dollars}/month (${percent})`;
   const short = [
-    ...(saving.monthly < policy.minMonthlySavings ? [`below minMonthlySavings ${minDollars}`] : []),
-    ...(saving.percent < policy.minSavingsPercent ? [`below minSavingsPercent ${minPercent}`] : []),
+    ...(saving.monthly < minMonthlySavings ? [`below minMonthlySavings ${minDollars}`] : []),
+    ...(saving.percent < minSavingsPercent ? [`below minSavingsPercent ${minPercent}`] : []),
   ];
   return short.length > 0
     ? { worthActing: false, reason: `saves ${amount}, ${short.join(" and ")}` }

@@ -177,16 +177,23 @@ const policyFields = {
     .optional()
     .describe("Highest acceptable ModelSetupTime of a serverless entry, in milliseconds."),
   current: currentSchema.optional().describe("The production configuration to compare with."),
-  minSavingsPercent: number()
-    .min(0, { error: "must be from 0 to 100" })
-    .max(100, { error: "must be from 0 to 100" })
-    .default(10)
-    .describe("Smallest saving, in percent of the current cost, worth acting on."),
-  minMonthlySavings: number()
-    .nonnegative({ error: "must be 0 or more" })
-    .default(50)
-    .describe("Smallest saving, in US dollars per month, worth acting on."),
+  ...savingThresholdFields(),
 };
+
+/** The thresholds of a saving worth acting on, with the same names and rules for every kind. */
+export function savingThresholdFields() {
+  return {
+    minSavingsPercent: number()
+      .min(0, { error: "must be from 0 to 100" })
+      .max(100, { error: "must be from 0 to 100" })
+      .default(10)
+      .describe("Smallest saving, in percent of the current cost, worth acting on."),
+    minMonthlySavings: number()
+      .nonnegative({ error: "must be 0 or more" })
+      .default(50)
+      .describe("Smallest saving, in US dollars per month, worth acting on."),
+  };
+}
 
 export const policySchema = struct(policyFields)
   .superRefine((policy, context) => {

@@ -13,8 +13,7 @@ import {
   kindNameOf,
 } from "./kind.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: each kind's spec type is its own.
-export const KINDS: Record<JobKindName, KindDefinition<any>> = {
+export const KINDS: Record<JobKindName, KindDefinition<unknown>> = {
   "inference-recommendation": inferenceRecommendationKind,
   "ai-recommendation": aiRecommendationKind,
 };

@@ -3,7 +3,7 @@
  * status, list and report (terminal, --json, --html): each shows the decision the workflow made,
  * the same as its outcome event.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
@@ -234,9 +234,17 @@ describe("an LLM job, wherever it is read", () => {
     expect(text.out).toContain("diagnosis\n");
   });
 
-  it("report --policy on an LLM job says it reports the workflow's decision", async () => {
+  it("report --policy decides an LLM job again under an LLM policy and says so; a classic policy is refused by field", async () => {
+    // Prepare: the selected job's own policy under a TTFT limit that nothing meets.
+    const strict = join(cli.dir, "strict-llm-policy.json");
+    const spec = sample("ai/llama-3-8b-chat.json", "strict");
+    const own = (spec.irflow as { policy: Record<string, unknown> }).policy;
+    await writeFile(strict, JSON.stringify({ ...own, maxTtftMs: 1 }));
+
     // Act
-    const { code, err } = await run([
+    const json = await run(["report", selectedJob, "--json", "--policy", strict]);
+    const text = await run(["report", selectedJob, "--policy", strict]);
+    const classic = await run([
       "report",
       selectedJob,
       "--policy",
@@ -244,7 +252,21 @@ describe("an LLM job, wherever it is read", () => {
     ]);
 
     // Assess
-    expect(code).toBe(64);
-    expect(err).toContain("is an ai-recommendation job, reported as the workflow decided it");
+    expect(json.code).toBe(0);
+    const reported = JSON.parse(json.out);
+    expect(reported).toMatchObject({
+      kind: "ai-recommendation",
+      outcome: "unsatisfiable",
+      policyOverride: { file: strict, recordedOutcome: "selected" },
+    });
+    expect(reported.selected).toBeUndefined();
+    expect(reported.relaxations.length).toBeGreaterThan(0);
+    expect(text.code).toBe(0);
+    expect(text.out.split("\n")[0]).toBe(
+      `under --policy ${strict}, not the job's own policy (the workflow decided: selected)`,
+    );
+    expect(classic.code).toBe(1);
+    expect(classic.err).toContain("for an LLM job");
+    expect(classic.err).toMatch(/\(policy\)\.(requestsPerMinute|maxLatencyMs)/);
   });
 });

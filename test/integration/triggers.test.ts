@@ -2,6 +2,7 @@ import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   type CreateModelPackageInput,
+  DescribeAIRecommendationJobCommand,
   UpdateModelPackageCommand,
 } from "@aws-sdk/client-sagemaker";
 import {
@@ -37,6 +38,29 @@ const triggers = {
     },
     "bare-model": { job: {} },
     "vision-resnet": { job: {} },
+    "llama-chat": {
+      kind: "ai-recommendation",
+      job: {
+        OutputConfig: { S3OutputLocation: "s3://example-models/recommendations/" },
+        PerformanceTarget: { Constraints: [{ Metric: "ttft-ms" }] },
+        InferenceSpecification: { Framework: "LMI" },
+        ComputeSpec: { InstanceTypes: ["ml.g6e.2xlarge", "ml.g5.12xlarge"] },
+      },
+      workload: {
+        AIWorkloadConfigs: {
+          WorkloadSpec: {
+            Inline:
+              "benchmark:\n  type: aiperf\nparameters:\n  prompt_input_tokens_mean: 550\n  output_tokens_mean: 150\n",
+          },
+        },
+      },
+      irflow: {
+        policy: {
+          requestsPerSecond: 5,
+          prices: { "ml.g6e.2xlarge": 2.24, "ml.g5.12xlarge": 7.09 },
+        },
+      },
+    },
   },
   schedule: {
     window: "weekly",
@@ -77,6 +101,34 @@ function packageInput(group: string, without: string[] = []): CreateModelPackage
   };
   for (const field of without) delete (input as Record<string, unknown>)[field];
   return input;
+}
+
+/** A package version of an LLM whose uncompressed artifacts are in S3, as an LMI container reads them. */
+async function createLlmPackage(group: string): Promise<string> {
+  const created = await clients.sagemaker.send(
+    new CreateModelPackageCommand({
+      ModelPackageGroupName: group,
+      ModelApprovalStatus: "PendingManualApproval",
+      InferenceSpecification: {
+        Containers: [
+          {
+            Image:
+              "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.33.0-lmi15.0.0-cu128",
+            ModelDataSource: {
+              S3DataSource: {
+                S3Uri: `s3://example-models/llm/${group}/`,
+                S3DataType: "S3Prefix",
+                CompressionType: "None",
+              },
+            },
+          },
+        ],
+        SupportedContentTypes: ["application/json"],
+        SupportedResponseMIMETypes: ["application/json"],
+      },
+    }),
+  );
+  return created.ModelPackageArn ?? "";
 }
 
 async function createPackage(group: string, without: string[] = []): Promise<string> {
@@ -138,7 +190,7 @@ function triggerDeliveries(packageArn: string) {
 beforeAll(async () => {
   stack = await startLocalStack({ timeScale: 3000, logLevel: "ERROR", triggers });
   clients = stackClients(stack);
-  for (const group of ["churn-xgboost", "bare-model", "vision-resnet", "unlisted"]) {
+  for (const group of ["churn-xgboost", "bare-model", "vision-resnet", "unlisted", "llama-chat"]) {
     await clients.sagemaker.send(
       new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }),
     );
@@ -252,6 +304,38 @@ describe("model-registry trigger on the local stack", () => {
         ],
       },
     });
+  });
+
+  it("turns an approval in a group of the kind ai-recommendation into an AI recommendation job", async () => {
+    // Prepare
+    const arn = await createLlmPackage("llama-chat");
+
+    // Act
+    await setApproval(arn, "Approved");
+
+    // Assess
+    const [execution, ...more] = await executions("registry-llama-chat-v1-");
+    expect(more).toEqual([]);
+    expect(await finished(execution?.executionArn ?? "")).toBe("SUCCEEDED");
+    const [published] = stack.eventbridge.bus
+      .received({ busName: "irflow-local" })
+      .filter((event) => (event.detail.trigger as { detail?: string }).detail === arn);
+    const jobName = String(published?.detail.jobName);
+    const [outcome, ...others] = outcomeEvents(stack, jobName);
+    expect(others).toEqual([]);
+    expect(outcome?.["detail-type"]).toBe("LLM Recommendation Selected");
+    expect(outcome?.detail).toMatchObject({
+      kind: "ai-recommendation",
+      outcome: "selected",
+      trigger: { type: "model-registry", detail: arn },
+      model: { kind: "model-artifacts", modelUri: "s3://example-models/llm/llama-chat/" },
+      deployment: { instanceType: expect.stringMatching(/^ml\.g(5|6e)\./) },
+    });
+    const described = await clients.sagemaker.send(
+      new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: jobName }),
+    );
+    expect(described.ModelSource?.S3?.S3Uri).toBe("s3://example-models/llm/llama-chat/");
+    expect(described.AIRecommendationJobStatus).toBe("Completed");
   });
 
   it("starts nothing for rejected or pending versions, nor for unconfigured groups", async () => {

@@ -8,6 +8,7 @@
 import * as z from "zod";
 import { HOURS_PER_MONTH } from "../../decision/entry.ts";
 import { inFamily } from "../../decision/policy.ts";
+import { compareLlmWithProduction, llmComparisonSchema } from "./compare.ts";
 import { type Figures, METRICS, type PerformanceRow, readPerformance, STATS } from "./metrics.ts";
 import { LATENCY_STATS, LLM_OBJECTIVES, type LlmPolicy, objectiveOf } from "./policy.ts";
 
@@ -176,6 +177,8 @@ export const llmDecisionSchema = z.strictObject({
   notes: z.array(z.string()),
   /** How many entries of each list were cut to keep a record or an event small. */
   omitted: z.strictObject({ ranked: z.number().int(), rejected: z.number().int() }).optional(),
+  /** The proposal against the policy's `current` production configuration, when it gives one. */
+  comparison: llmComparisonSchema.optional(),
 });
 export type LlmDecision = z.output<typeof llmDecisionSchema>;
 
@@ -464,9 +467,15 @@ export function decideAiRecommendation(
       });
   }
   const selected = ranked[0];
+  const outcome = selected ? "selected" : "unsatisfiable";
+  const comparison = compareLlmWithProduction(
+    policy,
+    { outcome, selected },
+    (instanceType) => priceOf(instanceType, policy, listed).pricePerHour,
+  );
   return {
     ...base,
-    outcome: selected ? "selected" : "unsatisfiable",
+    outcome,
     selected,
     ranked,
     rejected: rejected.map(({ broken: _broken, ...rejection }) => rejection),
@@ -475,6 +484,7 @@ export function decideAiRecommendation(
       .sort(compareText)
       .map((type) => priceOf(type, policy, listed)),
     notes,
+    ...(comparison ? { comparison } : {}),
   };
 }
 

@@ -107,8 +107,10 @@ export const aiRecommendationOperations: KindOperations = {
       );
     }
     const policy = llmPolicySchema.parse(spec.irflow?.policy ?? {});
-    // Only the types the policy does not price are looked up: its prices win.
-    const unpriced = instanceTypesOf(parsed.data).filter((type) => !policy.prices?.[type]);
+    // Only the types the policy does not price are looked up: its prices win. Production's type
+    // is priced as the entries are, for the comparison.
+    const types = [...instanceTypesOf(parsed.data), policy.current?.instanceType ?? ""];
+    const unpriced = [...new Set(types)].filter((type) => type && !policy.prices?.[type]);
     const lookup =
       deps.prices && unpriced.length > 0 && parsed.data.AIRecommendationJobStatus === "Completed"
         ? await deps.prices.lookUp(unpriced, regionOfArn(record.jobArn))

@@ -1,10 +1,11 @@
 /**
  * How irflow chooses among an AI recommendation job's configurations (docs/decision.md, "LLM
  * jobs"): token-level latency limits at one statistic, a load in requests or output tokens per
- * second, fleet bounds, a monthly budget, instance families and prices per instance-hour.
+ * second, fleet bounds, a monthly budget, instance families, prices per instance-hour, and the
+ * production configuration to compare with.
  */
 import * as z from "zod";
-import { INSTANCE_FAMILY_PATTERN } from "../../decision/policy.ts";
+import { INSTANCE_FAMILY_PATTERN, savingThresholdFields } from "../../decision/policy.ts";
 import { INSTANCE_TYPE_PATTERN } from "../../spec/instance-types.ts";
 
 export const LLM_OBJECTIVES = [
@@ -49,6 +50,18 @@ export const llmPolicySchema = z
         positive(),
       )
       .optional(),
+    /** Production's configuration, compared with the proposal as for the classic kind. */
+    current: z
+      .strictObject({
+        instanceType: z.string().regex(INSTANCE_TYPE_PATTERN, {
+          error: "must be an instance type such as ml.g6e.2xlarge",
+        }),
+        instanceCount: count(),
+        /** US dollars per month, for when no price of its instance type is known. */
+        monthlyCost: z.number().nonnegative({ error: "must be 0 or more" }).optional(),
+      })
+      .optional(),
+    ...savingThresholdFields(),
   })
   .superRefine((policy, context) => {
     if (policy.requestsPerSecond !== undefined && policy.outputTokensPerSecond !== undefined) {

@@ -1,5 +1,6 @@
 /** An LLM decision in one sentence: what the CLI, the event and the ops message say of it. */
-import { formatCount, formatDollars, formatMs } from "../../decision/format.ts";
+import { formatCount, formatDollars, formatMs, formatPercent } from "../../decision/format.ts";
+import type { LlmComparison } from "./compare.ts";
 import type { LlmDecision, LlmEntry } from "./decide.ts";
 
 export const llmEntryLabel = (entry: LlmEntry) =>
@@ -38,4 +39,31 @@ export function llmDecisionSentence(decision: LlmDecision): string {
   const counted = [...rules.entries()].map(([rule, count]) => `${rule} ${count}`).join(", ");
   const [relaxation] = decision.relaxations;
   return `no configuration meets the policy: ${decision.rejected.length} rejected${counted ? ` (${counted})` : ""}${relaxation ? `; ${relaxation.sentence}` : ""}`;
+}
+
+/**
+ * The comparison in one sentence, as for the classic kind: "Production (ml.g5.12xlarge x 2) costs
+ * $10,351/month; the proposal costs $3,270/month, saving $7,081/month (68.4%): worth acting on".
+ */
+export function llmComparisonSentence(comparison: LlmComparison): string {
+  const { current, proposedMonthlyCost, saving } = comparison;
+  const cost =
+    current.monthlyCost === undefined
+      ? "costs an unknown amount"
+      : `costs ${formatDollars(current.monthlyCost)}/month`;
+  const head = `Production (${current.instanceType} x ${formatCount(current.instanceCount)}) ${cost}`;
+  if (proposedMonthlyCost === undefined && !comparison.worthActing && !saving) {
+    return `${head}; ${comparison.reason}: not worth acting on`;
+  }
+  const proposed =
+    proposedMonthlyCost === undefined
+      ? "an unknown amount"
+      : `${formatDollars(proposedMonthlyCost)}/month`;
+  const change =
+    saving === undefined
+      ? "saving unknown"
+      : saving.monthly >= 0
+        ? `saving ${formatDollars(saving.monthly)}/month (${formatPercent(saving.percent / 100)})`
+        : `costing ${formatDollars(-saving.monthly)}/month more`;
+  return `${head}; the proposal costs ${proposed}, ${change}: ${comparison.worthActing ? "worth acting on" : "not worth acting on"}`;
 }
