@@ -387,7 +387,10 @@ describe("selecting an AI job's recommendation", () => {
         lookUp: async (types: readonly string[], region?: string) => {
           asked.push({ types, region });
           return {
-            prices: { "ml.g5.12xlarge": { pricePerHour: 7.5, source: "price-list" as const } },
+            prices: {
+              "ml.g5.12xlarge": { pricePerHour: 7.5, source: "price-list" as const },
+              "ml.g5.48xlarge": { pricePerHour: 20, source: "price-list" as const },
+            },
             notes: ["no Price List price for ml.p4d.24xlarge in eu-west-1: the lookup failed"],
           };
         },
@@ -431,5 +434,30 @@ describe("selecting an AI job's recommendation", () => {
 
     // Assess
     expect(asked).toEqual([]);
+  });
+
+  it("prices production's instance type the same way, for the comparison", async () => {
+    // Prepare
+    const asked: { types: readonly string[]; region?: string | undefined }[] = [];
+    const record = recordWith({ "ml.g6e.2xlarge": 2.24 });
+    const spec = record.spec as { irflow: { policy: Record<string, unknown> } };
+    spec.irflow.policy.current = { instanceType: "ml.g5.48xlarge", instanceCount: 2 };
+
+    // Act
+    const { decision } = await aiRecommendationOperations.select(record, gateways(asked));
+
+    // Assess
+    expect(asked[0]?.types).toEqual([
+      "ml.g5.12xlarge",
+      "ml.p4d.24xlarge",
+      "ml.g6.12xlarge",
+      "ml.g5.48xlarge",
+    ]);
+    expect("comparison" in decision && decision.comparison?.current).toEqual({
+      instanceType: "ml.g5.48xlarge",
+      instanceCount: 2,
+      monthlyCost: 20 * 2 * 730,
+      costSource: "instance-price",
+    });
   });
 });
