@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { autoscalingCalls } from "../src/decision/autoscaling.ts";
 import {
+  autoscalingLines,
   type Comparison,
   compareWithProduction,
   type Decision,
@@ -16,7 +16,7 @@ import {
 import { isAiRecommendationJob } from "../src/kinds/ai-recommendation/decide.ts";
 import { inertLine } from "../src/text/inert.ts";
 import { decideLlmCommand } from "./decide-llm.ts";
-import { comparisonLines, decisionTable, issueLines, rooted } from "./format.ts";
+import { comparisonLines, decisionTable, issueLines, proposalOf, rooted } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 export const decideUsage = `Usage: irflow decide <describe.json | -> [--policy policy.json] [--prices prices.json] [--json]
@@ -32,7 +32,8 @@ one statistic, a load in requests or output tokens per second, prices per instan
   --prices FILE   LLM jobs only: prices per instance-hour read from the AWS Price List, as
                   {"ml.g5.12xlarge": 7.09}; recorded as price-list, and policy.prices win
   --json          print one JSON object: the decision (outcome, selected, ranked, rejected,
-                  frontier, relaxations, totals, ...), its sentence and the comparison
+                  frontier, relaxations, totals, ...), its sentence and the comparison; with a
+                  traffic profile, autoscaling: the proposal and its Application Auto Scaling calls
 
 Exit status: 0 a decision (selected, unsatisfiable, measured or failed), 1 an invalid policy or
 response (every problem named), 2 unreadable input.`;
@@ -63,16 +64,14 @@ export async function readPolicy(
 }
 
 export function decisionJson(decided: Decided): Record<string, unknown> {
-  const selected = decided.decision.selected;
-  const calls =
-    selected &&
-    autoscalingCalls(selected, { endpointName: decided.decision.policy.current?.endpointName });
+  const proposal = proposalOf(decided.decision);
   return {
     ...decided.decision,
     sentence: decisionSentence(decided.decision),
     ...(decided.comparison ? { comparison: decided.comparison } : {}),
-    // With a traffic profile: what to pass to Application Auto Scaling for the proposal.
-    ...(calls ? { autoscalingCalls: calls } : {}),
+    // With a traffic profile: the proposal, and what to pass to Application Auto Scaling for it
+    // (autoscalingCalls is autoscaling.calls, where scripts have read it from the first).
+    ...(proposal ? { autoscaling: proposal, autoscalingCalls: proposal.calls } : {}),
   };
 }
 
@@ -83,6 +82,8 @@ export function decisionText(decided: Decided): string {
   if (decision.totals.entries > 0) lines.push(...decisionTable(decision), "");
   for (const relaxation of decision.relaxations) lines.push(`relax: ${relaxation.sentence}`);
   for (const note of decision.notes) lines.push(`note: ${note}`);
+  const proposal = proposalOf(decision);
+  if (proposal) lines.push("autoscaling", ...autoscalingLines(proposal).map((line) => `  ${line}`));
   if (comparison) lines.push("production", ...comparisonLines(comparison));
   lines.push(`latency unit: ${decision.latencyUnit.reason}`);
   // Each line is one line: a newline inside a reason or a note is shown escaped.

@@ -13,6 +13,8 @@ import {
   formatPrice,
 } from "../src/decision/format.ts";
 import {
+  type AutoscalingProposal,
+  autoscalingProposal,
   type CappedDecision,
   type CappedDiagnosis,
   type Comparison,
@@ -84,6 +86,13 @@ export function decisionSummary(decision: Decision, comparison?: Comparison): st
     ...(decision.selected ? [`selected   ${entryLine(decision.selected)}`] : []),
     ...(comparison ? [`production ${comparisonSentence(comparison)}`] : []),
   ];
+}
+
+/** The selected entry's autoscaling proposal, when the policy has a traffic profile. */
+export function proposalOf(
+  decision: Pick<Decision | CappedDecision, "selected" | "policy">,
+): AutoscalingProposal | undefined {
+  return decision.selected && autoscalingProposal(decision.selected, decision.policy);
 }
 
 /** Where an entry stands: selected, on the frontier, feasible, or rejected with the reason. */
@@ -216,6 +225,16 @@ export function comparisonLines(comparison: Comparison, indent = "  "): string[]
     lines.push(`  fails ${failure.check}: ${failure.message}`);
   for (const unknown of current.unknowns)
     lines.push(`  unknown ${unknown.check}: ${unknown.message}`);
+  const proposed = comparison.proposed;
+  if (proposed?.autoscaling && proposed.monthlyCost !== undefined) {
+    const fixed =
+      proposed.fixedMonthlyCost === undefined
+        ? ""
+        : `; held at ${formatCount(proposed.autoscaling.maxCapacity)} instances it would cost ${formatDollars(proposed.fixedMonthlyCost)}/month`;
+    lines.push(
+      `proposal cost autoscaled on the traffic profile: ${formatDollars(proposed.monthlyCost)}/month${fixed}`,
+    );
+  }
   if (comparison.saving) {
     lines.push(
       `saving ${formatDollars(comparison.saving.monthly)}/month (${formatPercent(comparison.saving.percent / 100)})`,

@@ -10,15 +10,9 @@ import type { CappedDiagnosis, Diagnosis } from "../src/decision/index.ts";
 import type { LlmDecision, LlmEntry } from "../src/kinds/ai-recommendation/decide.ts";
 import type { LlmPolicy } from "../src/kinds/ai-recommendation/policy.ts";
 import { llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
+import { escapeHtml, renderSvgChart } from "./chart.ts";
 import { llmDecisionColumns, llmDecisionRows } from "./decide-llm.ts";
-import {
-  CHART_COLORS,
-  CHART_SIZE,
-  escapeHtml,
-  roundAxis,
-  STYLE,
-  scriptJson,
-} from "./report-html.ts";
+import { CHART_COLORS, roundAxis, STYLE, scriptJson } from "./report-html.ts";
 import type { LlmReportJson } from "./report-llm.ts";
 
 export interface LlmReportInput {
@@ -173,28 +167,12 @@ export function llmChartOption(decision: LlmDecision, policy?: LlmPolicy): Recor
 
 /** The chart as SVG text, each point with a native SVG <title>, as the classic chart has. */
 export async function renderLlmChart(decision: LlmDecision, policy?: LlmPolicy): Promise<string> {
-  const echarts = await import("echarts");
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, ...CHART_SIZE });
-  try {
-    chart.setOption(llmChartOption(decision, policy));
-    const { feasible, rejected, selected } = llmChartPoints(decision);
-    const titles = [...rejected, ...feasible, ...(selected ? [selected] : [])]
-      .map((item) => {
-        const [x, y] = chart.convertToPixel({ gridIndex: 0 }, [
-          item.monthlyCost,
-          item.ttftMs,
-        ]) as number[];
-        if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y))
-          return "";
-        return `<circle class="point" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="8" fill="transparent"><title>${escapeHtml(item.title)}</title></circle>`;
-      })
-      .join("");
-    return chart
-      .renderToSVGString()
-      .replace(/<\/svg>\s*$/, `<g class="point-titles">${titles}</g></svg>`);
-  } finally {
-    chart.dispose();
-  }
+  const { feasible, rejected, selected } = llmChartPoints(decision);
+  const titled = [...rejected, ...feasible, ...(selected ? [selected] : [])].map((item) => ({
+    value: [item.monthlyCost, item.ttftMs] as [number, number],
+    title: item.title,
+  }));
+  return renderSvgChart(llmChartOption(decision, policy), titled);
 }
 
 function tableHtml(decision: LlmDecision): string {

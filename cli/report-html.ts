@@ -1,9 +1,9 @@
 /**
  * The decision as one self-contained HTML page: the sentence, a chart of monthly cost against
- * latency (for a job that did not complete, its diagnosis instead), the table of every entry, the
- * comparison with production and the policy. The chart is
- * drawn on the server by Apache ECharts into SVG, inlined in the page; the page loads nothing (no
- * script, no font, no image), and its Content-Security-Policy forbids it to.
+ * latency (for a job that did not complete, its diagnosis instead), with a traffic profile the
+ * autoscaling proposal, the table of every entry, the comparison with production and the policy.
+ * The charts are drawn on the server by Apache ECharts into SVG, inlined in the page; the page
+ * loads nothing (no script, no font, no image), and its Content-Security-Policy forbids it to.
  */
 
 import {
@@ -22,7 +22,9 @@ import {
   type Diagnosis,
   decisionSentence,
 } from "../src/decision/index.ts";
-import { comparisonLines, decisionColumns, decisionRows, entryText } from "./format.ts";
+import { escapeHtml, renderSvgChart } from "./chart.ts";
+import { comparisonLines, decisionColumns, decisionRows, entryText, proposalOf } from "./format.ts";
+import { autoscalingHtml } from "./report-html-autoscaling.ts";
 
 export interface ReportInput {
   decision: Decision;
@@ -45,8 +47,6 @@ export const CHART_COLORS = {
   production: "#f28e2b",
   slo: "#e15759",
 } as const;
-
-export const CHART_SIZE = { width: 960, height: 500 };
 
 /** One plotted point: where it goes, what it is called, and its tooltip. */
 interface Plotted {
@@ -293,47 +293,21 @@ export function chartOption(decision: Decision, comparison?: Comparison): Record
 }
 
 /**
- * The chart as SVG text, drawn by ECharts' server-side renderer. ECharts draws no tooltip without
- * a script, so each point gets a transparent circle on top carrying a native SVG <title>.
+ * The chart as SVG text, each point with its native tooltip, drawn bottom to top as the series
+ * are, so the topmost point's title is the one shown.
  */
 export async function renderChart(decision: Decision, comparison?: Comparison): Promise<string> {
-  const echarts = await import("echarts");
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, ...CHART_SIZE });
-  try {
-    chart.setOption(chartOption(decision, comparison));
-    const { feasible, rejected, selected, production } = chartPoints(decision, comparison);
-    // Drawn bottom to top as the series are, so the topmost point's title is the one shown.
-    const titles = [
-      ...rejected,
-      ...feasible,
-      ...(production ? [production] : []),
-      ...(selected ? [selected] : []),
-    ]
-      .map((item) => {
-        const [x, y] = chart.convertToPixel({ gridIndex: 0 }, [
-          item.latencyMs,
-          item.monthlyCost,
-        ]) as number[];
-        if (x === undefined || y === undefined || !Number.isFinite(x) || !Number.isFinite(y))
-          return "";
-        return `<circle class="point" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="8" fill="transparent"><title>${escapeHtml(item.title)}</title></circle>`;
-      })
-      .join("");
-    return chart
-      .renderToSVGString()
-      .replace(/<\/svg>\s*$/, `<g class="point-titles">${titles}</g></svg>`);
-  } finally {
-    chart.dispose();
-  }
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+  const { feasible, rejected, selected, production } = chartPoints(decision, comparison);
+  const titled = [
+    ...rejected,
+    ...feasible,
+    ...(production ? [production] : []),
+    ...(selected ? [selected] : []),
+  ].map((item) => ({
+    value: [item.latencyMs, item.monthlyCost] as [number, number],
+    title: item.title,
+  }));
+  return renderSvgChart(chartOption(decision, comparison), titled);
 }
 
 function tableHtml(decision: Decision): string {
@@ -522,6 +496,7 @@ export function pageData(input: ReportInput) {
     comparison: comparison
       ? { sentence: comparisonSentence(comparison), worthActing: comparison.worthActing }
       : undefined,
+    autoscaling: proposalOf(decision),
     relaxations: decision.relaxations.map((relaxation) => relaxation.sentence),
     diagnosis: diagnosis
       ? { category: diagnosis.category, failedBenchmarks: diagnosis.failedBenchmarks.length }
@@ -539,6 +514,7 @@ export async function reportHtml(input: ReportInput): Promise<string> {
   const data = pageData(input);
   const sentence = data.sentence;
   const svg = decision.outcome === "failed" ? "" : await renderChart(decision, comparison);
+  const autoscaling = data.autoscaling ? await autoscalingHtml(data.autoscaling) : "";
   const points = chartPoints(decision, comparison);
   const unplotted =
     decision.totals.entries -
@@ -582,6 +558,7 @@ ${svg}
 </figure>
 </section>`
 }
+${autoscaling}
 <section id="entries">
 <h2>Every entry (${decision.totals.entries}: ${decision.totals.feasible} feasible, ${decision.totals.rejected} rejected)</h2>
 ${decision.totals.entries > 0 ? tableHtml(decision) : "<p>The job made no recommendations.</p>"}

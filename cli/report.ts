@@ -54,8 +54,10 @@ DescribeInferenceRecommendationsJob response.
                     policy (docs/decision.md, "LLM jobs")
   --html OUT.html   also write one self-contained page: the sentence, a chart of monthly cost
                     against latency (the SLO, the frontier, the selected point, production), the
-                    table and the policy
-  --json            print the decision as JSON instead of the text
+                    table and the policy; with a traffic profile, a chart of the load and the
+                    instances through the day, the saving and the Application Auto Scaling calls
+  --json            print the decision as JSON instead of the text (with a traffic profile,
+                    autoscaling: the proposal and its calls)
 ${TARGET_HELP}
 
 Exit status: 0 reported, 1 an invalid policy or response or no such job, 2 unreadable input,

@@ -4,6 +4,7 @@ import {
   DescribeInferenceRecommendationsJobCommand,
 } from "@aws-sdk/client-sagemaker";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import { type AutoscalingProposal, autoscalingLines } from "../src/decision/autoscaling.ts";
 import { entryLabel, formatCount, formatDollars, formatMs } from "../src/decision/format.ts";
 import type { LlmDecision } from "../src/kinds/ai-recommendation/decide.ts";
 import { workflowStatusOf } from "../src/kinds/ai-recommendation/operations.ts";
@@ -20,6 +21,7 @@ import {
   diagnosisLines,
   llmComparisonLines,
   omittedNote,
+  proposalOf,
   table,
   timeRows,
 } from "./format.ts";
@@ -30,12 +32,14 @@ import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from
 export const statusUsage = `Usage: irflow status <job | execution> [--target local|aws] [--table NAME] [--json]
 
 Prints a job's record: its status and status history, polls, times, outcome, and the decision
-(the selected configuration, every entry with its standing, the comparison with production) or
+(the selected configuration, every entry with its standing, with a traffic profile the
+autoscaling proposal and its Application Auto Scaling calls, the comparison with production) or
 the reason it failed, with its diagnosis. The job is named by its job name, its execution's name
 (as 'irflow list' shows it) or its execution's ARN. A job the record shows STOPPING is checked
 with SageMaker, which says when the stop is done.
 
-  --json                     print the record as JSON
+  --json                     print the record as JSON (with a traffic profile, autoscaling
+                             beside it: the proposal and its calls)
 ${TARGET_HELP}
 
 The table is --table, else (local) the local stack's table, else env TABLE_NAME.
@@ -96,7 +100,9 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     const record = await reconcileStopping(subject.record, target);
-    io.stdout(values.json ? `${JSON.stringify(record, null, 2)}\n` : formatRecord(record));
+    io.stdout(
+      values.json ? `${JSON.stringify(statusJson(record), null, 2)}\n` : formatRecord(record),
+    );
     return EXIT.ok;
   } finally {
     target.destroy();
@@ -141,6 +147,15 @@ async function currentStatus(
   return { status: job.Status, at: job.LastModifiedTime ?? job.CompletionTime };
 }
 
+/**
+ * The record as --json prints it: the record itself, and with a traffic profile the selected
+ * entry's autoscaling proposal with its Application Auto Scaling calls.
+ */
+export function statusJson(record: JobRecord): JobRecord & { autoscaling?: AutoscalingProposal } {
+  const proposal = record.decision && proposalOf(record.decision);
+  return proposal ? { ...record, autoscaling: proposal } : record;
+}
+
 /** A job record for a person: the facts first, then the history, then the result. */
 export function formatRecord(record: JobRecord): string {
   const model = record.model;
@@ -183,6 +198,10 @@ export function formatRecord(record: JobRecord): string {
       lines.push(...decisionTable(record.decision, "  "), ...omittedNote(record.decision));
     }
     for (const relaxation of record.decision.relaxations) lines.push(`  ${relaxation.sentence}`);
+    const proposal = proposalOf(record.decision);
+    if (proposal) {
+      lines.push("autoscaling", ...autoscalingLines(proposal).map((line) => `  ${line}`));
+    }
   }
   if (record.llmDecision) lines.push(...llmDecisionLines(record.llmDecision));
   if (record.comparison) {

@@ -9,6 +9,8 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import * as z from "zod";
 import {
+  autoscalingProposal,
+  autoscalingProposalSchema,
   type CappedDecision,
   capDecision,
   capDiagnosis,
@@ -135,6 +137,11 @@ export const outcomeDetailSchemas = {
     outcome: z.literal("selected"),
     ...decisionDetail,
     selected: decisionEntrySchema.describe("The configuration to deploy, sized for the load."),
+    autoscaling: autoscalingProposalSchema
+      .optional()
+      .describe(
+        "With a traffic profile: the selected entry's fleet through the day, its cost against the fixed peak fleet, and the Application Auto Scaling calls that apply it.",
+      ),
   }),
   unsatisfiable: z.strictObject({
     ...baseDetail,
@@ -321,10 +328,12 @@ function decisionFields(recorded: CappedDecision, record: JobRecord) {
     selected,
     ...decision
   } = capDecision(recorded, EVENT_LIMITS);
+  const autoscaling = selected && autoscalingProposal(selected, recorded.policy);
   return {
     sentence: inertLine(decisionSentence(recorded)),
     ...decision,
     ...(selected ? { selected } : {}),
+    ...(autoscaling ? { autoscaling } : {}),
     ...(record.comparison
       ? {
           comparison: record.comparison,

@@ -139,6 +139,8 @@ export function compareWithProduction(
     latencyMs,
     capacityPerMinute,
   });
+  // With a traffic profile the selected entry's monthlyCost is its autoscaled cost (entry.ts), so
+  // the saving is what autoscaling the proposal saves over production as it runs.
   const proposed = decision.outcome === "selected" ? decision.selected : undefined;
   const saving = savingOf(monthlyCost, proposed?.monthlyCost);
   const verdict = savingVerdict({

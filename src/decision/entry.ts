@@ -414,7 +414,22 @@ function describeEntry(
  * headroom.
  */
 function autoscale(profile: readonly number[], maxInvocations: number, policy: ResolvedPolicy) {
-  const hourly = profile.map((load) => {
+  const hourly = hourlyInstances(profile, maxInvocations, policy);
+  return {
+    minCapacity: Math.min(...hourly),
+    maxCapacity: Math.max(...hourly),
+    meanInstances: hourly.reduce((sum, value) => sum + value, 0) / hourly.length,
+    targetInvocationsPerInstance: Math.round((maxInvocations / (1 + policy.headroom)) * 1e6) / 1e6,
+  };
+}
+
+/** Each hour's real-time fleet for a profile: sized as at the peak, within min and maxInstances. */
+export function hourlyInstances(
+  profile: readonly number[],
+  maxInvocations: number,
+  policy: Pick<ResolvedPolicy, "headroom" | "minInstances" | "maxInstances">,
+): number[] {
+  return profile.map((load) => {
     const needed = instancesFor(
       requiredPerMinute(load, policy.headroom),
       maxInvocations,
@@ -422,12 +437,6 @@ function autoscale(profile: readonly number[], maxInvocations: number, policy: R
     );
     return policy.maxInstances === undefined ? needed : Math.min(needed, policy.maxInstances);
   });
-  return {
-    minCapacity: Math.min(...hourly),
-    maxCapacity: Math.max(...hourly),
-    meanInstances: hourly.reduce((sum, value) => sum + value, 0) / hourly.length,
-    targetInvocationsPerInstance: Math.round((maxInvocations / (1 + policy.headroom)) * 1e6) / 1e6,
-  };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -2,6 +2,17 @@
  * The decision on an Inference Recommender job: read the job, apply the policy, compare with
  * production, explain a failure. Everything here is pure: no AWS call, no clock.
  */
+
+export {
+  type AutoscalingCalls,
+  type AutoscalingProposal,
+  autoscalingCalls,
+  autoscalingCallsSchema,
+  autoscalingLines,
+  autoscalingProposal,
+  autoscalingProposalSchema,
+  autoscalingSentence,
+} from "./autoscaling.ts";
 export {
   type CappedDecision,
   type CappedDiagnosis,

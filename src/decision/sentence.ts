@@ -95,10 +95,11 @@ export function comparisonSentence(comparison: Comparison): string {
   const head = `Production (${label}) ${currentCost}${currentLatency}`;
   const proposed = comparison.proposed;
   if (!proposed) return `${head}; no proposal meets the policy`;
+  // With a traffic profile the proposal is priced as it autoscales, and the sentence says so.
   const proposedCost =
     proposed.monthlyCost === undefined
       ? "an unknown amount"
-      : `${formatDollars(proposed.monthlyCost)}/month`;
+      : `${formatDollars(proposed.monthlyCost)}/month${proposed.autoscaling ? " autoscaled" : ""}`;
   const saving =
     comparison.saving === undefined
       ? "saving unknown"

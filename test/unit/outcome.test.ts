@@ -208,6 +208,100 @@ describe("buildOutcomeDetail", () => {
     ).toContain("worth acting on");
   });
 
+  it("carries the selected entry's autoscaling proposal and its calls with a traffic profile", () => {
+    // Prepare: 3,000 requests/min for 20 hours, 30,000 for the last 4; 9,000 per instance.
+    const hours = [...Array.from({ length: 20 }, () => 3000), 30_000, 30_000, 30_000, 30_000];
+    const policy = parsePolicy({
+      hourlyRequestsPerMinute: hours,
+      current: { endpointName: "fraud-prod" },
+    });
+    if (!policy.ok) throw new Error("the test policy is invalid");
+    const job = completedJob([entry("a", "ml.c5.large", 0.1)]);
+    const record = finishedRecord({
+      outcome: "selected",
+      status: "COMPLETED",
+      decision: capDecision(decide(job, policy.value), RECORD_LIMITS),
+      failure: undefined,
+    });
+
+    // Act
+    const detail = buildOutcomeDetail(record, new Date());
+
+    // Assess: 1 instance for 20 hours and 4 for 4 (ceil(30,000 x 1.2 / 9,000)), at $0.1 an hour.
+    if (detail.outcome !== "selected" || detail.kind === "ai-recommendation") {
+      throw new Error("expected a classic selected event");
+    }
+    const autoscaling = detail.autoscaling;
+    expect(autoscaling?.hourlyInstances).toEqual([
+      ...Array.from({ length: 20 }, () => 1),
+      4,
+      4,
+      4,
+      4,
+    ]);
+    expect(autoscaling).toMatchObject({
+      recommendationId: "a",
+      minCapacity: 1,
+      maxCapacity: 4,
+      targetInvocationsPerInstance: 7500,
+      endpointName: "fraud-prod",
+      hourlyRequestsPerMinute: hours,
+    });
+    expect(autoscaling?.monthlyCost).toBeCloseTo(((20 + 16) / 24) * 0.1 * 730, 6);
+    expect(autoscaling?.fixedMonthlyCost).toBeCloseTo(4 * 0.1 * 730, 6);
+    expect(autoscaling?.saving?.percent).toBeCloseTo(62.5, 6);
+    expect(autoscaling?.placeholder).toBeUndefined();
+    expect(autoscaling?.calls.registerScalableTarget).toEqual({
+      ServiceNamespace: "sagemaker",
+      ResourceId: "endpoint/fraud-prod/variant/AllTraffic",
+      ScalableDimension: "sagemaker:variant:DesiredInstanceCount",
+      MinCapacity: 1,
+      MaxCapacity: 4,
+    });
+    expect(autoscaling?.calls.putScalingPolicy).toMatchObject({
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 7500,
+        PredefinedMetricSpecification: {
+          PredefinedMetricType: "SageMakerVariantInvocationsPerInstance",
+        },
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 60,
+      },
+    });
+  });
+
+  it("names a placeholder endpoint without one, and carries no proposal without a profile", () => {
+    // Prepare
+    const job = completedJob([entry("a", "ml.c5.large", 0.1)]);
+    const detailUnder = (input: unknown) => {
+      const policy = parsePolicy(input);
+      if (!policy.ok) throw new Error("the test policy is invalid");
+      const record = finishedRecord({
+        outcome: "selected",
+        status: "COMPLETED",
+        decision: capDecision(decide(job, policy.value), RECORD_LIMITS),
+        failure: undefined,
+      });
+      return buildOutcomeDetail(record, new Date());
+    };
+
+    // Act
+    const profiled = detailUnder({
+      hourlyRequestsPerMinute: Array.from({ length: 24 }, () => 900),
+    });
+    const flat = detailUnder({ requestsPerMinute: 900 });
+
+    // Assess
+    const proposal = "autoscaling" in profiled ? profiled.autoscaling : undefined;
+    expect(proposal?.calls.registerScalableTarget.ResourceId).toBe(
+      "endpoint/<endpoint-name>/variant/AllTraffic",
+    );
+    expect(proposal?.placeholder).toContain("<endpoint-name>");
+    expect(proposal?.saving).toEqual({ monthly: 0, percent: 0 });
+    expect(flat).not.toHaveProperty("autoscaling");
+  });
+
   it("cuts a large decision so the event stays far under EventBridge's 256 KB, keeping the totals", () => {
     // Prepare
     const entries = Array.from({ length: 3000 }, (_, index) =>

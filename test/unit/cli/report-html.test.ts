@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decideOn } from "../../../cli/decide.ts";
 import { reportHtml, roundAxis } from "../../../cli/report-html.ts";
-import { entryLabel } from "../../../src/decision/format.ts";
+import { entryLabel, formatDollars, formatPercent } from "../../../src/decision/format.ts";
 import {
   diagnoseFailure,
   parseDescribeResponse,
@@ -222,5 +222,89 @@ describe("the report page's data", () => {
     expect(html).toContain(
       `<h1 id="sentence">${data.sentence.replace(/</g, "&lt;").replace(/>/g, "&gt;")}</h1>`,
     );
+  });
+});
+
+describe("the report page's autoscaling section", () => {
+  // 1,500 requests/min for 20 hours, 12,000 for the last 4.
+  const hours = [...Array.from({ length: 20 }, () => 1500), 12000, 12000, 12000, 12000];
+  const profiled = { hourlyRequestsPerMinute: hours, endpointTypes: ["RealTime"] };
+  const section = (html: string) => {
+    const start = html.indexOf('<section id="autoscaling">');
+    return start < 0 ? "" : html.slice(start, html.indexOf("</section>", start));
+  };
+
+  it("charts the load and the instances by hour, with the fixed peak fleet", async () => {
+    // Act
+    const { html } = await page(read(EMULATED), profiled);
+    const part = section(html);
+    const labels = [...part.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1]);
+    const titles = [...part.matchAll(/<title>([^<]*)<\/title>/g)].map((match) => match[1]);
+
+    // Assess: one SVG of its own, two y axes named, 24 hours, a legend for both series.
+    expect(part.match(/<svg/g)).toHaveLength(1);
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        "requests per minute",
+        "instances",
+        "hour of the day (UTC)",
+        "load (requests/min)",
+        "fixed fleet 3",
+        "00",
+        "23",
+      ]),
+    );
+    expect(titles).toHaveLength(24);
+    expect(titles[0]).toBe("00:00 UTC: 1,500 requests/min, 1 instance");
+    expect(titles[23]).toBe("23:00 UTC: 12,000 requests/min, 3 instances");
+  });
+
+  it("states the saving over the fixed fleet and gives the calls to copy, as its data says", async () => {
+    // Act
+    const { html, decision } = await page(read(EMULATED), profiled);
+    const part = section(html);
+    const data = JSON.parse(
+      /<script type="application\/json" id="page-data">([^<]*)<\/script>/.exec(html)?.[1] ?? "null",
+    );
+    const pre = (id: string) =>
+      JSON.parse(htmlText(new RegExp(`<pre id="${id}">([^<]*)</pre>`).exec(part)?.[1] ?? "null"));
+
+    // Assess
+    const selected = decision.selected;
+    if (!selected?.monthlyCost || !selected.fixedMonthlyCost) throw new Error("no costs");
+    const saving = selected.fixedMonthlyCost - selected.monthlyCost;
+    expect(data.autoscaling).toMatchObject({
+      minCapacity: 1,
+      maxCapacity: 3,
+      hourlyRequestsPerMinute: hours,
+      saving: { monthly: saving },
+    });
+    expect(htmlText(/<p[^>]*id="autoscaling-saving">([^<]*)<\/p>/.exec(part)?.[1] ?? "")).toBe(
+      `Autoscaling ${selected.instanceType} between 1 and 3 instances costs ${formatDollars(selected.monthlyCost)}/month, saving ${formatDollars(saving)}/month (${formatPercent(saving / selected.fixedMonthlyCost)}) over a fixed fleet of 3 (${formatDollars(selected.fixedMonthlyCost)}/month).`,
+    );
+    expect(pre("autoscaling-register")).toEqual(data.autoscaling.calls.registerScalableTarget);
+    expect(pre("autoscaling-policy")).toEqual(data.autoscaling.calls.putScalingPolicy);
+    expect(pre("autoscaling-register").ResourceId).toBe(
+      "endpoint/<endpoint-name>/variant/AllTraffic",
+    );
+    expect(part).toContain('id="autoscaling-placeholder"');
+    // Still one file: nothing loaded, no script but the data block.
+    expect(html.match(/<script/g)).toEqual(["<script"]);
+    expect(html).not.toMatch(/\s(src|href)="https?:/);
+  });
+
+  it("names the policy's endpoint in the calls, and has no section without a profile", async () => {
+    // Act
+    const named = await page(read(EMULATED), {
+      ...profiled,
+      current: { endpointName: "fraud-prod" },
+    });
+    const flat = await page(read(EMULATED), { requestsPerMinute: 12000 });
+
+    // Assess
+    expect(section(named.html)).toContain("endpoint/fraud-prod/variant/AllTraffic");
+    expect(section(named.html)).not.toContain('id="autoscaling-placeholder"');
+    expect(flat.html).not.toContain('id="autoscaling"');
+    expect(flat.html).toContain('<section id="chart">');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compareWithProduction } from "../../../src/decision/compare.ts";
 import type { PolicyInput } from "../../../src/decision/policy.ts";
 import { decide } from "../../../src/decision/select.ts";
+import { comparisonSentence } from "../../../src/decision/sentence.ts";
 import { AWS_FIXTURES, fixtureJob, job, policy, realTime } from "./support.ts";
 
 /** The Advanced example at 3,000 requests/min: ml.c5.xlarge x 3 is selected at $446.76/month. */
@@ -189,6 +190,46 @@ describe("compareWithProduction", () => {
     expect(comparison?.current.failures.map((item) => item.check)).toEqual(["load"]);
     expect(comparison?.worthActing).toBe(false);
     expect(comparison?.reason).toBe("the proposal costs $149/month (50%) more");
+  });
+
+  describe("with a traffic profile", () => {
+    // 1,500 requests/min for 20 hours, 6,000 for 4; 3,000 per instance at $1 an hour.
+    const hours = [...Array.from({ length: 20 }, () => 1500), 6000, 6000, 6000, 6000];
+    const profiled = job([
+      realTime("a", "ml.c5.xlarge", { costPerHour: 1, maxInvocations: 3000, modelLatency: 20 }),
+      realTime("b", "ml.m5.xlarge", { costPerHour: 2, maxInvocations: 3000, modelLatency: 20 }),
+    ]);
+    const current = { instanceType: "ml.m5.xlarge", instanceCount: 3 };
+
+    it("costs the proposal as it autoscales, and says so; production as it runs", () => {
+      // Act
+      const decision = decide(profiled, policy({ hourlyRequestsPerMinute: hours, current }));
+      const comparison = compareWithProduction(decision, profiled);
+
+      // Assess: 1 instance for 20 hours, 3 for 4 (ceil(6,000 x 1.2 / 3,000)); production 3 x $2.
+      const autoscaled = ((20 * 1 + 4 * 3) / 24) * 730;
+      expect(comparison?.proposed?.monthlyCost).toBeCloseTo(autoscaled, 9);
+      expect(comparison?.proposed?.fixedMonthlyCost).toBeCloseTo(3 * 730, 9);
+      expect(comparison?.current.monthlyCost).toBeCloseTo(3 * 2 * 730, 9);
+      expect(comparison?.saving?.monthly).toBeCloseTo(3 * 2 * 730 - autoscaled, 9);
+      expect(comparison && comparisonSentence(comparison)).toBe(
+        "Production (ml.m5.xlarge x 3) costs $4,380/month at 20 ms; the proposal costs $973/month autoscaled, saving $3,407/month (77.8%): worth acting on",
+      );
+    });
+
+    it("costs a fixed fleet without one, and does not call it autoscaled", () => {
+      // Act
+      const decision = decide(profiled, policy({ requestsPerMinute: 6000, current }));
+      const comparison = compareWithProduction(decision, profiled);
+
+      // Assess
+      expect(comparison?.proposed?.monthlyCost).toBeCloseTo(3 * 730, 9);
+      expect(comparison?.proposed).not.toHaveProperty("fixedMonthlyCost");
+      expect(comparison?.saving?.monthly).toBeCloseTo(3 * 2 * 730 - 3 * 730, 9);
+      expect(comparison && comparisonSentence(comparison)).toBe(
+        "Production (ml.m5.xlarge x 3) costs $4,380/month at 20 ms; the proposal costs $2,190/month, saving $2,190/month (50%): worth acting on",
+      );
+    });
   });
 
   it("is undefined when there is nothing to compare with", () => {
