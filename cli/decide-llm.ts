@@ -3,39 +3,59 @@
  * (src/kinds/ai-recommendation/decide.ts) under an LLM policy, as text or JSON.
  */
 
+import * as z from "zod";
 import { formatCount, formatDollars, formatMs } from "../src/decision/format.ts";
 import { toDecisionIssues } from "../src/decision/issues.ts";
 import {
   aiRecommendationJobSchema,
   decideAiRecommendation,
+  type ListedPrices,
   type LlmDecision,
   type LlmEntry,
+  type PriceSource,
 } from "../src/kinds/ai-recommendation/decide.ts";
 import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
+import { INSTANCE_TYPE_PATTERN } from "../src/spec/instance-types.ts";
 import { issueLines, llmComparisonLines, rooted, table } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
+
+/** `--prices`: US dollars per instance-hour by instance type, as the AWS Price List gave them. */
+const listedPricesFileSchema = z.record(
+  z.string().regex(INSTANCE_TYPE_PATTERN, { error: "must be an instance type" }),
+  z.number().positive({ error: "must be greater than 0" }),
+);
 
 export async function decideLlmCommand(
   response: unknown,
   policyPath: string | undefined,
   json: boolean,
   io: CliIo,
+  pricesPath?: string,
 ): Promise<number> {
   const policyInput = policyPath === undefined ? {} : await readJsonInput(policyPath, io);
   const policy = llmPolicySchema.safeParse(policyInput ?? {}, { reportInput: true });
   const job = aiRecommendationJobSchema.safeParse(response, { reportInput: true });
+  const pricesInput = pricesPath === undefined ? {} : await readJsonInput(pricesPath, io);
+  const prices = listedPricesFileSchema.safeParse(pricesInput ?? {}, { reportInput: true });
   const issues = [
     ...(policy.success ? [] : rooted(toDecisionIssues(policy.error), "(policy)")),
     ...(job.success ? [] : rooted(toDecisionIssues(job.error), "(response)")),
+    ...(prices.success ? [] : rooted(toDecisionIssues(prices.error), "(prices)")),
   ];
-  if (!policy.success || !job.success) {
+  if (!policy.success || !job.success || !prices.success) {
     if (json) io.stdout(`${JSON.stringify({ valid: false, errors: issues }, null, 2)}\n`);
     const count = issues.length;
     io.stderr(`invalid input (${count} error${count === 1 ? "" : "s"})\n${issueLines(issues)}`);
     return EXIT.invalid;
   }
-  const decision = decideAiRecommendation(job.data, policy.data);
+  const listed: ListedPrices = Object.fromEntries(
+    Object.entries(prices.data).map(([type, pricePerHour]) => [
+      type,
+      { pricePerHour, source: "price-list" as const },
+    ]),
+  );
+  const decision = decideAiRecommendation(job.data, policy.data, listed);
   io.stdout(json ? `${JSON.stringify(decision, null, 2)}\n` : llmDecisionText(decision));
   return EXIT.ok;
 }
@@ -107,12 +127,31 @@ export function llmOmittedNote(decision: LlmDecision): string[] {
   ];
 }
 
+const PRICE_SOURCE_LABELS: Record<PriceSource, string> = {
+  policy: "policy.prices",
+  "price-list": "the AWS Price List",
+  unknown: "no source",
+};
+
+/** Where a price came from, in words. */
+export const priceSourceLabel = (source: PriceSource) => PRICE_SOURCE_LABELS[source];
+
+/** Each instance type's price per instance-hour and where it came from. */
+export function llmPriceLines(decision: LlmDecision): string[] {
+  return (decision.prices ?? []).map((price) =>
+    price.pricePerHour === undefined
+      ? `price: ${price.instanceType} unknown (neither policy.prices nor the AWS Price List)`
+      : `price: ${price.instanceType} $${price.pricePerHour}/h, from ${priceSourceLabel(price.source)}`,
+  );
+}
+
 /** The decision in one sentence, then every entry, best first. */
 export function llmDecisionText(decision: LlmDecision): string {
   const lines = [llmDecisionSentence(decision), ""];
   const rows = llmDecisionTable(decision);
   if (rows.length > 0) lines.push(...rows, ...llmOmittedNote(decision), "");
   for (const relaxation of decision.relaxations) lines.push(`relax: ${relaxation.sentence}`);
+  lines.push(...llmPriceLines(decision));
   for (const note of decision.notes) lines.push(`note: ${note}`);
   for (const entry of [...decision.ranked, ...decision.rejected.map((item) => item.entry)]) {
     for (const note of entry.notes) lines.push(`note: ${entry.instanceType}: ${note}`);

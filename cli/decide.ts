@@ -19,7 +19,7 @@ import { decideLlmCommand } from "./decide-llm.ts";
 import { comparisonLines, decisionTable, issueLines, proposalOf, rooted } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
-export const decideUsage = `Usage: irflow decide <describe.json | -> [--policy policy.json] [--json]
+export const decideUsage = `Usage: irflow decide <describe.json | -> [--policy policy.json] [--prices prices.json] [--json]
 
 Decides on a saved DescribeInferenceRecommendationsJob response (as the AWS CLI prints it, or as
 the SDK returns it): which configuration to deploy under the policy, on how many instances, at
@@ -29,6 +29,8 @@ one statistic, a load in requests or output tokens per second, prices per instan
 (docs/decision.md, "LLM jobs").
 
   --policy FILE   the decision policy (the spec's irflow.policy); default: every default
+  --prices FILE   LLM jobs only: prices per instance-hour read from the AWS Price List, as
+                  {"ml.g5.12xlarge": 7.09}; recorded as price-list, and policy.prices win
   --json          print one JSON object: the decision (outcome, selected, ranked, rejected,
                   frontier, relaxations, totals, ...), its sentence and the comparison; with a
                   traffic profile, autoscaling: the proposal and its Application Auto Scaling calls
@@ -97,6 +99,7 @@ export async function decideCommand(args: string[], io: CliIo): Promise<number> 
     args,
     options: {
       policy: { type: "string" },
+      prices: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -114,7 +117,11 @@ export async function decideCommand(args: string[], io: CliIo): Promise<number> 
   const response = await readDescribeInput(source, io);
   // A DescribeAIRecommendationJob answer is an LLM job: its own decision and policy.
   if (isAiRecommendationJob(response)) {
-    return decideLlmCommand(response, values.policy, values.json, io);
+    return decideLlmCommand(response, values.policy, values.json, io, values.prices);
+  }
+  if (values.prices !== undefined) {
+    io.stderr("--prices applies to an LLM job's response (DescribeAIRecommendationJob) only\n");
+    return EXIT.usage;
   }
   const { policy, issues: policyIssues } = await readPolicy(values.policy, io);
   const job = parseDescribeResponse(response);

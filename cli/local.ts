@@ -37,7 +37,8 @@ sagemaker  Starts only the SageMaker service and prints its endpoint. Point the 
   --log-level LEVEL the handlers' log level (stack only; default WARN)
   --port N          port to listen on (sagemaker only; default 0: any free port)
   --port-base N     fixed ports (stack only): Step Functions on N, SageMaker on N+${PORT_OFFSETS.sagemaker},
-                    DynamoDB on N+${PORT_OFFSETS.dynamodb}, EventBridge on N+${PORT_OFFSETS.eventbridge} (default: any free ports)
+                    DynamoDB on N+${PORT_OFFSETS.dynamodb}, EventBridge on N+${PORT_OFFSETS.eventbridge},
+                    the Price List on N+${PORT_OFFSETS.pricing} (default: any free ports)
 
 Stops on Ctrl-C.`;
 
@@ -77,7 +78,7 @@ export async function localCommand(args: string[], io: CliIo): Promise<number> {
     const portBase = values["port-base"] === undefined ? undefined : Number(values["port-base"]);
     if (portBase !== undefined && !validPortBase(portBase)) {
       throw new CliError(
-        `--port-base must be an integer from 1 to ${65535 - PORT_OFFSETS.eventbridge}, got '${values["port-base"]}'`,
+        `--port-base must be an integer from 1 to ${65535 - Math.max(...Object.values(PORT_OFFSETS))}, got '${values["port-base"]}'`,
         EXIT.usage,
       );
     }
@@ -210,6 +211,7 @@ async function runStack(
       ["SageMaker", stack.endpoints.sagemaker],
       ["DynamoDB", stack.endpoints.dynamodb],
       ["EventBridge", stack.endpoints.eventbridge],
+      ["Price List", stack.endpoints.pricing],
       ["state machine", stack.stateMachineArn],
       ["jobs table", stack.environment.TABLE_NAME ?? ""],
       ["event bus", stack.environment.EVENT_BUS_NAME ?? ""],

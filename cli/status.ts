@@ -13,7 +13,7 @@ import { DEFAULT_KIND } from "../src/kinds/kind.ts";
 import { line } from "../src/queue/queue.ts";
 import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
-import { llmDecisionTable, llmOmittedNote } from "./decide-llm.ts";
+import { llmDecisionTable, llmOmittedNote, priceSourceLabel } from "./decide-llm.ts";
 import {
   awsScalingLines,
   comparisonLines,
@@ -244,7 +244,10 @@ export function llmDecisionLines(decision: LlmDecision): string[] {
     const cost = [
       figure(selected.monthlyCost, (value) => `${formatDollars(value)}/month`),
       figure(selected.costPerMillionTokens, (value) => `$${value}/1M output tokens`),
-      figure(selected.pricePerHour, (value) => `$${value}/h an instance`),
+      figure(
+        selected.pricePerHour,
+        (value) => `$${value}/h an instance (${priceSourceLabel(selected.priceSource)})`,
+      ),
     ].filter((part) => part !== undefined);
     const expected = [
       figure(selected.metrics.ttftMs, (value) => `TTFT ${stat} ${formatMs(value)}`),

@@ -22,7 +22,14 @@ export const LOCAL_STATE_FILE = ".irflow/local.json";
 
 /** What `irflow local stack` records about the running stack in .irflow/local.json. */
 export interface LocalState {
-  endpoints: { sagemaker: string; dynamodb: string; eventbridge: string; stepfunctions: string };
+  endpoints: {
+    sagemaker: string;
+    dynamodb: string;
+    eventbridge: string;
+    stepfunctions: string;
+    /** The local Price List (absent from the state of a stack started before it had one). */
+    pricing?: string;
+  };
   stateMachineArn: string;
   /** The stack's environment: AWS_REGION, credentials, AWS_ENDPOINT_URL_*, TABLE_NAME, ... */
   environment: Record<string, string>;

@@ -38,6 +38,7 @@ import { type EventBridgeFaults, eventBridgeFaultsSchema } from "./eventbridge/f
 import { type EventBridgeServer, startEventBridgeServer } from "./eventbridge/server.ts";
 import { type LocalNotificationsTopic, wireNotifications } from "./notifications.ts";
 import { type FaultInjector, faultConfigSchema } from "./sagemaker/faults.ts";
+import { type RunningPriceList, startPriceListServer } from "./sagemaker/price-list.ts";
 import { type RunningSageMaker, startSageMakerServer } from "./sagemaker/server.ts";
 import { immediateRetries } from "./sdk-retry.ts";
 import { seedModelRegistry } from "./seed.ts";
@@ -63,6 +64,7 @@ export const PORT_OFFSETS = {
   sagemaker: 1,
   dynamodb: 2,
   eventbridge: 3,
+  pricing: 4,
 } as const;
 type StackServer = keyof typeof PORT_OFFSETS;
 const SERVER_NAMES: Record<StackServer, string> = {
@@ -70,6 +72,7 @@ const SERVER_NAMES: Record<StackServer, string> = {
   sagemaker: "SageMaker",
   dynamodb: "DynamoDB",
   eventbridge: "EventBridge",
+  pricing: "Price List",
 };
 
 /** A fixed port the stack was asked to listen on is taken by another process. */
@@ -135,11 +138,19 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  endpoints: { sagemaker: string; dynamodb: string; eventbridge: string; stepfunctions: string };
+  endpoints: {
+    sagemaker: string;
+    dynamodb: string;
+    eventbridge: string;
+    stepfunctions: string;
+    pricing: string;
+  };
   stateMachineArn: string;
   /** The simulated clock every service and handler of the stack reads. */
   clock: ScaledClock;
   sagemaker: RunningSageMaker;
+  /** The Price List Query API (GetProducts) over the catalog's hosting prices. */
+  priceList: RunningPriceList;
   eventbridge: EventBridgeServer;
   stepFunctions: LocalStepFunctions;
   /** DynamoDB as the handlers reach it: the fault proxy, with dynalite behind it (`target`). */
@@ -201,6 +212,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     closers.push(() => sagemaker.close());
     seedModelRegistry(sagemaker.service.registry);
+
+    const priceList = await listening(
+      "pricing",
+      // Not metered: the Price List Query API is free to call.
+      startPriceListServer({ port: portOf("pricing") }),
+    );
+    closers.push(() => priceList.close());
 
     const dynaliteServer = await startDynalite();
     closers.push(dynaliteServer.close);
@@ -302,6 +320,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodb: dynamodb.endpoint,
       eventbridge: eventbridge.endpoint,
       sfn: sfnServer.endpoint,
+      pricing: priceList.endpoint,
     };
     // What the handlers of this stack, and only they, run with: nothing goes through process.env.
     const environment: Record<string, string> = {
@@ -314,6 +333,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+      AWS_ENDPOINT_URL_PRICING: endpoints.pricing,
       TABLE_NAME: LOCAL_TABLE,
       EVENT_BUS_NAME: LOCAL_BUS,
       STATE_MACHINE_ARN: stateMachineArn,
@@ -372,10 +392,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         dynamodb: dynamodb.endpoint,
         eventbridge: eventbridge.endpoint,
         stepfunctions: endpoints.sfn,
+        pricing: endpoints.pricing,
       },
       stateMachineArn,
       clock,
       sagemaker,
+      priceList,
       eventbridge,
       stepFunctions,
       dynamodb,

@@ -210,6 +210,7 @@ const llmDecisionDetail = {
     ranked: true,
     rejected: true,
     relaxations: true,
+    prices: true,
     notes: true,
     omitted: true,
     comparison: true,
@@ -361,6 +362,7 @@ function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
     ranked,
     rejected,
     relaxations,
+    prices,
     notes,
     omitted,
     comparison,
@@ -373,6 +375,7 @@ function llmDecisionFields(recorded: LlmDecision, record: JobRecord) {
     ranked,
     rejected,
     relaxations,
+    ...(prices ? { prices } : {}),
     notes,
     ...(omitted ? { omitted } : {}),
     ...(comparison

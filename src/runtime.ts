@@ -14,7 +14,7 @@ type LogLevel = NonNullable<NonNullable<ConstructorParameters<typeof Logger>[0]>
 const SERVICE_NAME = "irflow";
 const METRICS_NAMESPACE = "irflow";
 
-export type AwsService = "sagemaker" | "dynamodb" | "eventbridge" | "sfn";
+export type AwsService = "sagemaker" | "dynamodb" | "eventbridge" | "sfn" | "pricing";
 
 /** Client settings; anything left out comes from the SDK's standard configuration. */
 export interface AwsOptions {

@@ -10,12 +10,18 @@ import type { CaughtError, JobObservation, SelectionResult } from "../workflow/l
 import type { StopResult } from "../workflow/ownership.ts";
 import type { JobRecord } from "../workflow/record.ts";
 import type { AiRecommendationGateway } from "./ai-recommendation/gateway.ts";
+import type { PriceGateway } from "./ai-recommendation/prices.ts";
 
 /** The SageMaker clients a kind may call, one per API family. */
 export interface KindGateways {
   sagemaker: SageMakerGateway;
   /** Absent where no job of the kind ai-recommendation is run (a test of the classic kind). */
   ai?: AiRecommendationGateway | undefined;
+  /**
+   * The AWS Price List, for the prices of an AI job's instance types: given only to the step
+   * that selects a recommendation. Without it, those prices are the policy's alone.
+   */
+  prices?: PriceGateway | undefined;
 }
 
 export interface DiagnosisResult {

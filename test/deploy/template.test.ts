@@ -235,7 +235,9 @@ describe("the packaged CloudFormation template", () => {
       ],
       SelectRecommendation: [
         "dynamodb:GetItem",
+        "dynamodb:PutItem",
         "dynamodb:UpdateItem",
+        "pricing:GetProducts",
         "sagemaker:DescribeAIRecommendationJob",
         "sagemaker:DescribeEndpoint",
         "sagemaker:DescribeEndpointConfig",
@@ -294,6 +296,7 @@ describe("the packaged CloudFormation template", () => {
     // Prepare
     const allowedWildcards = new Set([
       "sagemaker:ListModelPackages",
+      "pricing:GetProducts",
       "xray:PutTraceSegments",
       "xray:PutTelemetryRecords",
       "xray:GetSamplingRules",
@@ -837,7 +840,7 @@ const CLIENTS: Record<string, string[]> = {
   acquireSlot: ["dynamodb"],
   createJob: ["dynamodb", "sagemaker"],
   describeJob: ["dynamodb", "sagemaker"],
-  selectRecommendation: ["dynamodb", "sagemaker"],
+  selectRecommendation: ["dynamodb", "pricing", "sagemaker"],
   diagnoseFailure: ["dynamodb", "sagemaker"],
   stopJob: ["dynamodb", "sagemaker"],
   publishOutcome: ["dynamodb", "eventbridge"],

@@ -12,8 +12,10 @@ import {
   DescribeAIWorkloadConfigCommand,
   ListAIRecommendationJobsCommand,
 } from "@aws-sdk/client-sagemaker";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
+import { instanceSpec } from "../../local/sagemaker/catalog.ts";
 import { validateAiRecommendationSpec } from "../../src/kinds/ai-recommendation/validate.ts";
 import { type CliStack, openCliStack } from "../support/cli.ts";
 import { outcomeEvents, record, type StackClients, stackClients } from "../support/stack.ts";
@@ -108,6 +110,57 @@ describe("the kind ai-recommendation on the local stack", () => {
       expect.arrayContaining([{ Key: "irflow:stack", Value: expect.any(String) }]),
     );
     expect(workload.AIWorkloadConfigName).toBe(spec.workload?.AIWorkloadConfigName);
+  }, 120_000);
+
+  it("prices a spec without policy.prices from the Price List, and records the source", async () => {
+    // Prepare: one type priced by the policy, the others left to the Price List.
+    const { path, jobName } = await specFile("price-list", (spec) => {
+      spec.irflow.policy.prices = { "ml.g6e.2xlarge": 2.5 };
+    });
+    const catalog = (type: string) => instanceSpec(type).pricePerHourUsd;
+    const callsBefore = cli.stack.priceList.priceList.calls;
+
+    // Act
+    const code = await main(["start", path, "--wait"], cli.io());
+    const stored = await record(clients, jobName);
+    const [event] = outcomeEvents(cli.stack, jobName);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stored.outcome).toBe("selected");
+    expect(stored.llmDecision?.prices).toEqual([
+      {
+        instanceType: "ml.g5.12xlarge",
+        pricePerHour: catalog("ml.g5.12xlarge"),
+        source: "price-list",
+      },
+      {
+        instanceType: "ml.g6.12xlarge",
+        pricePerHour: catalog("ml.g6.12xlarge"),
+        source: "price-list",
+      },
+      { instanceType: "ml.g6e.2xlarge", pricePerHour: 2.5, source: "policy" },
+    ]);
+    const entries = [
+      ...(stored.llmDecision?.ranked ?? []),
+      ...(stored.llmDecision?.rejected ?? []).map((item) => item.entry),
+    ];
+    expect(entries.map((entry) => [entry.instanceType, entry.priceSource]).sort()).toEqual([
+      ["ml.g5.12xlarge", "price-list"],
+      ["ml.g6.12xlarge", "price-list"],
+      ["ml.g6e.2xlarge", "policy"],
+    ]);
+    expect(entries.every((entry) => entry.monthlyCost !== undefined)).toBe(true);
+    expect(event?.detail).toMatchObject({ prices: stored.llmDecision?.prices });
+    // Only the two types without a policy price were looked up.
+    expect(cli.stack.priceList.priceList.calls - callsBefore).toBe(2);
+    const cached = await clients.documents.send(
+      new GetCommand({
+        TableName: cli.stack.environment.TABLE_NAME,
+        Key: { jobName: "price:us-east-1:ml.g5.12xlarge" },
+      }),
+    );
+    expect(cached.Item?.pricePerHour).toBe(catalog("ml.g5.12xlarge"));
   }, 120_000);
 
   it("adopts the workload config a second run of the same workload finds, and runs its own job", async () => {

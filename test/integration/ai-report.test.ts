@@ -81,7 +81,7 @@ describe("an LLM job, wherever it is read", () => {
       "decision   selected ml.g6e.2xlarge x 2 (1 copy each) for $3,270/month at TTFT p90 98 ms, ITL p90 34 ms, 1,070.72 output tokens/s (by monthly-cost; 1 of 3 configurations meet the policy)\n",
     );
     expect(out).toContain(
-      "selected   ml.g6e.2xlarge x 2 (1 copy each): $3,270/month, $0.581/1M output tokens, $2.24/h an instance\n",
+      "selected   ml.g6e.2xlarge x 2 (1 copy each): $3,270/month, $0.581/1M output tokens, $2.24/h an instance (policy.prices)\n",
     );
     expect(out).toContain(
       "expected   TTFT p90 98 ms, ITL p90 34 ms, request latency p90 5,130 ms\n",

@@ -7,7 +7,7 @@ import {
   startLocalStack,
 } from "../../local/stack.ts";
 
-/** A port base whose four ports were free a moment ago: the OS's free port, rounded down. */
+/** A port base whose five ports were free a moment ago: the OS's free port, rounded down. */
 async function freePortBase(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -44,6 +44,7 @@ describe("a local stack on fixed ports", () => {
       sagemaker: portBase + PORT_OFFSETS.sagemaker,
       dynamodb: portBase + PORT_OFFSETS.dynamodb,
       eventbridge: portBase + PORT_OFFSETS.eventbridge,
+      pricing: portBase + PORT_OFFSETS.pricing,
     });
   });
 

@@ -31,6 +31,7 @@ export const CLIENT_MARKERS = {
   sagemaker: '"SageMaker"',
   eventbridge: "AWSEvents",
   sfn: "AWSStepFunctions",
+  pricing: "AWSPriceListService",
 } as const;
 
 export function clientsIn(code: string): string[] {

@@ -69,6 +69,26 @@ export function isAiRecommendationJob(response: unknown): boolean {
 
 const figure = z.number().optional();
 
+/** Where an instance type's price came from (docs/decision.md, "LLM jobs"). */
+export const PRICE_SOURCES = ["policy", "price-list", "unknown"] as const;
+export type PriceSource = (typeof PRICE_SOURCES)[number];
+
+/** A price the AWS Price List gave (src/kinds/ai-recommendation/prices.ts), by instance type. */
+export const listedPriceSchema = z.strictObject({
+  pricePerHour: z.number().positive(),
+  source: z.literal("price-list"),
+});
+export type ListedPrice = z.output<typeof listedPriceSchema>;
+export type ListedPrices = Readonly<Record<string, ListedPrice>>;
+
+export const llmPriceSchema = z.strictObject({
+  instanceType: z.string(),
+  /** US dollars per instance-hour; absent when unknown. */
+  pricePerHour: figure,
+  source: z.enum(PRICE_SOURCES),
+});
+export type LlmPrice = z.output<typeof llmPriceSchema>;
+
 export const llmMetricsSchema = z.strictObject({
   /** At the policy's latencyStat. */
   ttftMs: figure,
@@ -94,7 +114,7 @@ export const llmEntrySchema = z.strictObject({
   benchmarkedCount: z.number().int(),
   copiesPerInstance: z.number().int(),
   pricePerHour: figure,
-  priceSource: z.enum(["policy", "unknown"]),
+  priceSource: z.enum(PRICE_SOURCES),
   monthlyCost: figure,
   costPerMillionTokens: figure,
   metrics: llmMetricsSchema,
@@ -152,6 +172,8 @@ export const llmDecisionSchema = z.strictObject({
   ranked: z.array(llmEntrySchema),
   rejected: z.array(llmRejectionSchema),
   relaxations: z.array(llmRelaxationSchema),
+  /** The price of each instance type the entries name, with its source; by instance type. */
+  prices: z.array(llmPriceSchema).optional(),
   notes: z.array(z.string()),
   /** How many entries of each list were cut to keep a record or an event small. */
   omitted: z.strictObject({ ranked: z.number().int(), rejected: z.number().int() }).optional(),
@@ -162,14 +184,28 @@ export type LlmDecision = z.output<typeof llmDecisionSchema>;
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
+/** The policy's price, else the Price List's, else none. */
+export function priceOf(type: string, policy: LlmPolicy, listed: ListedPrices): LlmPrice {
+  const own = policy.prices?.[type];
+  if (own !== undefined) return { instanceType: type, pricePerHour: own, source: "policy" };
+  const found = Object.hasOwn(listed, type) ? listed[type] : undefined;
+  if (found) return { instanceType: type, pricePerHour: found.pricePerHour, source: found.source };
+  return { instanceType: type, source: "unknown" };
+}
+
+/** The configuration a recommendation deploys: its deployment's, else its model's first. */
+function instanceOf(recommendation: z.output<typeof recommendationSchema>) {
+  const deployment = recommendation.DeploymentConfiguration;
+  return deployment?.InstanceType ? deployment : recommendation.ModelDetails?.InstanceDetails?.[0];
+}
+
 function entryOf(
   recommendation: z.output<typeof recommendationSchema>,
   policy: LlmPolicy,
+  listed: ListedPrices,
 ): LlmEntry | undefined {
   const deployment = recommendation.DeploymentConfiguration;
-  const instance = deployment?.InstanceType
-    ? deployment
-    : recommendation.ModelDetails?.InstanceDetails?.[0];
+  const instance = instanceOf(recommendation);
   if (!instance?.InstanceType) return undefined;
   const benchmarkedCount = instance.InstanceCount ?? 1;
   const copiesPerInstance = instance.CopyCountPerInstance ?? 1;
@@ -185,7 +221,8 @@ function entryOf(
   const optimizations = (recommendation.OptimizationDetails ?? []).flatMap((item) =>
     item.OptimizationType ? [item.OptimizationType] : [],
   );
-  const price = policy.prices?.[instance.InstanceType];
+  const priced = priceOf(instance.InstanceType, policy, listed);
+  const price = priced.pricePerHour;
   const sized = fleetSize(policy, benchmarkedCount, metrics);
   const instanceCount = sized ?? benchmarkedCount;
   return {
@@ -196,7 +233,7 @@ function entryOf(
     benchmarkedCount,
     copiesPerInstance,
     pricePerHour: price,
-    priceSource: price === undefined ? "unknown" : "policy",
+    priceSource: priced.source,
     monthlyCost: price === undefined ? undefined : round(instanceCount * price * HOURS_PER_MONTH),
     costPerMillionTokens:
       price !== undefined && metrics.outputTokensPerSecond
@@ -302,7 +339,7 @@ function brokenRules(entry: LlmEntry, policy: LlmPolicy): Broken[] {
   if (needsCost && entry.pricePerHour === undefined) {
     broken.push({
       rule: "price-unknown",
-      message: `has no price for ${entry.instanceType} (give it in policy.prices), and the ${policy.maxMonthlyCost !== undefined ? "maxMonthlyCost limit" : "objective"} needs a cost`,
+      message: `has no price for ${entry.instanceType} (neither policy.prices nor the AWS Price List gave one), and the ${policy.maxMonthlyCost !== undefined ? "maxMonthlyCost limit" : "objective"} needs a cost`,
     });
   }
   if (
@@ -377,7 +414,15 @@ function ranking(objective: ReturnType<typeof objectiveOf>) {
     compareText(a.id, b.id);
 }
 
-export function decideAiRecommendation(job: AiRecommendationJob, policy: LlmPolicy): LlmDecision {
+/**
+ * `listed` holds the Price List's prices by instance type (none by default, as `irflow decide`
+ * has no AWS access); a price in the policy always wins over it.
+ */
+export function decideAiRecommendation(
+  job: AiRecommendationJob,
+  policy: LlmPolicy,
+  listed: ListedPrices = {},
+): LlmDecision {
   const objective = objectiveOf(policy);
   const base = {
     kind: "ai-recommendation" as const,
@@ -401,7 +446,7 @@ export function decideAiRecommendation(job: AiRecommendationJob, policy: LlmPoli
   }
   const notes: string[] = [];
   const entries = (job.Recommendations ?? []).flatMap((recommendation, index) => {
-    const entry = entryOf(recommendation, policy);
+    const entry = entryOf(recommendation, policy, listed);
     if (!entry) notes.push(`recommendation ${index + 1} names no instance type: left out`);
     return entry ? [entry] : [];
   });
@@ -426,7 +471,7 @@ export function decideAiRecommendation(job: AiRecommendationJob, policy: LlmPoli
   const comparison = compareLlmWithProduction(
     policy,
     { outcome, selected },
-    (instanceType) => policy.prices?.[instanceType],
+    (instanceType) => priceOf(instanceType, policy, listed).pricePerHour,
   );
   return {
     ...base,
@@ -435,9 +480,21 @@ export function decideAiRecommendation(job: AiRecommendationJob, policy: LlmPoli
     ranked,
     rejected: rejected.map(({ broken: _broken, ...rejection }) => rejection),
     relaxations: selected ? [] : relaxations(rejected),
+    prices: [...new Set(entries.map((entry) => entry.instanceType))]
+      .sort(compareText)
+      .map((type) => priceOf(type, policy, listed)),
     notes,
     ...(comparison ? { comparison } : {}),
   };
+}
+
+/** The instance types a job's recommendations name, each once, in order. */
+export function instanceTypesOf(job: AiRecommendationJob): string[] {
+  const types = (job.Recommendations ?? []).flatMap((recommendation) => {
+    const type = instanceOf(recommendation)?.InstanceType;
+    return type ? [type] : [];
+  });
+  return [...new Set(types)];
 }
 
 /**

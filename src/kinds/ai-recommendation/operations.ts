@@ -9,7 +9,7 @@ import { mayStillRun } from "../../workflow/lifecycle.ts";
 import { jobTags, ownershipOf } from "../../workflow/ownership.ts";
 import type { JobRecord } from "../../workflow/record.ts";
 import type { KindGateways, KindOperations } from "../kind-operations.ts";
-import { aiRecommendationJobSchema, decideAiRecommendation } from "./decide.ts";
+import { aiRecommendationJobSchema, decideAiRecommendation, instanceTypesOf } from "./decide.ts";
 import { aiRecommendationKind } from "./definition.ts";
 import { llmPolicySchema } from "./policy.ts";
 import type { AiSpec } from "./spec.ts";
@@ -39,6 +39,12 @@ function specOf(record: JobRecord): AiSpec {
 function ai(deps: KindGateways) {
   if (!deps.ai) throw new Error("no AI recommendation gateway was given to this step");
   return deps.ai;
+}
+
+/** The region of a SageMaker ARN (arn:aws:sagemaker:<region>:...), where the job runs. */
+function regionOfArn(arn: string | undefined): string | undefined {
+  const region = arn?.split(":")[3];
+  return region ? region : undefined;
 }
 
 const STOPPED_HINT =
@@ -101,7 +107,21 @@ export const aiRecommendationOperations: KindOperations = {
       );
     }
     const policy = llmPolicySchema.parse(spec.irflow?.policy ?? {});
-    return { decision: decideAiRecommendation(parsed.data, policy) };
+    // Only the types the policy does not price are looked up: its prices win. Production's type
+    // is priced as the entries are, for the comparison.
+    const types = [...instanceTypesOf(parsed.data), policy.current?.instanceType ?? ""];
+    const unpriced = [...new Set(types)].filter((type) => type && !policy.prices?.[type]);
+    const lookup =
+      deps.prices && unpriced.length > 0 && parsed.data.AIRecommendationJobStatus === "Completed"
+        ? await deps.prices.lookUp(unpriced, regionOfArn(record.jobArn))
+        : { prices: {}, notes: [] };
+    const decision = decideAiRecommendation(parsed.data, policy, lookup.prices);
+    return {
+      decision:
+        lookup.notes.length > 0
+          ? { ...decision, notes: [...decision.notes, ...lookup.notes] }
+          : decision,
+    };
   },
 
   async diagnose(record, deps) {

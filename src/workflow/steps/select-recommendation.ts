@@ -3,6 +3,7 @@
  * (docs/decision.md), through the job's kind: the selected configuration, its fleet and monthly
  * cost, or why nothing fits; for the classic kind, the comparison with production.
  */
+import { priceGateway } from "../../kinds/ai-recommendation/prices.ts";
 import { type KindGateways, kindGateways, operationsFor } from "../../kinds/operations.ts";
 import { selectionMade } from "../lifecycle.ts";
 import type { Outcome } from "../record.ts";
@@ -28,6 +29,7 @@ export const selectRecommendationStep = workflowStep({
   input: jobInput,
   connect: (runtime, config) => ({
     ...kindGateways(runtime),
+    prices: priceGateway(runtime, config.TABLE_NAME),
     store: jobStore(runtime, config.TABLE_NAME),
     now: runtime.now,
   }),

@@ -80,8 +80,8 @@ describe("irflow commands", () => {
     [["status"], "Usage: irflow status"],
     [["start"], "Usage: irflow start"],
     [["local", "stack", "--port", "1"], "--port applies to 'irflow local sagemaker' only"],
-    [["local", "stack", "--port-base", "4x"], "--port-base must be an integer from 1 to 65532"],
-    [["local", "stack", "--port-base", "65533"], "--port-base must be an integer from 1 to 65532"],
+    [["local", "stack", "--port-base", "4x"], "--port-base must be an integer from 1 to 65531"],
+    [["local", "stack", "--port-base", "65533"], "--port-base must be an integer from 1 to 65531"],
     [["local", "sagemaker", "--port-base", "4566"], "--port-base applies to 'irflow local stack'"],
     [["demo", "--time-scale", "fast"], "--time-scale must be a positive number"],
   ])("rejects %j with exit 64", async (argv, message) => {

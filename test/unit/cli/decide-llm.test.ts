@@ -85,4 +85,58 @@ describe("irflow decide on a DescribeAIRecommendationJob response", () => {
     expect(err).toContain("(policy).latencyStat");
     expect(err).toContain("(policy).maxTtftMs");
   });
+
+  it("takes --prices as Price List prices: the policy's win, and each source is shown", async () => {
+    // Prepare
+    const policyPath = join(dir, "priced-policy.json");
+    const pricesPath = join(dir, "prices.json");
+    await writeFile(
+      policyPath,
+      JSON.stringify({ requestsPerSecond: 10, prices: { "ml.g6e.2xlarge": 2.24 } }),
+    );
+    await writeFile(pricesPath, JSON.stringify({ "ml.g6e.2xlarge": 9, "ml.g5.12xlarge": 7.09 }));
+    const run = async (json: boolean) => {
+      const io = captureIo();
+      const args = ["decide", RESPONSE, "--policy", policyPath, "--prices", pricesPath];
+      const code = await main(json ? [...args, "--json"] : args, io);
+      return { code, out: io.out() };
+    };
+
+    // Act
+    const json = await run(true);
+    const text = await run(false);
+
+    // Assess
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).prices).toEqual([
+      { instanceType: "ml.g5.12xlarge", pricePerHour: 7.09, source: "price-list" },
+      { instanceType: "ml.g6.12xlarge", source: "unknown" },
+      { instanceType: "ml.g6e.2xlarge", pricePerHour: 2.24, source: "policy" },
+      { instanceType: "ml.p4d.24xlarge", source: "unknown" },
+    ]);
+    expect(text.out).toContain("price: ml.g5.12xlarge $7.09/h, from the AWS Price List");
+    expect(text.out).toContain("price: ml.g6e.2xlarge $2.24/h, from policy.prices");
+    expect(text.out).toContain("price: ml.p4d.24xlarge unknown");
+  });
+
+  it("refuses a --prices file that is not prices, naming the entry, and --prices on a classic job", async () => {
+    // Prepare
+    const pricesPath = join(dir, "bad-prices.json");
+    await writeFile(pricesPath, JSON.stringify({ "ml.g5.12xlarge": -1 }));
+    const llm = captureIo();
+    const classic = captureIo();
+
+    // Act
+    const llmCode = await main(["decide", RESPONSE, "--prices", pricesPath], llm);
+    const classicCode = await main(
+      ["decide", "test/fixtures/describe/aws-default-c5-xlarge.json", "--prices", pricesPath],
+      classic,
+    );
+
+    // Assess
+    expect(llmCode).toBe(1);
+    expect(llm.err()).toMatch(/\(prices\)[.\s]*ml\.g5\.12xlarge.*must be greater than 0/s);
+    expect(classicCode).toBe(64);
+    expect(classic.err()).toContain("--prices applies to an LLM job's response");
+  });
 });
