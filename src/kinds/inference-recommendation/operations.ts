@@ -17,6 +17,7 @@ import {
 import { JobNameTakenError } from "../../errors.ts";
 import { listingShowsWorkLeft, observeSteps } from "../../schedule/index.ts";
 import type { JobSpec } from "../../spec/schema.ts";
+import { isDecided } from "../../workflow/lifecycle.ts";
 import { jobTags, ownershipOf, stopIfOwn } from "../../workflow/ownership.ts";
 import type { JobRecord } from "../../workflow/record.ts";
 import { endedJobBenchmarks, endedJobCost } from "../../workflow/tuning-cost.ts";
@@ -119,7 +120,18 @@ export const inferenceRecommendationOperations: KindOperations = {
     };
   },
 
-  stop: (record, error, deps) => stopIfOwn(record, error, deps),
+  /**
+   * A job of this execution's that was stopped, or had ended before the decision, leaves the
+   * benchmarks it ran: what it cost, those still running counted up to the stop.
+   */
+  async stop(record, error, deps) {
+    const result = await stopIfOwn(record, error, deps);
+    const ran = result.stopRequested || record.jobArn !== undefined;
+    if (!ran || result.leftAlone || isDecided(record) || record.tuningCost) return result;
+    const benchmarks = await endedJobBenchmarks(record.jobName, deps.sagemaker);
+    const tuningCost = endedJobCost(benchmarks, undefined, deps.now());
+    return tuningCost ? { ...result, tuningCost } : result;
+  },
 };
 
 /**
