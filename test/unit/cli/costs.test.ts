@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { costTable, costTotals, parseMonth } from "../../../cli/costs.ts";
+import { main } from "../../../cli/main.ts";
 import type { TuningCost } from "../../../src/decision/tuning-cost.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
 import { runningRecord } from "../../support/records.ts";
@@ -99,8 +100,27 @@ describe("irflow list --costs", () => {
     expect(lines[5]).toBe("1 job still running, not counted");
   });
 
-  it("refuses a month not of the form YYYY-MM", () => {
+  it("refuses a month not of the form YYYY-MM, and --month without --costs, before any AWS call", async () => {
+    // Prepare
+    const err: string[] = [];
+    const io = {
+      stdout: () => {},
+      stderr: (text: string) => err.push(text),
+      readStdin: async () => "",
+      cwd: process.cwd(),
+    };
+
+    // Act
+    const badMonth = await main(["list", "--costs", "--month", "2026-13"], io);
+    const alone = await main(["list", "--month", "2026-11"], io);
+
+    // Assess
     expect(parseMonth("2026-11")).toBe("2026-11");
-    expect(() => parseMonth("2026-13")).toThrow("--month must be YYYY-MM, got '2026-13'");
+    expect(badMonth).toBe(64);
+    expect(alone).toBe(64);
+    expect(err).toEqual([
+      "irflow list: --month must be YYYY-MM, got '2026-13'\n",
+      "irflow list: --month goes with --costs\n",
+    ]);
   });
 });
