@@ -4,6 +4,8 @@ import { estimateJobCost } from "../../../src/decision/job-cost-estimate.ts";
 import type { TuningCost } from "../../../src/decision/tuning-cost.ts";
 import { aiSpecSchema } from "../../../src/kinds/ai-recommendation/spec.ts";
 import { jobSpecSchema } from "../../../src/spec/schema.ts";
+import { tuningCostsOf } from "../../../src/workflow/tuning-cost.ts";
+import { runningRecord } from "../../support/records.ts";
 import { sampleSpec, setPath } from "../../support/specs.ts";
 
 const classic = (name: string, changes: Record<string, unknown> = {}) => {
@@ -189,5 +191,23 @@ describe("the estimate of a job's cost before it runs", () => {
     expect(estimate.unpriced).toBe(0);
     expect(unnamed.dollars).toBeUndefined();
     expect(unnamed.notes?.[0]).toMatch(/SageMaker picks them/);
+  });
+});
+
+describe("the history an estimate reads", () => {
+  it("keeps the model's earlier costs of the same kind and job type, newest first as listed", () => {
+    // Prepare
+    const records = [
+      { ...runningRecord("new"), jobType: "Default" as const, tuningCost: cost(2) },
+      { ...runningRecord("advanced"), jobType: "Advanced" as const, tuningCost: cost(9) },
+      { ...runningRecord("none"), jobType: "Default" as const },
+      { ...runningRecord("old"), jobType: "Default" as const, tuningCost: cost(1) },
+    ];
+
+    // Act
+    const history = tuningCostsOf(records, { kind: undefined, jobType: "Default" });
+
+    // Assess
+    expect(history.map((entry) => entry.dollars)).toEqual([2, 1]);
   });
 });
