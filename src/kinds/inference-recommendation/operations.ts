@@ -14,7 +14,7 @@ import {
   type Policy,
   parseDescribeResponse,
 } from "../../decision/index.ts";
-import { JobNameTakenError } from "../../errors.ts";
+import { JobNameTakenError, TransientAwsError } from "../../errors.ts";
 import { listingShowsWorkLeft, observeSteps } from "../../schedule/index.ts";
 import type { JobSpec } from "../../spec/schema.ts";
 import { isDecided } from "../../workflow/lifecycle.ts";
@@ -122,13 +122,21 @@ export const inferenceRecommendationOperations: KindOperations = {
 
   /**
    * A job of this execution's that was stopped, or had ended before the decision, leaves the
-   * benchmarks it ran: what it cost, those still running counted up to the stop.
+   * benchmarks it ran: what it cost, those still running counted up to the stop. The stop has
+   * been asked for by then, so a listing still throttled after its retries costs the estimate,
+   * never a retry of the stop.
    */
   async stop(record, error, deps) {
     const result = await stopIfOwn(record, error, deps);
     const ran = result.stopRequested || record.jobArn !== undefined;
     if (!ran || result.leftAlone || isDecided(record) || record.tuningCost) return result;
-    const benchmarks = await endedJobBenchmarks(record.jobName, deps.sagemaker);
+    let benchmarks: Awaited<ReturnType<typeof endedJobBenchmarks>>;
+    try {
+      benchmarks = await endedJobBenchmarks(record.jobName, deps.sagemaker);
+    } catch (listing) {
+      if (listing instanceof TransientAwsError) return result;
+      throw listing;
+    }
     const tuningCost = endedJobCost(benchmarks, undefined, deps.now());
     return tuningCost ? { ...result, tuningCost } : result;
   },

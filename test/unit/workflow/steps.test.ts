@@ -414,6 +414,30 @@ describe("stopJob", () => {
     expect(cost).toMatchObject({ dollars: 0.2293, unpriced: 0, benchmarks: 2 });
   });
 
+  it("stops the job all the same when its benchmarks cannot be listed for the cost", async () => {
+    // Prepare
+    await validatedRecord("throttled-steps", {
+      phase: "running",
+      jobArn: "arn:job/throttled-steps",
+      jobStartedAt: now.toISOString(),
+      status: "IN_PROGRESS",
+    });
+    sagemaker.on(ListTagsCommand).resolves({ Tags: OWN_TAGS });
+    sagemaker.on(StopInferenceRecommendationsJobCommand).resolves({});
+    sagemaker
+      .on(ListInferenceRecommendationsJobStepsCommand)
+      .rejects(Object.assign(new Error("slow down"), { name: "ThrottlingException" }));
+
+    // Act
+    const output = await stopJob({ jobName: "throttled-steps", reason: "deadline" }, context);
+
+    // Assess
+    expect(output.outcome).toBe("timed-out");
+    const record = await store.get("throttled-steps");
+    expect(record?.status).toBe("STOPPING");
+    expect(record?.tuningCost).toBeUndefined();
+  });
+
   it("records a spec SageMaker refused as rejected", async () => {
     // Prepare
     await validatedRecord("refused");
