@@ -3,7 +3,8 @@
  * median of their own estimated costs, src/decision/tuning-cost.ts), else from the spec: the
  * endpoints its kind says it will provision (src/kinds/<kind>/cost.ts), each at its instance
  * type's price per instance-hour. A part without a price or a duration is listed and left out of
- * the total, never guessed; with no priced part there is no total.
+ * the total, never guessed; with no priced part there is no total, unless the job provisions
+ * nothing of its own (an existing endpoint), which costs $0.
  */
 import * as z from "zod";
 import type { AiSpec } from "../kinds/ai-recommendation/spec.ts";
@@ -131,7 +132,9 @@ function fromSpec(input: JobCostInput): JobCostEstimate {
   return {
     ...(priced.length > 0
       ? { dollars: round(priced.reduce((sum, part) => sum + (part.dollars ?? 0), 0)) }
-      : {}),
+      : plan.provisionsNothing
+        ? { dollars: 0 }
+        : {}),
     method: "spec",
     provisioningSeconds: ASSUMED_ENDPOINT_SETUP_SECONDS,
     parts,

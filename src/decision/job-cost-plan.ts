@@ -21,6 +21,8 @@ export interface JobCostPlan {
   jobSeconds?: number | undefined;
   /** What the plan assumes or could not tell, in words. */
   notes: string[];
+  /** The job provisions no endpoint (it load-tests an existing one): it costs nothing of its own. */
+  provisionsNothing?: boolean | undefined;
 }
 
 /** What a kind's plan may know beyond the spec: the model package's supported instance types. */

@@ -31,6 +31,7 @@ export function classicCostPlan(spec: JobSpec, context: JobCostPlanContext = {})
   if (configurations.length === 0 && (input.Endpoints?.length ?? 0) > 0) {
     return {
       parts: [],
+      provisionsNothing: true,
       notes: [
         "the job load-tests an existing endpoint: it provisions none, and the endpoint's hosting is not the job's",
       ],

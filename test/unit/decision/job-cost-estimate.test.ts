@@ -140,6 +140,30 @@ describe("the estimate of a job's cost before it runs", () => {
     expect(estimate.notes).toContain("no price for ml.g5.xlarge");
   });
 
+  it("costs nothing of its own for a load test of an existing endpoint, and leaves serverless unpriced", () => {
+    // Act
+    const existing = estimateJobCost({
+      spec: classic("existing-endpoint.json"),
+      history: [],
+      prices,
+    });
+    const serverless = estimateJobCost({
+      spec: classic("serverless-endpoints.json"),
+      history: [],
+      prices,
+    });
+
+    // Assess
+    expect(existing).toMatchObject({ dollars: 0, parts: [], unpriced: 0 });
+    expect(existing.notes?.[0]).toMatch(/existing endpoint/);
+    expect(serverless.dollars).toBeUndefined();
+    expect(serverless.parts).toEqual([
+      { instanceCount: 1, seconds: 1020 },
+      { instanceCount: 1, seconds: 1020 },
+    ]);
+    expect(serverless.unpriced).toBe(2);
+  });
+
   it("takes the median of the model's earlier wholly priced jobs over the spec", () => {
     // Act
     const estimate = estimateJobCost({
