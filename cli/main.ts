@@ -32,7 +32,7 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
     run: lazy(() => import("./stop.ts"), "stopCommand"),
   },
   list: {
-    summary: "list a model's jobs, or the workflow's recent executions",
+    summary: "list a model's jobs, the workflow's recent executions, or the jobs' costs",
     run: lazy(() => import("./status.ts"), "listCommand"),
   },
   decide: {

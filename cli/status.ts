@@ -13,6 +13,7 @@ import { DEFAULT_KIND } from "../src/kinds/kind.ts";
 import { line } from "../src/queue/queue.ts";
 import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
+import { costTable, costTotals, parseMonth } from "./costs.ts";
 import { llmDecisionTable, llmOmittedNote, priceSourceLabel } from "./decide-llm.ts";
 import {
   awsScalingLines,
@@ -47,15 +48,21 @@ The table is --table, else (local) the local stack's table, else env TABLE_NAME.
 Exit status: 0 found, 1 no such job, 64 usage error, 69 no local stack running.`;
 
 export const listUsage = `Usage: irflow list [--model KEY | --queue] [--limit N] [--target local|aws] [--json]
+       irflow list --costs [--model KEY] [--month YYYY-MM] [--target local|aws] [--json]
 
 Without --model: the state machine's recent executions, newest first.
 With --model: that model's jobs from the job records, newest first. A model's key is
 model-package/<group> (a spec naming a model package version) or model/<name>.
 With --queue: the executions holding one of the account's job slots, then those waiting for one,
 in the order they are served.
+With --costs: what the jobs themselves cost (each record's own estimate, tuningCost), summed per
+model and per calendar month (UTC) of the job's end, with a total; jobs that ended without an
+estimate are counted apart.
 
   --model KEY                list this model's jobs
   --queue                    list who holds a job slot and who waits
+  --costs                    sum the jobs' own costs per model and month (every record is read)
+  --month YYYY-MM            with --costs: only the jobs that ended that month
   --limit N                  at most N rows (1 to 1000, default 20)
   --json                     print the rows as JSON
 ${TARGET_HELP}
@@ -295,6 +302,8 @@ export async function listCommand(args: string[], io: CliIo): Promise<number> {
       ...TARGET_OPTIONS,
       model: { type: "string" },
       queue: { type: "boolean", default: false },
+      costs: { type: "boolean", default: false },
+      month: { type: "string" },
       limit: { type: "string", default: "20" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -316,9 +325,22 @@ export async function listCommand(args: string[], io: CliIo): Promise<number> {
       EXIT.usage,
     );
   }
+  if (values.month !== undefined && !values.costs) {
+    throw new CliError("--month goes with --costs", EXIT.usage);
+  }
+  if (values.costs && values.queue) {
+    throw new CliError("--costs and --queue do not go together", EXIT.usage);
+  }
+  let month: string | undefined;
+  try {
+    month = values.month === undefined ? undefined : parseMonth(values.month);
+  } catch (error) {
+    throw new CliError((error as Error).message, EXIT.usage);
+  }
   targetName(values.target);
   const target = await openTarget(values, io);
   try {
+    if (values.costs) return await listCosts(target, values.model, month, values.json, io);
     if (values.queue) return await listQueue(target, limit, values.json, io);
     return values.model !== undefined
       ? await listModelJobs(target, values.model, limit, values.json, io)
@@ -326,6 +348,22 @@ export async function listCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     target.destroy();
   }
+}
+
+async function listCosts(
+  target: Target,
+  modelKey: string | undefined,
+  month: string | undefined,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const { records, unreadable } = await target.store().listAll();
+  for (const { jobName, problem } of unreadable) {
+    io.stderr(`irflow: skipped record ${jobName}, which this version cannot read: ${problem}\n`);
+  }
+  const totals = costTotals(records, { modelKey, month });
+  io.stdout(json ? `${JSON.stringify(totals, null, 2)}\n` : costTable(totals));
+  return EXIT.ok;
 }
 
 async function listQueue(target: Target, limit: number, json: boolean, io: CliIo): Promise<number> {

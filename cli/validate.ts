@@ -1,4 +1,11 @@
 import { parseArgs } from "node:util";
+import { formatDollars } from "../src/decision/format.ts";
+import { HOSTING_PRICES, HOSTING_PRICES_SOURCE } from "../src/decision/hosting-prices.ts";
+import {
+  estimateJobCost,
+  type JobCostEstimate,
+  type StoredJobSpec,
+} from "../src/decision/job-cost-estimate.ts";
 import { AI_RECOMMENDATION_KIND } from "../src/kinds/ai-recommendation/spec.ts";
 import { validateAiSpec } from "../src/kinds/ai-recommendation/validate.ts";
 import { validateSpec } from "../src/spec/validate.ts";
@@ -12,7 +19,10 @@ irflow's own settings, before any job is created. A spec with "kind": "ai-recomm
 checked against CreateAIRecommendationJob's and CreateAIWorkloadConfig's rules and the workload
 document's (events/specs/ai/).
 
-  --json   print one JSON object: { valid, jobName, specHash, spec, errors, warnings }
+A valid spec's cost estimate is printed too: what the endpoints the job will provision cost at
+the us-east-1 on-demand list prices, from the spec alone (docs/decision.md, "What a job costs").
+
+  --json   print one JSON object: { valid, jobName, specHash, spec, costEstimate, errors, warnings }
 
 Exit status: 0 valid, 1 invalid, 2 unreadable input.`;
 
@@ -41,7 +51,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
 
   if (values.json) {
     const body = result.valid
-      ? { ...result, errors: [] }
+      ? { ...result, costEstimate: specEstimate(result.spec), errors: [] }
       : { valid: false, errors: result.errors, warnings: result.warnings };
     io.stdout(`${JSON.stringify(body, null, 2)}\n`);
     return result.valid ? EXIT.ok : EXIT.invalid;
@@ -50,6 +60,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (result.valid) {
     io.stdout(`valid: ${label}\njob name: ${result.jobName}\nspec hash: ${result.specHash}\n`);
     io.stdout(formatIssues("warning", result.warnings));
+    io.stdout(costLines(specEstimate(result.spec)));
     io.stdout(`normalized spec:\n${JSON.stringify(result.spec, null, 2)}\n`);
     return EXIT.ok;
   }
@@ -69,17 +80,46 @@ const isAiSpec = (input: unknown) =>
 function validateAi(input: unknown, label: string, json: boolean, io: CliIo): number {
   const result = validateAiSpec(input);
   if (json) {
-    io.stdout(`${JSON.stringify(result.valid ? { ...result, errors: [] } : result, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify(result.valid ? { ...result, costEstimate: specEstimate(result.spec), errors: [] } : result, null, 2)}\n`,
+    );
   } else if (result.valid) {
     io.stdout(
       `valid: ${label} (kind ${AI_RECOMMENDATION_KIND})\njob name: ${result.jobName}\n${result.workloadName ? `workload config: ${result.workloadName}\n` : ""}spec hash: ${result.specHash}\n`,
     );
+    io.stdout(costLines(specEstimate(result.spec)));
   } else {
     const count = result.errors.length;
     io.stderr(`invalid: ${label} (${count} error${count === 1 ? "" : "s"})\n`);
     io.stderr(formatIssues("error", result.errors));
   }
   return result.valid ? EXIT.ok : EXIT.invalid;
+}
+
+/** The estimate from the spec alone: validate reads no history and calls no AWS API. */
+function specEstimate(spec: StoredJobSpec): JobCostEstimate {
+  return estimateJobCost({ spec, history: [], prices: HOSTING_PRICES });
+}
+
+/** `cost estimate: about $0.50 for 5 endpoints ...`, a line per endpoint, then the notes. */
+export function costLines(estimate: JobCostEstimate): string {
+  const count = estimate.parts.length;
+  const endpoints = `${count} endpoint${count === 1 ? "" : "s"}`;
+  const left =
+    estimate.unpriced > 0 ? `, ${estimate.unpriced} without a price or duration left out` : "";
+  const head =
+    estimate.dollars !== undefined
+      ? `cost estimate: about ${formatDollars(estimate.dollars)} for ${endpoints}${left} (${estimate.method})`
+      : `cost estimate: unknown (${estimate.method})`;
+  const parts = estimate.parts.map((part) => {
+    const time = part.seconds !== undefined ? `${Math.round(part.seconds)} s` : "unknown time";
+    const price = part.pricePerHour !== undefined ? ` at $${part.pricePerHour}/h` : ", no price";
+    const dollars = part.dollars !== undefined ? `: ${formatDollars(part.dollars)}` : "";
+    return `  ${inertLine(part.instanceType ?? "(no instance type)")} x ${part.instanceCount}, ${time}${price}${dollars}\n`;
+  });
+  const notes = (estimate.notes ?? []).map((note) => `  note: ${inertLine(note)}\n`);
+  const source = count > 0 ? [`  prices: ${HOSTING_PRICES_SOURCE}\n`] : [];
+  return [`${head}\n`, ...parts, ...notes, ...source].join("");
 }
 
 export function formatIssues(

@@ -1,8 +1,11 @@
 /**
  * What a job itself cost: each benchmark's endpoint, at its instance type's price, for its
  * invocation window plus an allowance for provisioning the endpoint before it. The price of an
- * instance type is the job's own (its recommendations' CostPerHour for that type, per instance);
- * a benchmark without a price or a window is listed and left out of the total, never guessed.
+ * instance type is the job's own (its recommendations' CostPerHour for that type, per instance),
+ * else the list price (src/decision/hosting-prices.ts) for a type the job gives none for, as a
+ * failed job gives none; a benchmark without a price or a window is listed and left out of the
+ * total, never guessed. A benchmark still running when irflow stopped its job is counted up to
+ * the stop.
  */
 import * as z from "zod";
 import { ASSUMED_ENDPOINT_SETUP_SECONDS } from "../schedule/prior.ts";
@@ -22,6 +25,8 @@ export const tuningCostSchema = z.object({
       /** The invocation window plus the provisioning allowance. */
       seconds: z.number().optional(),
       pricePerHour: z.number().optional(),
+      /** Whose price: the job's own recommendations', or the list price of the type. */
+      priceSource: z.enum(["job", "list"]).optional(),
       dollars: z.number().optional(),
     }),
   ),
@@ -61,9 +66,17 @@ export function jobPrices(job: NormalizedJob): Map<string, number> {
   return prices;
 }
 
+export interface TuningCostOptions {
+  /** Prices per instance-hour for the types the job's own prices leave out. */
+  listPrices?: ReadonlyMap<string, number> | undefined;
+  /** When irflow stopped the job: the end of a benchmark that had started and not ended. */
+  stoppedAt?: Date | undefined;
+}
+
 export function estimateTuningCost(
   steps: readonly JobStep[],
   prices: ReadonlyMap<string, number>,
+  { listPrices, stoppedAt }: TuningCostOptions = {},
 ): TuningCost {
   const parts = steps
     .filter((step) => (step.StepType ?? "BENCHMARK") === "BENCHMARK")
@@ -73,17 +86,28 @@ export function estimateTuningCost(
       const instanceType = endpoint?.InstanceType;
       const instanceCount = endpoint?.InitialInstanceCount ?? 1;
       const start = seconds(benchmark?.InvocationStartTime);
-      const end = seconds(benchmark?.InvocationEndTime);
+      const end =
+        seconds(benchmark?.InvocationEndTime) ??
+        (start !== undefined && stoppedAt !== undefined ? seconds(stoppedAt) : undefined);
       const window =
         start !== undefined && end !== undefined && end >= start
           ? end - start + ASSUMED_ENDPOINT_SETUP_SECONDS
           : undefined;
-      const pricePerHour = instanceType ? prices.get(instanceType) : undefined;
+      const own = instanceType ? prices.get(instanceType) : undefined;
+      const listed = instanceType && own === undefined ? listPrices?.get(instanceType) : undefined;
+      const pricePerHour = own ?? listed;
       const dollars =
         window !== undefined && pricePerHour !== undefined
           ? Math.round(((pricePerHour * instanceCount * window) / 3600) * 1e4) / 1e4
           : undefined;
-      return { instanceType, instanceCount, seconds: window, pricePerHour, dollars };
+      return {
+        instanceType,
+        instanceCount,
+        seconds: window,
+        pricePerHour,
+        ...(pricePerHour !== undefined ? { priceSource: own !== undefined ? "job" : "list" } : {}),
+        dollars,
+      };
     });
   const priced = parts.filter((part) => part.dollars !== undefined);
   return {

@@ -39,10 +39,13 @@ export interface KindOperations {
   select(record: JobRecord, deps: KindGateways): Promise<SelectionResult>;
   /** Why a job ended FAILED, STOPPED or DELETED. */
   diagnose(record: JobRecord, deps: KindGateways): Promise<DiagnosisResult>;
-  /** Stops the job if it may still run and is provably this execution's. */
+  /**
+   * Stops the job if it may still run and is provably this execution's; with what the job cost up
+   * to then, when the kind can tell.
+   */
   stop(
     record: JobRecord,
     error: CaughtError | undefined,
-    deps: KindGateways & { stackName: string },
-  ): Promise<StopResult>;
+    deps: KindGateways & { stackName: string; now: () => Date },
+  ): Promise<StopResult & { tuningCost?: TuningCost | undefined }>;
 }

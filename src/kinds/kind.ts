@@ -4,6 +4,7 @@
  * each kind is validated is in src/kinds/validate.ts, which only ValidateSpec and the CLI load, and
  * what a kind does against SageMaker in src/kinds/operations.ts.
  */
+import type { JobCostPlan, JobCostPlanContext } from "../decision/job-cost-plan.ts";
 import type { SchedulePrior } from "../schedule/index.ts";
 import type { JOB_TYPES } from "../spec/schema.ts";
 
@@ -47,6 +48,8 @@ export interface KindDefinition<Spec> {
   model(spec: Spec): KindModelRef;
   /** The poll schedule's prior: what the spec alone says about when the job ends. */
   prior(spec: Spec): SchedulePrior;
+  /** What the job will provision and for how long, as far as the spec says (for its cost). */
+  costPlan(spec: Spec, context?: JobCostPlanContext): JobCostPlan;
   /** The key of the kind's queue item in the jobs table: its jobs wait for its own slots. */
   queueKey: string;
   /** The setting that limits the kind's jobs running at once (src/config.ts). */

@@ -57,7 +57,7 @@ function decision(record: JobRecord, outcome: Outcome, now: Date): RecordChange 
   };
 }
 
-const isDecided = (record: JobRecord) =>
+export const isDecided = (record: JobRecord) =>
   record.phase === "decided" || record.phase === "publishing" || record.phase === "published";
 
 // Validate ----------------------------------------------------------------------------------------
@@ -525,6 +525,8 @@ export function stopped(
     stopRequested: boolean;
     /** Why a job of the record's name was not stopped (not provably this execution's). */
     leftAlone?: string | undefined;
+    /** What the job cost up to the stop, when its benchmarks could be read. */
+    tuningCost?: TuningCost | undefined;
   },
   now: Date,
 ): RecordChange | undefined {
@@ -552,6 +554,7 @@ export function stopped(
       ? "REJECTED"
       : undefined;
   return {
+    ...(stop.tuningCost && !record.tuningCost ? { tuningCost: stop.tuningCost } : {}),
     ...decision(record, outcome, now),
     ...(status ? withStatus(record, status, now) : {}),
     failure: {

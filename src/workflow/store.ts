@@ -10,6 +10,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
@@ -175,18 +176,53 @@ export class JobStore {
     } catch (error) {
       throw classifyAwsError(error, "list the model's jobs");
     }
+    return readRecords(items);
+  }
+
+  /**
+   * Every job record of the table, a page of the scan at a time; the queue's items, which share
+   * the table, are left out (a job record always has its phase). Records that do not parse are set
+   * aside as listByModel sets them aside. `pageSize`: items DynamoDB reads per page.
+   */
+  async listAll(pageSize?: number): Promise<ModelJobs> {
     const jobs: ModelJobs = { records: [], unreadable: [] };
-    for (const item of items) {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      let page: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
       try {
-        jobs.records.push(parseRecord(item));
+        page = await this.dynamo.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: "attribute_exists(#phase)",
+            ExpressionAttributeNames: { "#phase": "phase" },
+            ...(pageSize !== undefined ? { Limit: pageSize } : {}),
+            ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+          }),
+        );
       } catch (error) {
-        if (!(error instanceof InvalidRecordError)) throw error;
-        const jobName = typeof item.jobName === "string" ? item.jobName : "(no jobName)";
-        jobs.unreadable.push({ jobName, problem: error.message });
+        throw classifyAwsError(error, "list the job records");
       }
-    }
+      const read = readRecords(page.Items ?? []);
+      jobs.records.push(...read.records);
+      jobs.unreadable.push(...read.unreadable);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
     return jobs;
   }
+}
+
+function readRecords(items: readonly Record<string, unknown>[]): ModelJobs {
+  const jobs: ModelJobs = { records: [], unreadable: [] };
+  for (const item of items) {
+    try {
+      jobs.records.push(parseRecord(item));
+    } catch (error) {
+      if (!(error instanceof InvalidRecordError)) throw error;
+      const jobName = typeof item.jobName === "string" ? item.jobName : "(no jobName)";
+      jobs.unreadable.push({ jobName, problem: error.message });
+    }
+  }
+  return jobs;
 }
 
 export interface ModelJobs {

@@ -82,6 +82,14 @@ describe("irflow stop and status by any name", () => {
       .received({ busName: LOCAL_BUS })
       .filter((event) => (event.detail as { jobName?: unknown }).jobName === jobName);
     expect(events).toHaveLength(1);
+    // The clean-up that stopped the job recorded what it cost up to the stop, in the event too.
+    const record = JSON.parse((await run(["status", jobName, "--json"])).out) as {
+      tuningCost?: { method: string };
+    };
+    expect(record.tuningCost?.method).toBe("benchmark-windows");
+    expect((events[0]?.detail as { tuningCost?: unknown } | undefined)?.tuningCost).toEqual(
+      record.tuningCost,
+    );
   }, 120_000);
 
   it("answers a name that is neither a job nor an execution with exit 1", async () => {

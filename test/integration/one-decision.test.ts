@@ -123,8 +123,9 @@ describe("one decision, wherever it is read", () => {
       expect(record.outcome).toBe(kind.outcome);
       expect(more).toHaveLength(0);
       expect(event?.detail).toMatchObject({ outcome: kind.outcome });
-      // A job that ran to an end has its own cost estimated, the same in the record and the event.
-      if (["selected", "unsatisfiable", "measured", "failed"].includes(kind.outcome)) {
+      // A job that ran to an end, or that irflow stopped at its deadline, has its own cost
+      // estimated, the same in the record and the event.
+      if (["selected", "unsatisfiable", "measured", "failed", "timed-out"].includes(kind.outcome)) {
         expect(record.tuningCost).toBeDefined();
         expect((event?.detail as { tuningCost?: unknown } | undefined)?.tuningCost).toEqual(
           record.tuningCost,
@@ -133,6 +134,12 @@ describe("one decision, wherever it is read", () => {
       if (["selected", "unsatisfiable"].includes(kind.outcome)) {
         expect(record.tuningCost?.benchmarks).toBeGreaterThan(0);
         expect(record.tuningCost?.dollars).toBeGreaterThan(0);
+      }
+      if (["failed", "timed-out"].includes(kind.outcome)) {
+        // A failed or stopped job gives no price of its own: its benchmarks take the list price.
+        const parts = record.tuningCost?.parts as { priceSource?: string }[];
+        expect(parts.some((part) => part.priceSource === "list")).toBe(true);
+        expect(parts.every((part) => part.priceSource !== "job")).toBe(true);
       }
       const detail = event?.detail as { selected?: never; policy?: unknown };
       expect(entryOf(detail.selected)).toBe(entryOf(record.decision?.selected));
@@ -152,4 +159,20 @@ describe("one decision, wherever it is read", () => {
       }
     });
   }
+
+  it("sums the jobs' own costs in list --costs, as their records give them", async () => {
+    // Act
+    const listed = await run(["list", "--costs", "--json"]);
+
+    // Assess: every job above ended this month on the stack's clock, with its estimate.
+    expect(listed.code).toBe(0);
+    const totals = JSON.parse(listed.out) as {
+      rows: { dollars: number; jobs: number }[];
+      total: { dollars: number; jobs: number; withoutEstimate: number };
+    };
+    expect(totals.total.jobs).toBeGreaterThanOrEqual(5);
+    expect(totals.total.dollars).toBeGreaterThan(0);
+    const summed = totals.rows.reduce((sum, row) => sum + row.dollars, 0);
+    expect(totals.total.dollars).toBeCloseTo(summed, 4);
+  });
 });

@@ -1,6 +1,7 @@
 /** The kind ai-recommendation: SageMaker AI recommendation jobs, for LLMs. */
 import { TIME_BUDGET } from "../../time-budget.ts";
 import type { KindDefinition } from "../kind.ts";
+import { aiCostPlan } from "./cost.ts";
 import { aiSchedulePrior } from "./schedule.ts";
 import { AI_RECOMMENDATION_KIND, type AiSpec } from "./spec.ts";
 
@@ -29,6 +30,7 @@ export const aiRecommendationKind: KindDefinition<AiSpec> = {
     };
   },
   prior: aiSchedulePrior,
+  costPlan: aiCostPlan,
   queueKey: "queue:ai-recommendation-jobs",
   limitSetting: "AI_JOB_LIMIT",
 };

@@ -4,6 +4,7 @@ import { priorFromRequest } from "../../schedule/index.ts";
 import type { JobSpec } from "../../spec/schema.ts";
 import { TIME_BUDGET } from "../../time-budget.ts";
 import type { KindDefinition } from "../kind.ts";
+import { classicCostPlan } from "./cost.ts";
 
 export const inferenceRecommendationKind: KindDefinition<JobSpec> = {
   name: "inference-recommendation",
@@ -34,6 +35,7 @@ export const inferenceRecommendationKind: KindDefinition<JobSpec> = {
       : { kind: identity.kind, key: identity.key, modelName: identity.name };
   },
   prior: (spec) => priorFromRequest(spec.job),
+  costPlan: classicCostPlan,
   queueKey: "queue:inference-recommendations-jobs",
   limitSetting: "JOB_LIMIT",
 };

@@ -17,9 +17,10 @@ import {
   readAwsScaling,
   scalingRequestFor,
 } from "../../decision/index.ts";
-import { JobNameTakenError } from "../../errors.ts";
+import { JobNameTakenError, TransientAwsError } from "../../errors.ts";
 import { listingShowsWorkLeft, observeSteps } from "../../schedule/index.ts";
 import type { JobSpec } from "../../spec/schema.ts";
+import { isDecided } from "../../workflow/lifecycle.ts";
 import { jobTags, ownershipOf, stopIfOwn } from "../../workflow/ownership.ts";
 import type { JobRecord } from "../../workflow/record.ts";
 import { endedJobBenchmarks, endedJobCost } from "../../workflow/tuning-cost.ts";
@@ -126,7 +127,26 @@ export const inferenceRecommendationOperations: KindOperations = {
     };
   },
 
-  stop: (record, error, deps) => stopIfOwn(record, error, deps),
+  /**
+   * A job of this execution's that was stopped, or had ended before the decision, leaves the
+   * benchmarks it ran: what it cost, those still running counted up to the stop. The stop has
+   * been asked for by then, so a listing still throttled after its retries costs the estimate,
+   * never a retry of the stop.
+   */
+  async stop(record, error, deps) {
+    const result = await stopIfOwn(record, error, deps);
+    const ran = result.stopRequested || record.jobArn !== undefined;
+    if (!ran || result.leftAlone || isDecided(record) || record.tuningCost) return result;
+    let benchmarks: Awaited<ReturnType<typeof endedJobBenchmarks>>;
+    try {
+      benchmarks = await endedJobBenchmarks(record.jobName, deps.sagemaker);
+    } catch (listing) {
+      if (listing instanceof TransientAwsError) return result;
+      throw listing;
+    }
+    const tuningCost = endedJobCost(benchmarks, undefined, deps.now());
+    return tuningCost ? { ...result, tuningCost } : result;
+  },
 };
 
 /**

@@ -42,6 +42,43 @@ describe("irflow validate", () => {
     expect(body.spec.job.JobName).toBe(body.jobName);
   });
 
+  it("prints a valid spec's cost estimate from the spec alone, and gives it in --json", async () => {
+    // Prepare
+    const text = captureIo();
+    const json = captureIo();
+
+    // Act
+    const code = await main(["validate", "events/specs/advanced-stairs.json"], text);
+    await main(["validate", "--json", "events/specs/advanced-stairs.json"], json);
+
+    // Assess: 2 load tests of 6 x 300 s stairs + 420 s, at $0.7364/h and $1.41/h.
+    expect(code).toBe(0);
+    const out = text.out.join("");
+    expect(out).toContain("cost estimate: about $1.32 for 2 endpoints (spec)\n");
+    expect(out).toContain("  ml.g4dn.xlarge x 1, 2220 s at $0.7364/h: $0.45\n");
+    expect(out).toContain("  ml.g5.xlarge x 1, 2220 s at $1.41/h: $0.87\n");
+    const body = JSON.parse(json.out.join(""));
+    expect(body.costEstimate).toMatchObject({
+      method: "spec",
+      dollars: 1.3236,
+      unpriced: 0,
+      jobSeconds: 2220,
+    });
+  });
+
+  it("says a Default job's cost is unknown when its spec names no instance type", async () => {
+    // Prepare
+    const io = captureIo();
+
+    // Act
+    await main(["validate", "events/specs/default-model-package.json"], io);
+
+    // Assess
+    expect(io.out.join("")).toMatch(
+      /cost estimate: unknown \(spec\)\n {2}note: the spec names no instance type/,
+    );
+  });
+
   it.each(invalidSamples)(
     "rejects events/specs/invalid/%s with exactly that rule",
     async (file) => {

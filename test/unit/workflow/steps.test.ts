@@ -383,6 +383,61 @@ describe("stopJob", () => {
     expect(sagemaker.commandCalls(StopInferenceRecommendationsJobCommand)).toHaveLength(0);
   });
 
+  it("records what a job it stopped at its deadline cost, a running benchmark counted to the stop", async () => {
+    // Prepare
+    await validatedRecord("stuck", {
+      phase: "running",
+      jobArn: "arn:job/stuck",
+      jobStartedAt: now.toISOString(),
+      status: "IN_PROGRESS",
+    });
+    sagemaker.on(ListTagsCommand).resolves({ Tags: OWN_TAGS });
+    sagemaker.on(StopInferenceRecommendationsJobCommand).resolves({});
+    sagemaker.on(ListInferenceRecommendationsJobStepsCommand).resolves({
+      Steps: [
+        benchmarkStep("ml.c5.xlarge", "2026-11-23T09:00:00Z", "2026-11-23T09:30:00Z"),
+        benchmarkStep("ml.m5.xlarge", "2026-11-23T09:40:00Z"),
+      ],
+    } as never);
+
+    // Act
+    const output = await stopJob({ jobName: "stuck", reason: "deadline" }, context);
+
+    // Assess: 1,800 s + 420 s at the list price of ml.c5.xlarge ($0.204/h); 1,200 s to the stop
+    // at 10:00 + 420 s at ml.m5.xlarge's ($0.23/h).
+    expect(output.outcome).toBe("timed-out");
+    const cost = (await store.get("stuck"))?.tuningCost;
+    expect(cost?.parts.map((part) => [part.seconds, part.priceSource, part.dollars])).toEqual([
+      [2220, "list", 0.1258],
+      [1620, "list", 0.1035],
+    ]);
+    expect(cost).toMatchObject({ dollars: 0.2293, unpriced: 0, benchmarks: 2 });
+  });
+
+  it("stops the job all the same when its benchmarks cannot be listed for the cost", async () => {
+    // Prepare
+    await validatedRecord("throttled-steps", {
+      phase: "running",
+      jobArn: "arn:job/throttled-steps",
+      jobStartedAt: now.toISOString(),
+      status: "IN_PROGRESS",
+    });
+    sagemaker.on(ListTagsCommand).resolves({ Tags: OWN_TAGS });
+    sagemaker.on(StopInferenceRecommendationsJobCommand).resolves({});
+    sagemaker
+      .on(ListInferenceRecommendationsJobStepsCommand)
+      .rejects(Object.assign(new Error("slow down"), { name: "ThrottlingException" }));
+
+    // Act
+    const output = await stopJob({ jobName: "throttled-steps", reason: "deadline" }, context);
+
+    // Assess
+    expect(output.outcome).toBe("timed-out");
+    const record = await store.get("throttled-steps");
+    expect(record?.status).toBe("STOPPING");
+    expect(record?.tuningCost).toBeUndefined();
+  });
+
   it("records a spec SageMaker refused as rejected", async () => {
     // Prepare
     await validatedRecord("refused");
@@ -403,7 +458,58 @@ describe("stopJob", () => {
   });
 });
 
+/** A BENCHMARK step of ListInferenceRecommendationsJobSteps; without an end, still running. */
+function benchmarkStep(instanceType: string, start: string, end?: string) {
+  return {
+    StepType: "BENCHMARK",
+    JobName: "job",
+    Status: end ? "COMPLETED" : "IN_PROGRESS",
+    InferenceBenchmark: {
+      EndpointConfiguration: {
+        EndpointName: `e-${instanceType}`,
+        VariantName: "v",
+        InstanceType: instanceType,
+        InitialInstanceCount: 1,
+      },
+      InvocationStartTime: new Date(start),
+      ...(end ? { InvocationEndTime: new Date(end) } : {}),
+    },
+  };
+}
+
 describe("diagnoseFailure", () => {
+  it("prices a failed job's benchmarks at the list price, as the job gives none", async () => {
+    // Prepare
+    await validatedRecord("failed-priced", {
+      phase: "running",
+      jobArn: "arn:job/failed-priced",
+      jobStartedAt: now.toISOString(),
+      status: "FAILED",
+    });
+    sagemaker
+      .on(DescribeInferenceRecommendationsJobCommand)
+      .resolves({ Status: "FAILED", FailureReason: "the model did not start" } as never);
+    sagemaker.on(ListInferenceRecommendationsJobStepsCommand).resolves({
+      Steps: [
+        benchmarkStep("ml.c5.xlarge", "2026-11-23T09:00:00Z", "2026-11-23T09:10:00Z"),
+        benchmarkStep("ml.x9.unlisted", "2026-11-23T09:00:00Z", "2026-11-23T09:10:00Z"),
+      ],
+    } as never);
+
+    // Act
+    await diagnoseFailure({ jobName: "failed-priced" }, context);
+
+    // Assess: (600 + 420) s at $0.204/h; the unlisted type stays unpriced.
+    expect((await store.get("failed-priced"))?.tuningCost).toMatchObject({
+      dollars: 0.0578,
+      unpriced: 1,
+      parts: [
+        { instanceType: "ml.c5.xlarge", priceSource: "list", dollars: 0.0578 },
+        { instanceType: "ml.x9.unlisted" },
+      ],
+    });
+  });
+
   it("keeps the job's own failure reason when its benchmarks cannot be listed", async () => {
     // Prepare
     await validatedRecord("denied-steps", {

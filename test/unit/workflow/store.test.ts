@@ -159,6 +159,26 @@ describe("JobStore", () => {
     ]);
   });
 
+  it("lists every job record page by page, and leaves out the queue's items", async () => {
+    // Prepare
+    for (const name of ["all-a", "all-b", "all-c"]) await store.create(newRecord(name));
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({
+        TableName: LOCAL_TABLE,
+        Item: { jobName: "queue:all-test", holders: {}, waiters: {} },
+      }),
+    );
+
+    // Act: a page of one item at a time.
+    const { records } = await store.listAll(1);
+
+    // Assess
+    const names = records.map((record) => record.jobName);
+    expect(names).toEqual(expect.arrayContaining(["all-a", "all-b", "all-c"]));
+    expect(names).not.toContain("queue:all-test");
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it("reads a stored spec as it was written, whatever today's spec rules say", async () => {
     // Prepare: a description longer than today's limit, a field today's spec does not know.
     const record = newRecord("old-rules");
