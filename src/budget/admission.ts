@@ -35,6 +35,28 @@ export function historyPrices(history: readonly TuningCost[]): Map<string, numbe
   return prices;
 }
 
+/** What the job is expected to cost (US dollars, 0 when unknown), from the model's earlier jobs. */
+export async function estimateFor(
+  spec: unknown,
+  modelKey: string,
+  store: Pick<JobStore, "listByModel">,
+): Promise<{ dollars: number; known: boolean; method: string }> {
+  const { records } = await store.listByModel(modelKey, HISTORY_JOBS);
+  const history = records.flatMap((earlier) => (earlier.tuningCost ? [earlier.tuningCost] : []));
+  const estimate = estimateJobCost({ spec, history, prices: historyPrices(history) });
+  // An estimate that cannot be made reserves nothing: the job still counts once it has a cost.
+  return {
+    dollars: roundDollars(estimate.dollars ?? 0),
+    known: estimate.dollars !== undefined,
+    method: estimate.method,
+  };
+}
+
+/** The one rule of the budget: the month's spend with this job's estimate stays within it. */
+export function overBudgetBy(spend: number, estimate: number, budget: number): boolean {
+  return spend + estimate > budget;
+}
+
 export interface AdmissionDeps {
   store: JobStore;
   spend: SpendStore;
@@ -49,15 +71,8 @@ export async function reserveEstimate(record: JobRecord, deps: AdmissionDeps): P
   if (record.costEstimate || record.phase !== "validated") return record;
   const now = deps.now();
   const month = monthOf(now);
-  const { records } = await deps.store.listByModel(record.modelKey, HISTORY_JOBS);
-  const history = records.flatMap((earlier) => (earlier.tuningCost ? [earlier.tuningCost] : []));
-  const estimate = estimateJobCost({
-    spec: record.spec,
-    history,
-    prices: historyPrices(history),
-  });
-  // An estimate that cannot be made reserves nothing: the job still counts once it has a cost.
-  const dollars = roundDollars(estimate.dollars ?? 0);
+  const estimate = await estimateFor(record.spec, record.modelKey, deps.store);
+  const { dollars } = estimate;
   const enforced = record.budget && !record.budget.override ? record.budget.dollars : undefined;
   const id = queueEntryId(record.executionArn);
   const reservation = await deps.spend.reserve(month, id, dollars, enforced);
@@ -86,7 +101,7 @@ export async function reserveEstimate(record: JobRecord, deps: AdmissionDeps): P
       costEstimated(
         latest,
         {
-          ...(estimate.dollars === undefined ? {} : { dollars: reservation.dollars }),
+          ...(estimate.known ? { dollars: reservation.dollars } : {}),
           method: estimate.method,
           month,
         },

@@ -91,7 +91,7 @@ export class SpendStore {
         ExpressionAttributeNames: { "#id": id },
         ExpressionAttributeValues: {
           ":dollars": dollars,
-          // DynamoDB conditions cannot add: the room left is the budget less the estimate.
+          // DynamoDB conditions cannot add: overBudgetBy's rule as the room the estimate leaves.
           ...(limited ? { ":room": budget - dollars } : {}),
         },
       });
