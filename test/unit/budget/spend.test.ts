@@ -9,7 +9,10 @@ let client: DynamoDBClient;
 let spend: SpendStore;
 let months = 0;
 /** Each test its own month, so the tests share one table without sharing a spend. */
-const freshMonth = () => `2031-${String((months += 1)).padStart(2, "0")}`;
+function freshMonth(): string {
+  months += 1;
+  return `2031-${String(months).padStart(2, "0")}`;
+}
 
 beforeAll(async () => {
   dynamo = await startDynalite();
