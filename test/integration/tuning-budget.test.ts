@@ -76,7 +76,7 @@ async function sageMakerJobNames(): Promise<string[]> {
 function budgetNotices(): string[] {
   return cli.stack.notifications
     .messages()
-    .filter((item) => item.ruleName === `${LOCAL_BUS}-notify-budget`)
+    .filter((item) => item.ruleName === `${LOCAL_BUS}-notify-tuning-budget`)
     .map((item) => item.message);
 }
 
