@@ -136,6 +136,22 @@ describe("onModelPackageStateChange", () => {
     });
   });
 
+  it("gives the execution the configuration's tuning budget", async () => {
+    // Prepare
+    sagemaker.on(DescribeModelPackageCommand).resolves(described());
+    sfn
+      .on(StartExecutionCommand)
+      .callsFake(() => ({ executionArn: "arn:execution", startDate: new Date() }));
+    const budgeted = { ...deps, config: { ...deps.config, tuningBudget: 120 } };
+
+    // Act
+    await onModelPackageStateChange(approval(), budgeted);
+
+    // Assess
+    const [call] = sfn.commandCalls(StartExecutionCommand);
+    expect(JSON.parse(call?.args[0].input.input ?? "{}").budget).toEqual({ dollars: 120 });
+  });
+
   it("passes what the package lacks on as precheck errors", async () => {
     // Prepare
     sagemaker
