@@ -47,7 +47,13 @@ interface WorkflowState {
     pollCount?: number;
     jobArn?: string;
   };
-  slot?: { granted?: boolean; waitSeconds?: number; position?: number; queueTimedOut?: boolean };
+  slot?: {
+    granted?: boolean;
+    waitSeconds?: number;
+    position?: number;
+    queueTimedOut?: boolean;
+    overBudget?: boolean;
+  };
   result?: { outcome?: string };
   published?: { outcome?: string; eventId?: string };
   error?: { Error?: string; Cause?: string };
@@ -127,6 +133,8 @@ function taskLine(name: string, state: WorkflowState | undefined): string | unde
       if (!slot) return undefined;
       if (slot.granted) return "took a job slot";
       if (slot.queueTimedOut) return "no job slot came free within the queue deadline";
+      if (slot.overBudget)
+        return "the job's cost estimate would go over the month's tuning budget; no job created";
       return `waiting for a job slot (position ${(slot.position ?? 0) + 1}), next look in ${slot.waitSeconds ?? "?"} s`;
     }
     case "CreateJob":

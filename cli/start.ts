@@ -3,15 +3,17 @@ import { parseArgs } from "node:util";
 import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
 import { jobExecutionName, withRunKey } from "../src/execution/names.ts";
 import { startExecutionOnce } from "../src/execution/start.ts";
+import { kindOfSpec } from "../src/kinds/index.ts";
 import { validateAnySpec } from "../src/kinds/validate.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
+import { configuredBudget, judgeBudget, overBudgetWarning } from "./budget.ts";
 import { recordDecisionSummary } from "./format.ts";
 import { CliError, type CliIo, EXIT, explainInterrupt, readJsonInput } from "./io.ts";
 import { followExecution } from "./progress.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
 import { formatIssues } from "./validate.ts";
 
-export const startUsage = `Usage: irflow start <spec.json | -> [--target local|aws] [--run-key KEY] [--wait] [--json]
+export const startUsage = `Usage: irflow start <spec.json | -> [--target local|aws] [--run-key KEY] [--over-budget] [--wait] [--json]
 
 Validates the spec, then starts the irflow state machine with it. The execution is named after
 the spec's job name, so starting the same spec twice starts nothing new; set a run key to run it
@@ -20,12 +22,16 @@ both report it as running.
 
   --run-key KEY              a name for this run (sets irflow.runKey, which changes the job name;
                              refused for a spec that sets job.JobName, whose name it cannot change)
+  --over-budget              start it even if its cost estimate would take the month's tuning
+                             spend over the budget (tuningBudget in config/triggers.json, or the
+                             file IRFLOW_TRIGGER_CONFIG names); without it such a start is refused
   --wait                     follow the execution step by step until it ends
   --json                     print one JSON object (with --wait, progress goes to stderr)
 ${TARGET_HELP}
 
 Exit status: 0 running, or already started with the same input (with --wait: SUCCEEDED),
-1 invalid spec, execution failed or already started with another input, 2 unreadable input,
+1 invalid spec, over the tuning budget without --over-budget, execution failed or already
+started with another input, 2 unreadable input,
 64 usage error, 69 no local stack running, 130 interrupted while waiting (the execution goes on).`;
 
 /** Who started it, for the trigger's detail. */
@@ -43,6 +49,10 @@ export interface StartOptions {
   runKey?: string | undefined;
   wait: boolean;
   json: boolean;
+  /** Start it even when its estimate would take the month's spend over the tuning budget. */
+  overBudget?: boolean | undefined;
+  /** The clock that says which month's spend counts; the system's by default. */
+  now?: () => Date;
   /** Time between history polls while waiting. */
   intervalMs?: number;
   /** What Ctrl-C while waiting says; by default, that the execution goes on and how to reach it. */
@@ -111,10 +121,53 @@ export async function startSpec(
   const stateMachineArn = target.stateMachineArn();
   const jobName = result.jobName;
   const name = jobExecutionName(jobName);
+  const kind = kindOfSpec(result.spec);
+  const verdict = await judgeBudget(
+    {
+      spec: result.spec as JobRecord["spec"],
+      modelKey: kind.model(result.spec).key,
+      kind: kind.name,
+      jobType: kind.jobType(result.spec),
+    },
+    target,
+    await configuredBudget(io),
+    (options.now ?? (() => new Date()))(),
+  );
+  if (verdict.kind === "over") {
+    const warning = overBudgetWarning(verdict);
+    if (!options.overBudget) {
+      if (options.json) {
+        io.stdout(
+          `${JSON.stringify({ outcome: "over-budget", jobName, month: verdict.month, spendDollars: verdict.spend, estimateDollars: verdict.estimate, budgetDollars: verdict.budget.dollars }, null, 2)}\n`,
+        );
+      } else {
+        io.stderr(`${warning}; nothing started (pass --over-budget to start it anyway)\n`);
+      }
+      return { exitCode: EXIT.invalid, jobName };
+    }
+    io.stderr(`warning: ${warning}; starting it as --over-budget asks\n`);
+  } else if (verdict.kind === "unchecked" && !options.json) {
+    io.stderr(
+      "(pass --table or set TABLE_NAME to check the tuning budget here; the workflow checks it)\n",
+    );
+  }
+  const budget =
+    verdict.kind === "none"
+      ? {}
+      : {
+          budget: {
+            ...verdict.budget,
+            ...(verdict.kind === "over" ? { override: true } : {}),
+          },
+        };
   const start = await startExecutionOnce(target.sfn, {
     stateMachineArn,
     name,
-    input: { spec, trigger: { type: "manual", detail: userName(io.env ?? process.env) } },
+    input: {
+      spec,
+      trigger: { type: "manual", detail: userName(io.env ?? process.env) },
+      ...budget,
+    },
   });
   const { executionArn } = start;
   const progress = (line: string) =>
@@ -236,6 +289,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     options: {
       ...TARGET_OPTIONS,
       "run-key": { type: "string" },
+      "over-budget": { type: "boolean", default: false },
       wait: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -255,7 +309,13 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   let target: Target | undefined;
   try {
     const report = await startSpec(
-      { source, runKey: values["run-key"], wait: values.wait, json: values.json },
+      {
+        source,
+        runKey: values["run-key"],
+        wait: values.wait,
+        json: values.json,
+        overBudget: values["over-budget"],
+      },
       io,
       async () => {
         target = await openTarget(values, io);

@@ -10,6 +10,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { SpendStore } from "../src/budget/spend.ts";
 import { QueueStore } from "../src/queue/store.ts";
 import { JobStore } from "../src/workflow/store.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
@@ -63,6 +64,8 @@ export interface Target {
   store(): JobStore;
   /** The queue for the account's job limit, in the same table. */
   queue(): QueueStore;
+  /** The months' tuning spend, in the same table. */
+  spend(): SpendStore;
   /** SageMaker, for a job's results. */
   sagemaker(): SageMakerClient;
   /** The table name when known, without failing. */
@@ -175,8 +178,12 @@ export async function openTarget(settings: TargetSettings, io: CliIo): Promise<T
 /** The job store and the queue, both in the jobs table that `table` names. */
 function tables(
   table: () => { documents: DynamoDBDocumentClient; tableName: string },
-): Pick<Target, "store" | "queue"> {
+): Pick<Target, "store" | "queue" | "spend"> {
   return {
+    spend: () => {
+      const { documents, tableName } = table();
+      return new SpendStore(documents, tableName);
+    },
     store: () => {
       const { documents, tableName } = table();
       return new JobStore(documents, tableName);

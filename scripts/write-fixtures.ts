@@ -8,13 +8,15 @@
  *
  * A release's fixtures are written once and kept: every later release's tests read them
  * (test/unit/workflow/fixtures.test.ts). The script refuses to replace a folder that exists;
- * `--force` replaces it, for a release that has not shipped yet.
+ * `--force` replaces it, for a release that has not shipped yet; `--add` writes only the files a
+ * folder lacks, for an outcome added to the current layout, and keeps every file it has.
  *
- *   npm run fixtures [-- --force]
+ *   npm run fixtures [-- --force | --add]
  */
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { FaultConfigInput } from "../local/sagemaker/faults.ts";
 import { LOCAL_TABLE, startLocalStack } from "../local/stack.ts";
@@ -80,9 +82,9 @@ const LLM_RUNS: { outcome: Outcome; spec: () => Record<string, unknown> }[] = [
   },
 ];
 
-async function main(force: boolean): Promise<void> {
+async function main(force: boolean, add: boolean): Promise<void> {
   for (const folder of [RECORD_FIXTURES, EVENT_FIXTURES]) {
-    if (existsSync(folder) && !force) {
+    if (existsSync(folder) && !force && !add) {
       throw new Error(
         `${folder} exists: a shipped release's fixtures are kept; pass --force to replace them`,
       );
@@ -128,6 +130,20 @@ async function main(force: boolean): Promise<void> {
       );
       names.set(run.outcome, jobOf(versions, execution.executionArn ?? ""));
     }
+    // A job of the selected one's model, under a budget that job's cost already went over.
+    const overBudget = await clients.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: stack.stateMachineArn,
+        name: "golden-over-budget",
+        input: JSON.stringify({
+          spec: sample("default-slo-policy.json", "golden-over-budget"),
+          trigger: { type: "schedule", detail: "2026-W48" },
+          budget: { dollars: 0.0001 },
+        }),
+      }),
+    );
+    await finished(clients, overBudget.executionArn ?? "");
+    names.set("over-budget", jobOf(versions, overBudget.executionArn ?? ""));
     // The stuck job holds the only slot until its deadline; the next one waits out the queue's.
     const stuck = sample("default-model-package.json", "golden-stuck");
     stuck.irflow = { ...(stuck.irflow as object), deadlineSeconds: 1800 };
@@ -169,8 +185,8 @@ async function main(force: boolean): Promise<void> {
       if (!event) throw new Error(`no outcome event for the llm ${run.outcome} run`);
       events[`llm-${run.outcome}`] = event;
     }
-    await writeFolder(RECORD_FIXTURES, records);
-    await writeFolder(EVENT_FIXTURES, events);
+    await writeFolder(RECORD_FIXTURES, records, add);
+    await writeFolder(EVENT_FIXTURES, events, add);
     process.stdout.write(
       `wrote ${Object.keys(records).length} records to ${RECORD_FIXTURES} and ${Object.keys(events).length} events to ${EVENT_FIXTURES}\n`,
     );
@@ -188,15 +204,30 @@ function jobOf(versions: Map<string, Record<string, unknown>[]>, executionArn: s
   throw new Error(`no record was written for ${executionArn}`);
 }
 
-async function writeFolder(folder: string, files: Record<string, unknown>): Promise<void> {
-  await rm(folder, { recursive: true, force: true });
+async function writeFolder(
+  folder: string,
+  files: Record<string, unknown>,
+  add: boolean,
+): Promise<void> {
+  if (!add) await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
-    await writeFile(join(folder, `${name}.json`), `${JSON.stringify(content, null, 2)}\n`);
+    const path = join(folder, `${name}.json`);
+    if (add && existsSync(path)) continue;
+    await writeFile(path, `${JSON.stringify(content, null, 2)}\n`);
+  }
+}
+
+/** Waits until the execution is no longer running. */
+async function finished(clients: ReturnType<typeof stackClients>, executionArn: string) {
+  for (;;) {
+    const { status } = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (status !== "RUNNING") return status;
+    await delay(50);
   }
 }
 
 const delay = (milliseconds: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
-await main(process.argv.includes("--force"));
+await main(process.argv.includes("--force"), process.argv.includes("--add"));

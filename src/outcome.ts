@@ -43,6 +43,7 @@ import {
   type JobRecord,
   modelRefSchema,
   type Outcome,
+  overBudgetSchema,
   triggerSchema,
 } from "./workflow/record.ts";
 
@@ -57,6 +58,7 @@ export const DETAIL_TYPES: Record<Outcome, string> = {
   "timed-out": "Inference Recommendation Timed Out",
   rejected: "Inference Recommendation Rejected",
   "queue-timed-out": "Inference Recommendation Queue Timed Out",
+  "over-budget": "Recommendation Over Budget",
 };
 
 /**
@@ -182,6 +184,14 @@ export const outcomeDetailSchemas = {
     ...baseDetail,
     outcome: z.literal("queue-timed-out"),
     failure: failureSchema,
+  }),
+  "over-budget": z.strictObject({
+    ...baseDetail,
+    outcome: z.literal("over-budget"),
+    failure: failureSchema,
+    budget: overBudgetSchema.describe(
+      "The month's tuning spend, this job's estimate and the budget it would have gone over (US dollars); notifyOps is true for the month's first.",
+    ),
   }),
 } satisfies Record<Outcome, z.ZodType>;
 
@@ -322,6 +332,7 @@ export function buildOutcomeDetail(record: JobRecord, now: Date): OutcomeDetail 
             reason: inertLine(record.failure.reason),
           },
           ...(record.diagnosis ? { diagnosis: capDiagnosis(record.diagnosis, EVENT_LIMITS) } : {}),
+          ...(outcome === "over-budget" && record.overBudget ? { budget: record.overBudget } : {}),
         };
   return outcomeDetailSchemas[outcome].parse(detail);
 }

@@ -31,6 +31,12 @@ const groupName = z
   .string()
   .regex(PACKAGE_GROUP_NAME, "must be a model package group name (letters, digits, hyphens)");
 
+/** US dollars per UTC calendar month that re-tuning jobs may spend (docs/triggers.md). */
+export const tuningBudgetSchema = z
+  .number({ error: "must be a number of US dollars per calendar month" })
+  .positive({ error: "must be a positive number of US dollars per calendar month" })
+  .refine(Number.isFinite, { error: "must be a finite number of US dollars" });
+
 const targetSchema = z
   .strictObject({
     group: groupName.optional(),
@@ -42,6 +48,8 @@ const targetSchema = z
      * target's kind: the spec's, here; the group's, with the configuration as a whole.
      */
     policy: jsonObjectSchema().optional(),
+    /** This target's monthly budget, over the configuration's own for the jobs it starts. */
+    tuningBudget: tuningBudgetSchema.optional(),
   })
   .superRefine((target, context) => {
     const byGroup = target.group !== undefined;
@@ -59,7 +67,10 @@ const targetSchema = z
     if (kind && target.policy) addPolicyIssues(context, ["policy"], kind, target.policy);
   })
   .transform((target): ScheduleTarget => {
-    const policy = target.policy ? { policy: target.policy } : {};
+    const policy = {
+      ...(target.policy ? { policy: target.policy } : {}),
+      ...(target.tuningBudget !== undefined ? { tuningBudget: target.tuningBudget } : {}),
+    };
     return target.group !== undefined
       ? { kind: "group", label: target.group, group: target.group, ...policy }
       : { kind: "spec", label: target.name ?? "", spec: target.spec ?? {}, ...policy };
@@ -87,7 +98,7 @@ function addPolicyIssues(
 export type ScheduleTarget = (
   | { kind: "group"; label: string; group: string }
   | { kind: "spec"; label: string; spec: Record<string, unknown> }
-) & { policy?: PolicyDefaults };
+) & { policy?: PolicyDefaults; tuningBudget?: number };
 
 /** The group with a schedule target's policy over its own. */
 export function groupForTarget(
@@ -128,6 +139,8 @@ export const triggerConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
     roleArn: request.RoleArn,
+    /** US dollars per UTC calendar month for the jobs the triggers start; none: no limit. */
+    tuningBudget: tuningBudgetSchema.optional(),
     groups: z.record(groupName, groupSchema),
     schedule: scheduleSchema.default({ window: "weekly", targets: [] }),
   })

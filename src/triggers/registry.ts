@@ -62,7 +62,7 @@ export async function onModelPackageStateChange(
   const result = await startWorkflow(
     deps,
     name,
-    executionInput(built, { type: "model-registry", detail: packageArn }),
+    executionInput(built, { type: "model-registry", detail: packageArn }, deps.config.tuningBudget),
   );
   return { ...result, packageArn };
 }
@@ -123,13 +123,21 @@ export async function specForPackage(
   return { described, spec, issues };
 }
 
+/** The execution input of a triggered run, with the monthly tuning budget it must fit in. */
 export function executionInput(
   built: Pick<BuiltPackageSpec, "spec" | "issues">,
   trigger: ExecutionInput["trigger"],
+  tuningBudget: number | undefined,
 ): ExecutionInput {
   return {
     spec: built.spec,
     trigger,
     ...(built.issues.length > 0 ? { precheckErrors: built.issues } : {}),
+    ...budgetInput(tuningBudget),
   };
+}
+
+/** The execution input's budget, when there is one to keep to. */
+export function budgetInput(tuningBudget: number | undefined): Pick<ExecutionInput, "budget"> {
+  return tuningBudget === undefined ? {} : { budget: { dollars: tuningBudget } };
 }

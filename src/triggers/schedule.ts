@@ -14,7 +14,7 @@ import {
   type ScheduleWindow,
   specForTarget,
 } from "./config.ts";
-import { executionInput, groupOf, specForPackage } from "./registry.ts";
+import { budgetInput, executionInput, groupOf, specForPackage } from "./registry.ts";
 import { type ExecutionInput, startWorkflow, type TriggerDeps } from "./start.ts";
 
 /** The fields of EventBridge's scheduled event that the trigger reads. */
@@ -82,6 +82,8 @@ async function runTarget(
   const summary = { target: target.label, kind: target.kind };
   const executionName = scheduleExecutionName(target.label, window);
   const trigger = { type: "schedule", detail: window } as const;
+  // A target's own budget replaces the configuration's for the jobs it starts.
+  const tuningBudget = target.tuningBudget ?? deps.config.tuningBudget;
   try {
     let input: ExecutionInput;
     let packageArn: string | undefined;
@@ -92,10 +94,18 @@ async function runTarget(
         return { ...summary, status: "skipped", reason: `${target.group} has no approved version` };
       }
       const built = await specForPackage(packageArn, groupForTarget(group, target.policy), deps);
-      input = executionInput({ ...built, spec: withRunKey(built.spec, window) }, trigger);
+      input = executionInput(
+        { ...built, spec: withRunKey(built.spec, window) },
+        trigger,
+        tuningBudget,
+      );
     } else {
       const spec = specForTarget(target.spec, target.policy);
-      input = { spec: withRole(withRunKey(spec, window), deps.config.roleArn), trigger };
+      input = {
+        spec: withRole(withRunKey(spec, window), deps.config.roleArn),
+        trigger,
+        ...budgetInput(tuningBudget),
+      };
     }
     const start = await startWorkflow(deps, executionName, input);
     return {

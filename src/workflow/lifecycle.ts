@@ -27,9 +27,12 @@ import { sha256Hex } from "../spec/canonical.ts";
 import { TIME_BUDGET } from "../time-budget.ts";
 import { deadlinePassed, planPoll } from "./polling.ts";
 import {
+  type CostEstimate,
+  type ExecutionBudget,
   type JobRecord,
   type ModelRef,
   type Outcome,
+  type OverBudget,
   type PollState,
   RECORD_SCHEMA_VERSION,
   type RecordChange,
@@ -65,6 +68,7 @@ export const isDecided = (record: JobRecord) =>
 export interface ExecutionRef {
   executionArn: string;
   trigger: Trigger;
+  budget?: ExecutionBudget | undefined;
 }
 
 export function validated(
@@ -90,6 +94,7 @@ export function validated(
     phase: "validated",
     executionArn: execution.executionArn,
     trigger: execution.trigger,
+    ...(execution.budget ? { budget: execution.budget } : {}),
     model: job.model,
     modelKey: job.model.key,
     ...(jobType ? { jobType } : {}),
@@ -167,6 +172,35 @@ export function queueTimedOut(
     ...withStatus(record, "QUEUE_TIMED_OUT", now),
     failure: {
       reason: `no slot came free within the queue deadline of ${wait.deadlineSeconds} s (still ${ordinal(wait.position + 1)} in line); no job was created`,
+      step: "AcquireSlot",
+    },
+  };
+}
+
+/** The job's estimate is reserved in its month's spend: the record says how much and where. */
+export function costEstimated(
+  record: JobRecord,
+  estimate: CostEstimate,
+  now: Date,
+): RecordChange | undefined {
+  if (record.costEstimate) return undefined;
+  return { costEstimate: estimate, updatedAt: now.toISOString() };
+}
+
+/** The job's estimate would take the month's spend over its budget: no job is created. */
+export function overBudget(
+  record: JobRecord,
+  check: OverBudget,
+  now: Date,
+): RecordChange | undefined {
+  if (isDecided(record)) return undefined;
+  const dollars = (value: number) => `$${value.toFixed(2)}`;
+  return {
+    ...decision(record, "over-budget", now),
+    ...withStatus(record, "OVER_BUDGET", now),
+    overBudget: check,
+    failure: {
+      reason: `the job's estimate of ${dollars(check.estimateDollars)} would take ${check.month}'s tuning spend of ${dollars(check.spendDollars)} over its budget of ${dollars(check.budgetDollars)}; no job was created`,
       step: "AcquireSlot",
     },
   };

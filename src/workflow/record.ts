@@ -32,6 +32,7 @@ export const OUTCOMES = [
   "timed-out",
   "rejected",
   "queue-timed-out",
+  "over-budget",
 ] as const;
 const outcomeSchema = z.enum(OUTCOMES);
 export type Outcome = z.output<typeof outcomeSchema>;
@@ -46,6 +47,37 @@ export const triggerSchema = z.strictObject({
   detail: z.string().optional(),
 });
 export type Trigger = z.output<typeof triggerSchema>;
+
+/** The monthly tuning budget an execution runs under (src/budget/). */
+export const executionBudgetSchema = z.strictObject({
+  /** US dollars per UTC calendar month. */
+  dollars: z.number().positive(),
+  /** Started with `irflow start --over-budget`: the budget is reported, never enforced. */
+  override: z.boolean().optional(),
+});
+export type ExecutionBudget = z.output<typeof executionBudgetSchema>;
+
+/** The job's cost estimate, reserved in its month's spend when it joined the queue. */
+export const costEstimateSchema = z.strictObject({
+  /** US dollars; absent when it could not be estimated (nothing is then reserved). */
+  dollars: z.number().nonnegative().optional(),
+  method: z.string(),
+  /** The UTC month (YYYY-MM) whose spend holds the reservation and, later, the actual cost. */
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+});
+export type CostEstimate = z.output<typeof costEstimateSchema>;
+
+/** Why an execution ended over-budget: the numbers its check saw. */
+export const overBudgetSchema = z.strictObject({
+  month: z.string(),
+  /** The month's spend before this job: finished jobs' costs and the reservations of the others. */
+  spendDollars: z.number(),
+  estimateDollars: z.number(),
+  budgetDollars: z.number(),
+  /** Whether this execution is the month's first over budget, the one that tells ops. */
+  notifyOps: z.boolean(),
+});
+export type OverBudget = z.output<typeof overBudgetSchema>;
 
 export const modelRefSchema = z.strictObject({
   /** `model-package/<group>` or `model/<name>`: the partition of the by-model index. */
@@ -174,6 +206,12 @@ const recordFields = z.object({
   tuningCost: tuningCostSchema.optional(),
   /** AWS's autoscaling recommendation for the selected entry, and how it differs from irflow's. */
   awsScaling: awsScalingSchema.optional(),
+  /** The monthly tuning budget the execution runs under, when it was started with one. */
+  budget: executionBudgetSchema.optional(),
+  /** The cost estimate reserved in the month's spend when the job joined the queue. */
+  costEstimate: costEstimateSchema.optional(),
+  /** For an over-budget outcome: the spend, the estimate and the budget it was refused on. */
+  overBudget: overBudgetSchema.optional(),
   /** The outcome's id, the same in every copy of its event: consumers deduplicate on it. */
   outcomeId: z.string().optional(),
   /** Who is publishing the outcome event, and until when the claim holds. */
@@ -211,6 +249,7 @@ const OUTCOME_RULES: Record<Outcome, FieldName[][]> = {
   "timed-out": [["failure"]],
   rejected: [["failure"]],
   "queue-timed-out": [["failure"]],
+  "over-budget": [["failure"], ["overBudget"]],
 };
 
 export const jobRecordSchema = recordFields.superRefine((record, context) => {

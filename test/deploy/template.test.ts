@@ -225,7 +225,12 @@ describe("the packaged CloudFormation template", () => {
         "sagemaker:DescribeAIWorkloadConfig",
         "sagemaker:DescribeInferenceRecommendationsJob",
       ],
-      AcquireSlot: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      AcquireSlot: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+      ],
       DescribeJob: [
         "dynamodb:GetItem",
         "dynamodb:UpdateItem",

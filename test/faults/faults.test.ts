@@ -39,6 +39,7 @@ const FAIL_STATE: Partial<Record<Outcome, string>> = {
   "timed-out": "JobTimedOut",
   rejected: "SpecRejected",
   "queue-timed-out": "QueueTimedOut",
+  "over-budget": "OverBudget",
 };
 
 let campaign: Campaign;

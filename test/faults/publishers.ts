@@ -12,6 +12,7 @@ import {
   LOCAL_TABLE,
   type LocalStack,
 } from "../../local/stack.ts";
+import { SpendStore } from "../../src/budget/spend.ts";
 import { queueStoresOn } from "../../src/queue/store.ts";
 import {
   type Publication,
@@ -42,6 +43,7 @@ export function publisherDeps(stack: LocalStack): { deps: PublishDeps; destroy()
   return {
     deps: {
       store: new JobStore(documents, LOCAL_TABLE),
+      spend: new SpendStore(documents, LOCAL_TABLE),
       queues: queueStoresOn(documents, LOCAL_TABLE),
       events,
       publish: { busName: LOCAL_BUS, source: "irflow" },

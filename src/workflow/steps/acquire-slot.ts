@@ -2,10 +2,13 @@
  * AcquireSlot: waits its turn for one of the account's job slots of its kind (each kind has its
  * own queue and limit), oldest first, before CreateJob. The state machine loops on it (Wait, then AcquireSlot again) with the
  * wait it returns; ReturnToQueue calls it with `requeue` when SageMaker refused the job for the
- * account's quota, which someone outside irflow may be using.
+ * account's quota, which someone outside irflow may be using. Its first call reserves the job's
+ * cost estimate in the month's tuning spend, or ends the execution over-budget (src/budget/).
  */
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import * as z from "zod";
+import { reserveEstimate } from "../../budget/admission.ts";
+import { type SpendStore, spendStore } from "../../budget/spend.ts";
 import { DEFAULT_KIND, type JobKindName, KINDS } from "../../kinds/index.ts";
 import {
   expired,
@@ -32,12 +35,21 @@ export const acquireInput = z.object({
 });
 export type AcquireInput = z.output<typeof acquireInput>;
 
+/** Every field the state machine's choice reads is always present: a missing one fails the choice. */
 export type SlotState =
-  | { granted: true; waitSeconds: 0; queueTimedOut: false }
-  | { granted: false; waitSeconds: number; position: number; queueTimedOut: boolean };
+  | { granted: true; waitSeconds: 0; queueTimedOut: false; overBudget: false }
+  | {
+      granted: false;
+      waitSeconds: number;
+      position: number;
+      queueTimedOut: boolean;
+      overBudget: boolean;
+    };
 
 interface Deps {
   store: JobStore;
+  /** The months' tuning spend, where the job's estimate is reserved before it joins the queue. */
+  spend: SpendStore;
   /** Each job kind's queue and its limit of jobs at once. */
   queues: QueueStores;
   limits: Record<JobKindName, number>;
@@ -52,7 +64,10 @@ const LEASE_MARGIN_SECONDS = TIME_BUDGET.slotLeaseMarginSeconds;
 export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<SlotState> {
   const now = deps.now();
   const id = queueEntryId(input.executionArn);
-  let record = await deps.store.require(input.jobName);
+  let record = await reserveEstimate(await deps.store.require(input.jobName), deps);
+  if (record.outcome === "over-budget") {
+    return { granted: false, waitSeconds: 0, position: 0, queueTimedOut: false, overBudget: true };
+  }
   const kind = record.kind ?? DEFAULT_KIND;
   const queue = deps.queues[kind];
   const limit = deps.limits[kind];
@@ -89,7 +104,7 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
     (turn.kind === "admit" && (await admit({ ...deps, queue, limit }, id, record, waiter, now)))
   ) {
     await deps.store.mutate(record.jobName, (r) => admitted(r, now));
-    return { granted: true, waitSeconds: 0, queueTimedOut: false };
+    return { granted: true, waitSeconds: 0, queueTimedOut: false, overBudget: false };
   }
   const position = turn.kind === "wait" ? turn.position : 0;
   if (now.toISOString() >= waiter.giveUpAt) {
@@ -97,11 +112,11 @@ export async function acquireSlot(input: AcquireInput, deps: Deps): Promise<Slot
     await deps.store.mutate(record.jobName, (r) =>
       queueTimedOut(r, { position, deadlineSeconds: deps.queueDeadlineSeconds }, now),
     );
-    return { granted: false, waitSeconds: 0, position, queueTimedOut: true };
+    return { granted: false, waitSeconds: 0, position, queueTimedOut: true, overBudget: false };
   }
   // A waiter that lost the last slot to another tries again with the head of the line.
   const waitSeconds = turn.kind === "wait" ? turn.waitSeconds : HEAD_POLL_SECONDS;
-  return { granted: false, waitSeconds, position, queueTimedOut: false };
+  return { granted: false, waitSeconds, position, queueTimedOut: false, overBudget: false };
 }
 
 async function admit(
@@ -154,6 +169,7 @@ export const acquireSlotStep = workflowStep({
   input: acquireInput,
   connect: (runtime, config) => ({
     store: jobStore(runtime, config.TABLE_NAME),
+    spend: spendStore(runtime, config.TABLE_NAME),
     queues: queueStores(runtime, config.TABLE_NAME),
     limits: Object.fromEntries(
       Object.values(KINDS).map((kind) => [kind.name, config[kind.limitSetting]]),

@@ -9,6 +9,8 @@
 import { randomUUID } from "node:crypto";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { settleCost } from "../../budget/admission.ts";
+import { type SpendStore, spendStore } from "../../budget/spend.ts";
 import type { Config } from "../../config.ts";
 import { PublishInProgressError, RecordConflictError, TransientAwsError } from "../../errors.ts";
 import { DEFAULT_KIND } from "../../kinds/index.ts";
@@ -28,6 +30,8 @@ import { type JobInput, jobInput, workflowStep } from "./step.ts";
 
 export interface PublishDeps {
   store: JobStore;
+  /** The months' tuning spend, where the job's reservation is settled. */
+  spend: SpendStore;
   /** Each job kind's queue: a job's slot is in its own kind's. */
   queues: QueueStores;
   events: EventBridgeClient;
@@ -64,6 +68,8 @@ export async function publishRecord(jobName: string, deps: PublishDeps): Promise
     (current) => undecidedFailure(current, deps.now()),
     record,
   );
+  // The month's spend takes what the job cost in place of its reservation, once.
+  await settleCost(record, deps.spend);
 
   const waitUntil = deps.now().getTime() + BUSY_WAIT_MS;
   for (;;) {
@@ -143,6 +149,7 @@ export async function publishJobOutcome(input: JobInput, deps: PublishDeps): Pro
 export function connectPublisher(runtime: Runtime, config: Config): PublishDeps {
   return {
     store: jobStore(runtime, config.TABLE_NAME),
+    spend: spendStore(runtime, config.TABLE_NAME),
     queues: queueStores(runtime, config.TABLE_NAME),
     events: awsClient(runtime, "eventbridge", (settings) => new EventBridgeClient(settings)),
     publish: { busName: config.EVENT_BUS_NAME, source: config.EVENT_SOURCE },

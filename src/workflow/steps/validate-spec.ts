@@ -49,6 +49,7 @@ export async function validateJobSpec(
           ...(input.trigger.detail ? { detail: bounded(input.trigger.detail) } : {}),
         }
       : { type: "manual" as const },
+    ...(input.budget ? { budget: input.budget } : {}),
   };
   if (!result.valid || !result.kind || errors.length > 0) {
     const jobName = rejectedRecordName(executionName);

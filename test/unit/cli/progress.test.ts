@@ -73,6 +73,7 @@ describe("progressLines", () => {
       exited(2, "AcquireSlot", { slot: { granted: false, waitSeconds: 120, position: 1 } }),
       exited(3, "AcquireSlot", { slot: { granted: true, waitSeconds: 0 } }),
       exited(4, "AcquireSlot", { slot: { granted: false, queueTimedOut: true, waitSeconds: 0 } }),
+      exited(5, "AcquireSlot", { slot: { granted: false, overBudget: true, waitSeconds: 0 } }),
     ];
 
     // Act
@@ -84,6 +85,7 @@ describe("progressLines", () => {
       "waiting for a job slot (position 2), next look in 120 s",
       "took a job slot",
       "no job slot came free within the queue deadline",
+      "the job's cost estimate would go over the month's tuning budget; no job created",
     ]);
   });
 

@@ -158,6 +158,43 @@ describe("parseTriggerConfig", () => {
   });
 });
 
+describe("the tuning budget in the trigger configuration", () => {
+  it("takes a budget at the top and per schedule target", () => {
+    // Act
+    const config = parseTriggerConfig({
+      roleArn: ROLE,
+      tuningBudget: 250,
+      groups: { g: { job: {} } },
+      schedule: { window: "weekly", targets: [{ group: "g", tuningBudget: 40.5 }] },
+    });
+
+    // Assess
+    expect(config.tuningBudget).toBe(250);
+    expect(config.schedule.targets[0]).toMatchObject({ kind: "group", tuningBudget: 40.5 });
+  });
+
+  it("refuses a budget that is not a positive number of dollars, naming the field and the rule", () => {
+    // Prepare
+    const raw = {
+      roleArn: ROLE,
+      tuningBudget: -5,
+      groups: { g: { job: {} } },
+      schedule: { window: "weekly", targets: [{ group: "g", tuningBudget: "100" }] },
+    };
+
+    // Act
+    const message = problemsOf(raw);
+
+    // Assess
+    expect(message).toContain(
+      "tuningBudget: must be a positive number of US dollars per calendar month",
+    );
+    expect(message).toContain(
+      "schedule.targets[0].tuningBudget: must be a number of US dollars per calendar month",
+    );
+  });
+});
+
 describe("loadTriggerEnvironment", () => {
   it("requires the state machine ARN", () => {
     // Act

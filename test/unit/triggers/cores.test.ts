@@ -136,6 +136,22 @@ describe("onModelPackageStateChange", () => {
     });
   });
 
+  it("gives the execution the configuration's tuning budget", async () => {
+    // Prepare
+    sagemaker.on(DescribeModelPackageCommand).resolves(described());
+    sfn
+      .on(StartExecutionCommand)
+      .callsFake(() => ({ executionArn: "arn:execution", startDate: new Date() }));
+    const budgeted = { ...deps, config: { ...deps.config, tuningBudget: 120 } };
+
+    // Act
+    await onModelPackageStateChange(approval(), budgeted);
+
+    // Assess
+    const [call] = sfn.commandCalls(StartExecutionCommand);
+    expect(JSON.parse(call?.args[0].input.input ?? "{}").budget).toEqual({ dollars: 120 });
+  });
+
   it("passes what the package lacks on as precheck errors", async () => {
     // Prepare
     sagemaker
@@ -309,6 +325,42 @@ describe("onScheduleTick", () => {
       expect(input.trigger).toEqual({ type: "schedule", detail: "2026-11-23" });
     }
     expect(inputs[0].spec.job.InputConfig.ModelPackageVersionArn).toBe(PACKAGE);
+  });
+
+  it("gives each execution its target's budget, else the configuration's", async () => {
+    // Prepare
+    sagemaker
+      .on(ListModelPackagesCommand)
+      .resolves({ ModelPackageSummaryList: [{ ModelPackageArn: PACKAGE }] } as never);
+    sagemaker.on(DescribeModelPackageCommand).resolves(described());
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
+      executionArn: `arn:${input.name}`,
+      startDate: new Date(),
+    }));
+    const budgeted: TriggerDeps = {
+      ...deps,
+      config: parseTriggerConfig({
+        roleArn: ROLE,
+        tuningBudget: 300,
+        groups: { "churn-xgboost": { job: { JobDescription: "churn" } } },
+        schedule: {
+          window: "daily",
+          targets: [
+            { group: "churn-xgboost" },
+            { name: "bert", spec: sampleSpec("default-model-name.json"), tuningBudget: 20 },
+          ],
+        },
+      }),
+    };
+
+    // Act
+    await onScheduleTick({ time: "2026-11-23T06:00:00Z" }, budgeted);
+
+    // Assess
+    const budgets = sfn
+      .commandCalls(StartExecutionCommand)
+      .map((call) => JSON.parse(call.args[0].input.input ?? "{}").budget);
+    expect(budgets).toEqual([{ dollars: 300 }, { dollars: 20 }]);
   });
 
   it("reports a target whose window already ran with its input, and one that ran with another", async () => {

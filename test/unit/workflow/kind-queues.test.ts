@@ -8,6 +8,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { SpendStore } from "../../../src/budget/spend.ts";
 import { validateAiRecommendationSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
 import { type QueueStores, queueStoresOn } from "../../../src/queue/store.ts";
 import { validated } from "../../../src/workflow/lifecycle.ts";
@@ -19,6 +20,7 @@ import { TEST_START, validatedRecord } from "../../support/records.ts";
 let dynamo: { endpoint: string; close: () => Promise<void> };
 let store: JobStore;
 let queues: QueueStores;
+let spend: SpendStore;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -33,6 +35,7 @@ beforeAll(async () => {
   );
   store = new JobStore(documents, LOCAL_TABLE);
   queues = queueStoresOn(documents, LOCAL_TABLE);
+  spend = new SpendStore(documents, LOCAL_TABLE);
 });
 
 afterAll(async () => {
@@ -67,6 +70,7 @@ async function acquire(record: JobRecord) {
     { jobName: record.jobName, executionArn: record.executionArn },
     {
       store,
+      spend,
       queues,
       limits: { "inference-recommendation": 1, "ai-recommendation": 1 },
       queueDeadlineSeconds: 3600,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { assertRequestLimits } from "../../../local/eventbridge/entries.ts";
 import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
 import { SageMakerGateway } from "../../../src/aws/sagemaker-gateway.ts";
+import { SpendStore } from "../../../src/budget/spend.ts";
 import { diagnoseFailure, RECORD_MAX_BYTES } from "../../../src/decision/index.ts";
 import { MAX_POLICY_FAMILIES } from "../../../src/decision/policy.ts";
 import { queueStoresOn } from "../../../src/queue/store.ts";
@@ -157,6 +158,7 @@ describe("a job with 1,000 recommendations", () => {
     );
     const publication = await publishRecord("large-job", {
       store,
+      spend: new SpendStore(documents, LOCAL_TABLE),
       queues: queueStoresOn(documents, LOCAL_TABLE),
       events: new EventBridgeClient({ region: "us-east-1" }),
       publish: { busName: "irflow", source: "irflow" },
@@ -182,6 +184,7 @@ describe("the largest spec StartExecution accepts", () => {
   const publish = (jobName: string) =>
     publishRecord(jobName, {
       store: store(),
+      spend: new SpendStore(documents, LOCAL_TABLE),
       queues: queueStoresOn(documents, LOCAL_TABLE),
       events: new EventBridgeClient({ region: "us-east-1" }),
       publish: { busName: "irflow", source: "irflow" },
