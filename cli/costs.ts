@@ -55,6 +55,8 @@ export function costTotals(
   let running = 0;
   for (const record of records) {
     if (filter.modelKey !== undefined && record.modelKey !== filter.modelKey) continue;
+    // A spec rejected, refused by the budget or timed out in the queue created no job to cost.
+    if (!record.jobArn && !record.createRequestedAt) continue;
     const end = jobEndOf(record);
     if (end === undefined) {
       if (filter.month === undefined) running += 1;

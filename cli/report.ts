@@ -25,6 +25,8 @@ import { toDecisionIssues } from "../src/decision/issues.ts";
 import {
   aiRecommendationJobSchema,
   decideAiRecommendation,
+  type ListedPrice,
+  type ListedPrices,
 } from "../src/kinds/ai-recommendation/decide.ts";
 import { aiRecommendationKind } from "../src/kinds/ai-recommendation/definition.ts";
 import { type LlmPolicy, llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
@@ -151,6 +153,17 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     (values.json ? io.stderr : io.stdout)(`report written to ${values.html}\n`);
   }
   return EXIT.ok;
+}
+
+/** The Price List's prices the workflow decided an LLM job with, to decide it again alike. */
+function recordedListPrices(record: JobRecord): ListedPrices {
+  const listed: Record<string, ListedPrice> = {};
+  for (const price of record.llmDecision?.prices ?? []) {
+    if (price.source === "price-list" && price.pricePerHour !== undefined) {
+      listed[price.instanceType] = { pricePerHour: price.pricePerHour, source: "price-list" };
+    }
+  }
+  return listed;
 }
 
 /** The first line of a report decided under --policy rather than the job's own policy. */
@@ -327,7 +340,12 @@ async function fromJob(
         io.stderr(`SageMaker's results for ${jobName} do not read\n${issueLines(issues)}`);
         return undefined;
       }
-      return { llm: decideAiRecommendation(job.data, policy), policy, source, record };
+      return {
+        llm: decideAiRecommendation(job.data, policy, recordedListPrices(record)),
+        policy,
+        source,
+        record,
+      };
     }
     const policy = override ? classicPolicy(override, io) : undefined;
     if (override && !policy) return undefined;

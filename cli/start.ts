@@ -215,7 +215,9 @@ export async function startSpec(
       }),
   );
   const record = await readRecord(target, jobName, options.json ? undefined : io);
-  const succeeded = execution.status === "SUCCEEDED";
+  // A job the budget refused ends its execution in success, yet it ran nothing: exit 1 for it.
+  const refused = record?.outcome === "over-budget";
+  const succeeded = execution.status === "SUCCEEDED" && !refused;
   if (options.json) {
     io.stdout(
       `${JSON.stringify(
@@ -236,6 +238,8 @@ export async function startSpec(
     );
   } else if (succeeded) {
     if (record) io.stdout(`${recordDecisionSummary(record).join("\n")}\n`);
+  } else if (refused) {
+    io.stderr(`over budget: ${record?.failure?.reason ?? "no job was created"}\n`);
   } else {
     io.stderr(
       `execution ${execution.status}: ${execution.error ?? "no error"}: ${execution.cause ?? "no cause"}\n`,

@@ -4,7 +4,7 @@
  * would take the spend over the execution's budget, decides the record over-budget so no job is
  * created. The month's first over-budget execution is the one whose event tells ops.
  */
-import { HOSTING_PRICES } from "../decision/hosting-prices.ts";
+import { withListPrices } from "../decision/hosting-prices.ts";
 import { estimateJobCost, type StoredJobSpec } from "../decision/job-cost-estimate.ts";
 import type { TuningCost } from "../decision/tuning-cost.ts";
 import { queueEntryId } from "../queue/queue.ts";
@@ -26,21 +26,18 @@ export function monthOf(time: Date): string {
 export const roundDollars = (dollars: number) => Math.round(dollars * 1e4) / 1e4;
 
 /**
- * The prices per instance-hour to estimate with: the list prices, overridden by what the model's
- * earlier jobs recorded for a type (their own recommendations' prices).
+ * The prices per instance-hour to estimate with: what the model's earlier jobs recorded for a type
+ * (their own recommendations' prices), else the list prices.
  */
 export function historyPrices(history: readonly TuningCost[]): Map<string, number> {
-  const prices = new Map<string, number>(HOSTING_PRICES);
-  const recorded = new Set<string>();
+  const recorded = new Map<string, number>();
   for (const cost of history) {
     for (const part of cost.parts) {
-      if (!part.instanceType || part.pricePerHour === undefined || recorded.has(part.instanceType))
-        continue;
-      recorded.add(part.instanceType);
-      prices.set(part.instanceType, part.pricePerHour);
+      if (part.instanceType && part.pricePerHour !== undefined && !recorded.has(part.instanceType))
+        recorded.set(part.instanceType, part.pricePerHour);
     }
   }
-  return prices;
+  return withListPrices(recorded);
 }
 
 /**
@@ -83,7 +80,9 @@ export interface AdmissionDeps {
 export async function reserveEstimate(record: JobRecord, deps: AdmissionDeps): Promise<JobRecord> {
   if (record.costEstimate || record.phase !== "validated") return record;
   const now = deps.now();
-  const month = monthOf(now);
+  // The month of the record, not of this attempt: a retry past midnight on the 1st finds the
+  // reservation it made before instead of making a second one in the new month.
+  const month = monthOf(new Date(record.createdAt));
   const estimate = await estimateFor(record, deps.store);
   const { dollars } = estimate;
   const enforced = record.budget && !record.budget.override ? record.budget.dollars : undefined;
@@ -114,7 +113,8 @@ export async function reserveEstimate(record: JobRecord, deps: AdmissionDeps): P
       costEstimated(
         latest,
         {
-          ...(estimate.known ? { dollars: reservation.dollars } : {}),
+          // What the spend holds for this execution, which a retry may have reserved before.
+          ...(estimate.known || reservation.dollars > 0 ? { dollars: reservation.dollars } : {}),
           method: estimate.method,
           month,
         },

@@ -106,7 +106,9 @@ function fromSpec(input: JobCostInput): JobCostEstimate {
     supportedInstanceTypes: input.supportedInstanceTypes,
   });
   const parts = plan.parts.map((part) => {
-    const pricePerHour = part.instanceType ? input.prices.get(part.instanceType) : undefined;
+    // The spec's own price wins, as it does in the decision.
+    const pricePerHour =
+      part.pricePerHour ?? (part.instanceType ? input.prices.get(part.instanceType) : undefined);
     const dollars =
       pricePerHour !== undefined && part.seconds !== undefined
         ? round((pricePerHour * part.instanceCount * part.seconds) / 3600)

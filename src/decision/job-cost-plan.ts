@@ -11,6 +11,8 @@ export const jobCostPlanPartSchema = z.object({
   instanceCount: z.number().int().positive(),
   /** Seconds the endpoint is taken to stay up, its provisioning included; absent if unknown. */
   seconds: z.number().nonnegative().optional(),
+  /** The spec's own price per instance-hour for the type (an LLM policy's prices), if it gives one. */
+  pricePerHour: z.number().positive().optional(),
 });
 
 export type JobCostPlanPart = z.output<typeof jobCostPlanPartSchema>;

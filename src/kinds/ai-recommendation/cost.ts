@@ -24,11 +24,16 @@ export function aiCostPlan(spec: AiSpec): JobCostPlan {
     };
   }
   return {
-    parts: types.map((instanceType) => ({
-      instanceType,
-      instanceCount: 1,
-      seconds: ASSUMED_AI_FIRST_TYPE_SECONDS,
-    })),
+    parts: types.map((instanceType) => {
+      // The policy's price is the one the decision uses for the type, so the estimate uses it too.
+      const pricePerHour = spec.irflow?.policy?.prices?.[instanceType];
+      return {
+        instanceType,
+        instanceCount: 1,
+        seconds: ASSUMED_AI_FIRST_TYPE_SECONDS,
+        ...(pricePerHour !== undefined ? { pricePerHour } : {}),
+      };
+    }),
     jobSeconds,
     notes: [
       `each instance type is assumed to be up for ${ASSUMED_AI_FIRST_TYPE_SECONDS / 60} minutes (one deployment and benchmark), with 1 instance; AWS documents no duration for these jobs`,

@@ -77,6 +77,21 @@ describe("irflow list --costs", () => {
     expect(totals.running).toBe(1);
   });
 
+  it("leaves out the records of executions that created no job", () => {
+    // Prepare: a spec rejected, and a job the budget refused, both decided with no job.
+    const { jobArn: _arn, createRequestedAt: _asked, ...validated } = runningRecord("r1");
+    const noJobs: JobRecord[] = [
+      { ...validated, modelKey: "model/a", outcome: "rejected", status: "REJECTED" },
+      { ...validated, jobName: "o1", modelKey: "model/a", outcome: "over-budget" },
+    ];
+
+    // Act
+    const totals = costTotals([...records, ...noJobs]);
+
+    // Assess
+    expect(totals).toEqual(costTotals(records));
+  });
+
   it("keeps only the model and the month asked for", () => {
     // Act
     const totals = costTotals(records, { modelKey: "model/a", month: "2026-11" });

@@ -204,14 +204,21 @@ describe("the estimate of a job's cost before it runs", () => {
       history: [],
       prices: HOSTING_PRICES,
     });
+    const listPriced = estimateJobCost({
+      spec: aiSpecSchema.parse({ ...spec, irflow: { ...spec.irflow, policy: {} } }),
+      history: [],
+      prices: HOSTING_PRICES,
+    });
 
-    // Assess: 25 minutes each of ml.g6e.2xlarge ($2.80/h), ml.g5.12xlarge, ml.g6.12xlarge.
+    // Assess: 25 minutes each of ml.g6e.2xlarge, ml.g5.12xlarge, ml.g6.12xlarge, at the policy's
+    // prices as the decision takes them ($2.24/h for ml.g6e.2xlarge), else the list's ($2.80/h).
     expect(estimate.parts.map((part) => [part.instanceType, part.seconds])).toEqual([
       ["ml.g6e.2xlarge", 1500],
       ["ml.g5.12xlarge", 1500],
       ["ml.g6.12xlarge", 1500],
     ]);
-    expect(estimate.parts[0]?.dollars).toBe(1.1667);
+    expect(estimate.parts[0]?.dollars).toBe(0.9333);
+    expect(listPriced.parts[0]?.dollars).toBe(1.1667);
     expect(estimate.unpriced).toBe(0);
     expect(unnamed.dollars).toBeUndefined();
     expect(unnamed.notes?.[0]).toMatch(/SageMaker picks them/);

@@ -271,7 +271,7 @@ describe("statemachine/irflow.asl.json", () => {
       "timed-out": "JobTimedOut Fail",
       rejected: "SpecRejected Fail",
       "queue-timed-out": "QueueTimedOut Fail",
-      "over-budget": "OverBudget Fail",
+      "over-budget": "OverBudget Succeed",
     });
   });
 });
