@@ -98,3 +98,7 @@ export function nameSlug(text: string, max: number): string {
     .slice(0, Math.max(0, max))
     .replace(/-+$/, "");
 }
+
+/** The region of an ARN (`arn:aws:<service>:<region>:<account>:...`); undefined when it has none. */
+export const regionOfArn = (arn: string | undefined): string | undefined =>
+  arn?.split(":")[3] || undefined;

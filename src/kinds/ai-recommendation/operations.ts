@@ -3,8 +3,10 @@
  * and its Describe and Stop. SageMaker's statuses (InProgress, Completed, ...) are given to the
  * workflow in the classic API's words, which the state machine routes on.
  */
+
 import { diagnoseFailure } from "../../decision/index.ts";
 import { JobNameTakenError } from "../../errors.ts";
+import { regionOfArn } from "../../naming.ts";
 import { mayStillRun } from "../../workflow/lifecycle.ts";
 import { jobTags, ownershipOf } from "../../workflow/ownership.ts";
 import type { JobRecord } from "../../workflow/record.ts";
@@ -42,11 +44,6 @@ function ai(deps: KindGateways) {
 }
 
 /** The region of a SageMaker ARN (arn:aws:sagemaker:<region>:...), where the job runs. */
-function regionOfArn(arn: string | undefined): string | undefined {
-  const region = arn?.split(":")[3];
-  return region ? region : undefined;
-}
-
 const STOPPED_HINT =
   "The job was stopped before it completed (StopAIRecommendationJob): nothing failed in the model; run it again when needed.";
 

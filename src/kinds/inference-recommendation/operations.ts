@@ -2,6 +2,7 @@
  * The classic kind's calls: CreateInferenceRecommendationsJob and its Describe, List steps and
  * Stop, through the SageMaker gateway.
  */
+
 import type { ProductionVariant, SageMakerGateway } from "../../aws/sagemaker-gateway.ts";
 import {
   type AwsScaling,
@@ -18,6 +19,7 @@ import {
   scalingRequestFor,
 } from "../../decision/index.ts";
 import { JobNameTakenError, TransientAwsError } from "../../errors.ts";
+import { regionOfArn } from "../../naming.ts";
 import { listingShowsWorkLeft, observeSteps } from "../../schedule/index.ts";
 import type { JobSpec } from "../../spec/schema.ts";
 import { isDecided } from "../../workflow/lifecycle.ts";
@@ -35,7 +37,6 @@ function specOf(record: JobRecord): JobSpec {
 }
 
 /** arn:aws:sagemaker:<region>:<account>:inference-recommendations-job/<name> */
-const regionOf = (arn: string | undefined) => arn?.split(":")[3] || undefined;
 
 export const inferenceRecommendationOperations: KindOperations = {
   /**
@@ -116,7 +117,7 @@ export const inferenceRecommendationOperations: KindOperations = {
       jobName: record.jobName,
       status: job.Status ?? "UNKNOWN",
       failureReason: job.FailureReason,
-      region: regionOf(job.JobArn),
+      region: regionOfArn(job.JobArn),
       steps: benchmarks.steps,
     });
     const parsedJob = parseDescribeResponse(job);
@@ -210,7 +211,7 @@ function completedJobFailures(
   const diagnosis = diagnoseFailure({
     jobName,
     status: response.Status ?? "COMPLETED",
-    region: regionOf(response.JobArn),
+    region: regionOfArn(response.JobArn),
     steps,
   });
   return diagnosis.failedBenchmarks.length > 0 ? diagnosis : undefined;
