@@ -3,10 +3,12 @@
  * tuningBudget) against the month's spend and this job's estimate. Over it, the start is refused
  * unless --over-budget is given; the execution input then says so and the workflow lets it run.
  */
+
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import * as z from "zod";
 import { estimateFor, monthOf, overBudgetBy } from "../src/budget/admission.ts";
+import { formatCents } from "../src/decision/format.ts";
 import { tuningBudgetSchema } from "../src/triggers/config.ts";
 import type { ExecutionBudget, JobRecord } from "../src/workflow/record.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
@@ -74,9 +76,7 @@ export async function judgeBudget(
     : { kind: "within", budget: { dollars: budget } };
 }
 
-const dollars = (value: number) => `$${value.toFixed(2)}`;
-
 /** The warning an over-budget start prints. */
 export function overBudgetWarning(verdict: Extract<BudgetVerdict, { kind: "over" }>): string {
-  return `over budget: ${verdict.month}'s tuning spend of ${dollars(verdict.spend)} with this job's estimate of ${dollars(verdict.estimate)} would go over the budget of ${dollars(verdict.budget.dollars)}`;
+  return `over budget: ${verdict.month}'s tuning spend of ${formatCents(verdict.spend)} with this job's estimate of ${formatCents(verdict.estimate)} would go over the budget of ${formatCents(verdict.budget.dollars)}`;
 }

@@ -4,7 +4,7 @@
  * without an estimate (its benchmarks could not be read, or of a kind that makes none) is counted
  * apart, never as zero dollars.
  */
-import { formatDollars } from "../src/decision/format.ts";
+import { formatDollars, roundDollars } from "../src/decision/format.ts";
 import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import { table } from "./format.ts";
@@ -78,7 +78,7 @@ export function costTotals(
     for (const sum of [row, total]) {
       if (cost) {
         sum.jobs += 1;
-        sum.dollars = round(sum.dollars + cost.dollars);
+        sum.dollars = roundDollars(sum.dollars + cost.dollars);
         sum.unpricedBenchmarks += cost.unpriced;
       } else sum.withoutEstimate += 1;
     }
@@ -88,8 +88,6 @@ export function costTotals(
   );
   return { rows: sorted, total, running };
 }
-
-const round = (value: number) => Math.round(value * 1e4) / 1e4;
 
 export function costTable(totals: CostTotals): string {
   if (totals.rows.length === 0)

@@ -4,6 +4,7 @@
  * would take the spend over the execution's budget, decides the record over-budget so no job is
  * created. The month's first over-budget execution is the one whose event tells ops.
  */
+import { roundDollars } from "../decision/format.ts";
 import { withListPrices } from "../decision/hosting-prices.ts";
 import { estimateJobCost, type StoredJobSpec } from "../decision/job-cost-estimate.ts";
 import type { TuningCost } from "../decision/tuning-cost.ts";
@@ -21,9 +22,6 @@ const HISTORY_JOBS = 20;
 export function monthOf(time: Date): string {
   return time.toISOString().slice(0, 7);
 }
-
-/** Dollars to a hundredth of a cent, so sums in the spend item stay exact enough to compare. */
-export const roundDollars = (dollars: number) => Math.round(dollars * 1e4) / 1e4;
 
 /**
  * The prices per instance-hour to estimate with: what the model's earlier jobs recorded for a type

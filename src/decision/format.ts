@@ -28,6 +28,12 @@ export function formatCount(value: number): string {
 }
 
 /** Dollars: whole dollars from $100 up ("$447"), cents below ("$7.30"), "<$0.01" for dust. */
+/** Dollars to a hundredth of a cent: what a cost is recorded, summed and compared at. */
+export const roundDollars = (dollars: number) => Math.round(dollars * 1e4) / 1e4;
+
+/** Dollars to the cent, always with cents ("$0.36", "$500.00"): for amounts a budget is set in. */
+export const formatCents = (value: number) => `$${value.toFixed(2)}`;
+
 export function formatDollars(value: number): string {
   if (value >= 100) return `$${WHOLE.format(Math.round(value))}`;
   if (value > 0 && value < 0.01) return "<$0.01";

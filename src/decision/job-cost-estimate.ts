@@ -6,11 +6,13 @@
  * the total, never guessed; with no priced part there is no total, unless the job provisions
  * nothing of its own (an existing endpoint), which costs $0.
  */
+
 import * as z from "zod";
 import type { AiSpec } from "../kinds/ai-recommendation/spec.ts";
 import { kindOfSpec } from "../kinds/index.ts";
 import { ASSUMED_ENDPOINT_SETUP_SECONDS } from "../schedule/prior.ts";
 import type { JobRequest, JobSpec } from "../spec/schema.ts";
+import { roundDollars } from "./format.ts";
 import { jobCostPlanPartSchema } from "./job-cost-plan.ts";
 import type { TuningCost } from "./tuning-cost.ts";
 
@@ -61,8 +63,6 @@ export interface JobCostInput {
   supportedInstanceTypes?: readonly string[] | undefined;
 }
 
-const round = (value: number) => Math.round(value * 1e4) / 1e4;
-
 export function estimateJobCost(input: JobCostInput): JobCostEstimate {
   return fromHistory(input.history) ?? fromSpec(input);
 }
@@ -84,7 +84,7 @@ function fromHistory(history: readonly TuningCost[]): JobCostEstimate | undefine
       ? (sorted[middle] ?? 0)
       : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
   return {
-    dollars: round(median),
+    dollars: roundDollars(median),
     method: "history",
     provisioningSeconds: ASSUMED_ENDPOINT_SETUP_SECONDS,
     parts: [],
@@ -111,7 +111,7 @@ function fromSpec(input: JobCostInput): JobCostEstimate {
       part.pricePerHour ?? (part.instanceType ? input.prices.get(part.instanceType) : undefined);
     const dollars =
       pricePerHour !== undefined && part.seconds !== undefined
-        ? round((pricePerHour * part.instanceCount * part.seconds) / 3600)
+        ? roundDollars((pricePerHour * part.instanceCount * part.seconds) / 3600)
         : undefined;
     return {
       ...part,
@@ -133,7 +133,7 @@ function fromSpec(input: JobCostInput): JobCostEstimate {
   ];
   return {
     ...(priced.length > 0
-      ? { dollars: round(priced.reduce((sum, part) => sum + (part.dollars ?? 0), 0)) }
+      ? { dollars: roundDollars(priced.reduce((sum, part) => sum + (part.dollars ?? 0), 0)) }
       : plan.provisionsNothing
         ? { dollars: 0 }
         : {}),

@@ -11,6 +11,7 @@ import * as z from "zod";
 import { ASSUMED_ENDPOINT_SETUP_SECONDS } from "../schedule/prior.ts";
 import type { NormalizedJob } from "./describe.ts";
 import type { JobStep } from "./diagnose.ts";
+import { roundDollars } from "./format.ts";
 
 export const tuningCostSchema = z.object({
   /** US dollars, the sum of the priced parts. */
@@ -98,7 +99,7 @@ export function estimateTuningCost(
       const pricePerHour = own ?? listed;
       const dollars =
         window !== undefined && pricePerHour !== undefined
-          ? Math.round(((pricePerHour * instanceCount * window) / 3600) * 1e4) / 1e4
+          ? roundDollars((pricePerHour * instanceCount * window) / 3600)
           : undefined;
       return {
         instanceType,
@@ -111,7 +112,7 @@ export function estimateTuningCost(
     });
   const priced = parts.filter((part) => part.dollars !== undefined);
   return {
-    dollars: Math.round(priced.reduce((sum, part) => sum + (part.dollars ?? 0), 0) * 1e4) / 1e4,
+    dollars: roundDollars(priced.reduce((sum, part) => sum + (part.dollars ?? 0), 0)),
     method: "benchmark-windows",
     provisioningSeconds: ASSUMED_ENDPOINT_SETUP_SECONDS,
     parts: parts.slice(0, MAX_TUNING_COST_PARTS),

@@ -4,6 +4,7 @@
  * here; the steps make the calls and write what these functions return.
  */
 
+import { formatCents } from "../decision/format.ts";
 import {
   type AwsScaling,
   type Comparison,
@@ -194,13 +195,12 @@ export function overBudget(
   now: Date,
 ): RecordChange | undefined {
   if (isDecided(record)) return undefined;
-  const dollars = (value: number) => `$${value.toFixed(2)}`;
   return {
     ...decision(record, "over-budget", now),
     ...withStatus(record, "OVER_BUDGET", now),
     overBudget: check,
     failure: {
-      reason: `the job's estimate of ${dollars(check.estimateDollars)} would take ${check.month}'s tuning spend of ${dollars(check.spendDollars)} over its budget of ${dollars(check.budgetDollars)}; no job was created`,
+      reason: `the job's estimate of ${formatCents(check.estimateDollars)} would take ${check.month}'s tuning spend of ${formatCents(check.spendDollars)} over its budget of ${formatCents(check.budgetDollars)}; no job was created`,
       step: "AcquireSlot",
     },
   };
