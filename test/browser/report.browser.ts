@@ -181,3 +181,50 @@ describe("the HTML report of a job without a selection, in Chromium", () => {
     await unsatisfiable.close();
   });
 });
+
+describe("the HTML report of a job under a traffic profile, in Chromium", () => {
+  it("charts the load and the instances through the day inside the chart, and gives calls that parse", async () => {
+    // Prepare: 1,500 requests/min for 20 hours, 12,000 for the last 4.
+    const policy = join(dir, "profile-policy.json");
+    const hours = [...Array.from({ length: 20 }, () => 1500), 12000, 12000, 12000, 12000];
+    await writeFile(
+      policy,
+      JSON.stringify({ hourlyRequestsPerMinute: hours, endpointTypes: ["RealTime"] }),
+    );
+    const html = join(dir, "profile.html");
+    const io = captureIo(process.env);
+    const code = await main(["report", RESPONSE, "--policy", policy, "--html", html], io);
+    if (code !== 0) throw new Error(`irflow report exited ${code}: ${io.err()}`);
+    const opened = await context.newPage();
+    await opened.goto(pathToFileURL(html).href, { waitUntil: "load" });
+
+    // Act
+    const chart = opened.locator("#autoscaling svg");
+    const box = await chart.boundingBox();
+    const axisLabels = await chart.locator("text", { hasText: /^\d\d$/ }).all();
+    const labelBoxes = await Promise.all(axisLabels.map((label) => label.boundingBox()));
+    const register = JSON.parse(
+      (await opened.locator("#autoscaling-register").textContent()) ?? "",
+    );
+    const scaling = JSON.parse((await opened.locator("#autoscaling-policy").textContent()) ?? "");
+
+    // Assess
+    expect(box?.width).toBeGreaterThan(600);
+    expect(labelBoxes.length).toBeGreaterThanOrEqual(6);
+    for (const label of labelBoxes) {
+      expect(label && box && label.x >= box.x && label.x + label.width <= box.x + box.width).toBe(
+        true,
+      );
+    }
+    await expect(opened.locator("#autoscaling-saving").textContent()).resolves.toMatch(
+      /saving \$[\d,]+\/month \([\d.]+%\) over a fixed fleet of \d+/,
+    );
+    expect(register.MinCapacity).toBeLessThan(register.MaxCapacity);
+    expect(register.ResourceId).toMatch(/^endpoint\/.+\/variant\/AllTraffic$/);
+    expect(
+      scaling.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification
+        .PredefinedMetricType,
+    ).toBe("SageMakerVariantInvocationsPerInstance");
+    await opened.close();
+  });
+});
