@@ -8,7 +8,8 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import * as z from "zod";
 import { estimateFor, monthOf, overBudgetBy } from "../src/budget/admission.ts";
-import { formatCents } from "../src/decision/format.ts";
+import { formatCents, roundDollars } from "../src/decision/format.ts";
+import { queueEntryId } from "../src/queue/queue.ts";
 import { tuningBudgetSchema } from "../src/triggers/config.ts";
 import type { ExecutionBudget, JobRecord } from "../src/workflow/record.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
@@ -53,9 +54,13 @@ export type BudgetVerdict =
       estimate: number;
     };
 
-/** Whether the job fits the month's budget, with the budget its execution input carries. */
+/**
+ * Whether the job fits the month's budget, with the budget its execution input carries. The
+ * spend leaves out what `executionArn` itself reserved, so starting a running spec again is
+ * judged as its first start was.
+ */
 export async function judgeBudget(
-  job: Pick<JobRecord, "spec" | "modelKey" | "kind" | "jobType">,
+  job: Pick<JobRecord, "spec" | "modelKey" | "kind" | "jobType" | "executionArn">,
   target: Pick<Target, "store" | "spend">,
   budget: number | undefined,
   now: Date,
@@ -70,7 +75,9 @@ export async function judgeBudget(
     return { kind: "unchecked", budget: { dollars: budget } };
   }
   const estimate = await estimateFor(job, stores.store);
-  const spend = (await stores.spend.read(month)).dollars;
+  const read = await stores.spend.read(month);
+  const own = read.reservations[queueEntryId(job.executionArn)] ?? 0;
+  const spend = roundDollars(read.dollars - own);
   return overBudgetBy(spend, estimate.dollars, budget)
     ? { kind: "over", budget: { dollars: budget }, month, spend, estimate: estimate.dollars }
     : { kind: "within", budget: { dollars: budget } };

@@ -2,7 +2,7 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
 import { jobExecutionName, withRunKey } from "../src/execution/names.ts";
-import { startExecutionOnce } from "../src/execution/start.ts";
+import { executionArnFor, startExecutionOnce } from "../src/execution/start.ts";
 import { kindOfSpec } from "../src/kinds/index.ts";
 import { validateAnySpec } from "../src/kinds/validate.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
@@ -128,6 +128,7 @@ export async function startSpec(
       modelKey: kind.model(result.spec).key,
       kind: kind.name,
       jobType: kind.jobType(result.spec),
+      executionArn: executionArnFor(stateMachineArn, name),
     },
     target,
     await configuredBudget(io),
