@@ -96,3 +96,36 @@ export function writeConstraintsFile(path: string, file: object): void {
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
   execFileSync("npx", ["biome", "format", "--write", path], { stdio: "inherit" });
 }
+
+/**
+ * Extracts one operation's request constraints from the installed botocore and writes them to
+ * `output` with where they came from; `types` are the kinds of shape the request may use, so a
+ * new kind fails the extraction rather than pass unchecked.
+ */
+export function extractOperationConstraints(options: {
+  operation: string;
+  output: string;
+  types: readonly string[];
+  script: string;
+}): void {
+  const { operation, output, script } = options;
+  const loaded = loadSageMakerModel();
+  const input = inputOf(loaded.model, operation);
+  const shapes = extractShapes(loaded.model, [input], new Set(options.types));
+  writeConstraintsFile(output, {
+    source: {
+      package: "botocore",
+      version: loaded.botocore,
+      service: loaded.model.metadata.serviceId,
+      apiVersion: loaded.model.metadata.apiVersion,
+      operation,
+      extractedOn: dateArgument(),
+      extractedBy: script,
+    },
+    input,
+    shapes,
+  });
+  console.log(
+    `wrote ${Object.keys(shapes).length} shapes of ${operation} (botocore ${loaded.botocore}, API ${loaded.model.metadata.apiVersion})`,
+  );
+}
