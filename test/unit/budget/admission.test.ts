@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { LOCAL_TABLE } from "../../../local/stack.ts";
 import { settleCost } from "../../../src/budget/admission.ts";
 import { SpendStore } from "../../../src/budget/spend.ts";
 import { type QueueStores, queueStoresOn } from "../../../src/queue/store.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
 import { acquireSlot } from "../../../src/workflow/steps/acquire-slot.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
+import { type JobsTable, openJobsTable } from "../../support/jobs-table.ts";
 import { validatedRecord } from "../../support/records.ts";
 
 /**
@@ -28,22 +28,14 @@ const EARLIER: JobRecord = {
 };
 const ESTIMATE = EARLIER.tuningCost?.dollars ?? 0;
 
-let dynamo: { endpoint: string; close: () => Promise<void> };
+let table: JobsTable;
 let store: JobStore;
 let queues: QueueStores;
 let spend: SpendStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  await createJobsTable(dynamo.endpoint);
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  table = await openJobsTable();
+  const { documents } = table;
   store = new JobStore(documents, LOCAL_TABLE);
   queues = queueStoresOn(documents, LOCAL_TABLE);
   spend = new SpendStore(documents, LOCAL_TABLE);
@@ -51,7 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dynamo.close();
+  await table.close();
 });
 
 /** A validated job of the earlier job's model, under a budget, in its own execution. */

@@ -1,11 +1,9 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { LOCAL_TABLE } from "../../../local/stack.ts";
 import { SpendStore } from "../../../src/budget/spend.ts";
+import { type JobsTable, openJobsTable } from "../../support/jobs-table.ts";
 
-let dynamo: { endpoint: string; close: () => Promise<void> };
-let client: DynamoDBClient;
+let table: JobsTable;
 let spend: SpendStore;
 let months = 0;
 /** Each test its own month, so the tests share one table without sharing a spend. */
@@ -15,22 +13,12 @@ function freshMonth(): string {
 }
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  await createJobsTable(dynamo.endpoint);
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "l", secretAccessKey: "l" },
-  });
-  spend = new SpendStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    LOCAL_TABLE,
-  );
+  table = await openJobsTable();
+  spend = new SpendStore(table.documents, LOCAL_TABLE);
 });
 
 afterAll(async () => {
-  client.destroy();
-  await dynamo.close();
+  await table.close();
 });
 
 describe("the month's tuning spend", () => {

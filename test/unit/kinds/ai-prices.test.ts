@@ -5,11 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { GetProductsCommand } from "@aws-sdk/client-pricing";
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { LOCAL_TABLE } from "../../../local/stack.ts";
 import {
   type AiRecommendationJob,
   aiRecommendationJobSchema,
@@ -27,6 +26,7 @@ import {
 import { validateAiRecommendationSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
 import type { KindGateways } from "../../../src/kinds/kind-operations.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
+import { type JobsTable, openJobsTable } from "../../support/jobs-table.ts";
 import { runningRecord } from "../../support/records.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
@@ -211,27 +211,19 @@ describe("looking prices up", () => {
 });
 
 describe("the price cache in the jobs table", () => {
-  let dynamo: { endpoint: string; close: () => Promise<void> };
-  let client: DynamoDBClient;
+  let table: JobsTable;
   let documents: DynamoDBDocumentClient;
   let now = new Date("2026-12-01T00:00:00Z");
   let cache: PriceCache;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    await createJobsTable(dynamo.endpoint);
-    client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "l", secretAccessKey: "l" },
-    });
-    documents = DynamoDBDocumentClient.from(client);
+    table = await openJobsTable();
+    documents = table.documents;
     cache = new PriceCache(documents, LOCAL_TABLE, () => now);
   });
 
   afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
+    await table.close();
   });
 
   it("keeps a price for seven days, then treats it as absent and takes a new one", async () => {

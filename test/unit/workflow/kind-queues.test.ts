@@ -4,10 +4,8 @@
  */
 
 import { readFileSync } from "node:fs";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { LOCAL_TABLE } from "../../../local/stack.ts";
 import { SpendStore } from "../../../src/budget/spend.ts";
 import { validateAiRecommendationSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
 import { type QueueStores, queueStoresOn } from "../../../src/queue/store.ts";
@@ -15,31 +13,24 @@ import { validated } from "../../../src/workflow/lifecycle.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
 import { acquireSlot } from "../../../src/workflow/steps/acquire-slot.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
+import { type JobsTable, openJobsTable } from "../../support/jobs-table.ts";
 import { TEST_START, validatedRecord } from "../../support/records.ts";
 
-let dynamo: { endpoint: string; close: () => Promise<void> };
+let table: JobsTable;
 let store: JobStore;
 let queues: QueueStores;
 let spend: SpendStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  await createJobsTable(dynamo.endpoint);
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  table = await openJobsTable();
+  const { documents } = table;
   store = new JobStore(documents, LOCAL_TABLE);
   queues = queueStoresOn(documents, LOCAL_TABLE);
   spend = new SpendStore(documents, LOCAL_TABLE);
 });
 
 afterAll(async () => {
-  await dynamo.close();
+  await table.close();
 });
 
 const executionOf = (name: string) =>

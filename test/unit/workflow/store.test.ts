@@ -1,33 +1,25 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobsTable, LOCAL_TABLE, startDynalite } from "../../../local/stack.ts";
+import { LOCAL_TABLE } from "../../../local/stack.ts";
 import { InvalidRecordError, JobNameTakenError, RecordConflictError } from "../../../src/errors.ts";
 import { type JobRecord, RECORD_SCHEMA_VERSION } from "../../../src/workflow/record.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
+import { type JobsTable, openJobsTable } from "../../support/jobs-table.ts";
 import { validatedRecord } from "../../support/records.ts";
 
-let dynamo: { endpoint: string; close: () => Promise<void> };
+let table: JobsTable;
 let client: DynamoDBClient;
 let store: JobStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  await createJobsTable(dynamo.endpoint);
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "l", secretAccessKey: "l" },
-  });
-  store = new JobStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    LOCAL_TABLE,
-  );
+  table = await openJobsTable();
+  client = table.client;
+  store = new JobStore(table.documents, LOCAL_TABLE);
 });
 
 afterAll(async () => {
-  client.destroy();
-  await dynamo.close();
+  await table.close();
 });
 
 /** Reads one stale version first, as a step would that lost a race with another writer. */
