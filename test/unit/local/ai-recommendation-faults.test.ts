@@ -6,56 +6,31 @@ import {
   CreateAIRecommendationJobCommand,
   type CreateAIRecommendationJobCommandInput,
   CreateAIWorkloadConfigCommand,
-  DescribeAIRecommendationJobCommand,
   DescribeAIWorkloadConfigCommand,
   ListAIRecommendationJobsCommand,
   ResourceInUse,
   ResourceLimitExceeded,
-  SageMakerClient,
   StopAIRecommendationJobCommand,
 } from "@aws-sdk/client-sagemaker";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../../local/clock.ts";
 import {
   AI_DEPLOY_SECONDS,
   AI_MAX_RUN_SECONDS,
   AI_STOPPING_SECONDS,
 } from "../../../local/sagemaker/ai-recommendations.ts";
 import type { FaultConfigInput } from "../../../local/sagemaker/faults.ts";
-import { type RunningSageMaker, startSageMakerServer } from "../../../local/sagemaker/server.ts";
 import { categorize } from "../../../src/decision/diagnose.ts";
 import { AccountJobLimitError, TransientAwsError } from "../../../src/errors.ts";
 import { AiRecommendationGateway } from "../../../src/kinds/ai-recommendation/gateway.ts";
+import { describeAiJob, type LocalAi, rejection, startLocalAi } from "../../support/local-ai.ts";
 
 const INLINE_SPEC = JSON.stringify({ parameters: { prompt_input_tokens_mean: 550 } });
 
-interface LocalAi {
-  server: RunningSageMaker;
-  client: SageMakerClient;
-  advance(seconds: number): void;
-  close(): Promise<void>;
-}
-
 let local: LocalAi | undefined;
 
-async function startLocalAi(faults: FaultConfigInput, maxAttempts = 1): Promise<LocalAi> {
-  const clock = new ManualClock();
-  const server = await startSageMakerServer({ clock, faults });
-  const client = new SageMakerClient({
-    endpoint: server.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts,
-  });
-  local = {
-    server,
-    client,
-    advance: (seconds) => clock.advance(seconds * 1000),
-    close: async () => {
-      client.destroy();
-      await server.close();
-    },
-  };
+/** The emulator under these faults, closed after the test. */
+async function startFaultyAi(faults: FaultConfigInput, maxAttempts = 1): Promise<LocalAi> {
+  local = await startLocalAi({ faults, maxAttempts });
   return local;
 }
 
@@ -102,25 +77,10 @@ function createJob(target: LocalAi, name: string, instanceTypes?: string[]) {
   return target.client.send(new CreateAIRecommendationJobCommand(jobRequest(name, instanceTypes)));
 }
 
-function describeJob(target: LocalAi, name: string) {
-  return target.client.send(
-    new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: name }),
-  );
-}
-
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
-
 describe("local AI recommendation API under faults", () => {
   it("throttles and fails AI operations as it does the classic ones, from the same draws", async () => {
     // Prepare
-    const target = await startLocalAi({
+    const target = await startFaultyAi({
       seed: "ai-calls",
       throttleRate: 0.3,
       serverErrorRate: 0.3,
@@ -149,7 +109,7 @@ describe("local AI recommendation API under faults", () => {
 
   it("refuses a job past aiJobLimit in flight with ResourceLimitExceeded, and takes it once one ends", async () => {
     // Prepare
-    const target = await startLocalAi({ aiJobLimit: 2, accountJobLimit: 1 });
+    const target = await startFaultyAi({ aiJobLimit: 2, accountJobLimit: 1 });
     await createWorkload(target);
     await createJob(target, "llm-1");
     await createJob(target, "llm-2");
@@ -174,7 +134,7 @@ describe("local AI recommendation API under faults", () => {
 
   it("gives the gateway AccountJobLimitError for the limit, and TransientAwsError for a 5xx", async () => {
     // Prepare
-    const target = await startLocalAi({ aiJobLimit: 1 });
+    const target = await startFaultyAi({ aiJobLimit: 1 });
     await createWorkload(target);
     const gateway = new AiRecommendationGateway(target.client);
     await gateway.createJob(gatewayRequest("llm-1"));
@@ -191,7 +151,7 @@ describe("local AI recommendation API under faults", () => {
 
   it("refuses a workload config past aiWorkloadConfigLimit with ResourceLimitExceeded", async () => {
     // Prepare
-    const target = await startLocalAi({ aiWorkloadConfigLimit: 1 });
+    const target = await startFaultyAi({ aiWorkloadConfigLimit: 1 });
     await createWorkload(target, "chat-a");
 
     // Act
@@ -204,7 +164,7 @@ describe("local AI recommendation API under faults", () => {
 
   it("fails a job a jobs entry fails after its first deployment, with a reason the diagnosis reads", async () => {
     // Prepare
-    const target = await startLocalAi({
+    const target = await startFaultyAi({
       jobs: [
         { match: "^capacity-", fate: "fail", reason: "capacity" },
         { match: "^model-", fate: "fail", reason: "model-error" },
@@ -217,10 +177,10 @@ describe("local AI recommendation API under faults", () => {
     }
 
     // Act
-    const early = await describeJob(target, "capacity-1");
+    const early = await describeAiJob(target, "capacity-1");
     target.advance(AI_DEPLOY_SECONDS);
     const failed = await Promise.all(
-      ["capacity-1", "model-1", "quota-1"].map((name) => describeJob(target, name)),
+      ["capacity-1", "model-1", "quota-1"].map((name) => describeAiJob(target, name)),
     );
 
     // Assess
@@ -244,7 +204,7 @@ describe("local AI recommendation API under faults", () => {
 
   it("keeps a stuck job InProgress until it is stopped, and a job runs the runSeconds an entry sets", async () => {
     // Prepare
-    const target = await startLocalAi({
+    const target = await startFaultyAi({
       jobs: [
         { match: "^stuck-", fate: "stuck" },
         { match: "^quick-", runSeconds: 120 },
@@ -256,14 +216,14 @@ describe("local AI recommendation API under faults", () => {
 
     // Act
     target.advance(120);
-    const quick = await describeJob(target, "quick-1");
+    const quick = await describeAiJob(target, "quick-1");
     target.advance(10 * AI_MAX_RUN_SECONDS);
-    const stuck = await describeJob(target, "stuck-1");
+    const stuck = await describeAiJob(target, "stuck-1");
     await target.client.send(
       new StopAIRecommendationJobCommand({ AIRecommendationJobName: "stuck-1" }),
     );
     target.advance(AI_STOPPING_SECONDS);
-    const stopped = await describeJob(target, "stuck-1");
+    const stopped = await describeAiJob(target, "stuck-1");
 
     // Assess
     expect(quick.AIRecommendationJobStatus).toBe("Completed");
@@ -273,7 +233,7 @@ describe("local AI recommendation API under faults", () => {
 
   it("drops the recommendation of an instance type whose benchmark fails, and fails the job when none is left", async () => {
     // Prepare
-    const target = await startLocalAi({
+    const target = await startFaultyAi({
       benchmarks: [{ instanceType: "ml.g5.12xlarge", reason: "capacity" }],
     });
     await createWorkload(target);
@@ -282,8 +242,8 @@ describe("local AI recommendation API under faults", () => {
 
     // Act
     target.advance(AI_MAX_RUN_SECONDS);
-    const mixed = await describeJob(target, "mixed-1");
-    const onlyG5 = await describeJob(target, "only-g5-1");
+    const mixed = await describeAiJob(target, "mixed-1");
+    const onlyG5 = await describeAiJob(target, "only-g5-1");
 
     // Assess
     expect(mixed.AIRecommendationJobStatus).toBe("Completed");
@@ -296,7 +256,10 @@ describe("local AI recommendation API under faults", () => {
 
   it("loses the create answers of a job and its workload config after creating them; a retry finds them", async () => {
     // Prepare
-    const target = await startLocalAi({ jobs: [{ match: "^lost-", loseCreateResponse: true }] }, 3);
+    const target = await startFaultyAi(
+      { jobs: [{ match: "^lost-", loseCreateResponse: true }] },
+      3,
+    );
 
     // Act
     const config = await rejection(createWorkload(target, "lost-config"));
@@ -314,7 +277,7 @@ describe("local AI recommendation API under faults", () => {
     expect(described.AIWorkloadConfigName).toBe("lost-config");
     expect(job).toBeInstanceOf(ResourceInUse);
     expect(again).toEqual({ created: false, exists: true });
-    expect((await describeJob(target, "lost-job")).AIRecommendationJobStatus).toBe("InProgress");
+    expect((await describeAiJob(target, "lost-job")).AIRecommendationJobStatus).toBe("InProgress");
     expect(faults.lostCreateResponses()).toEqual(["lost-job"]);
     expect(faults.lostWorkloadConfigResponses()).toEqual(["lost-config"]);
     expect(faults.injected.lostWorkloadConfigResponses).toBe(1);

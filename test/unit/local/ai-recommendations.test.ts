@@ -5,22 +5,18 @@ import {
   type CreateAIRecommendationJobCommandInput,
   CreateAIWorkloadConfigCommand,
   DeleteAIWorkloadConfigCommand,
-  DescribeAIRecommendationJobCommand,
   DescribeAIWorkloadConfigCommand,
   ListAIRecommendationJobsCommand,
   ListAIWorkloadConfigsCommand,
-  SageMakerClient,
   StopAIRecommendationJobCommand,
 } from "@aws-sdk/client-sagemaker";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../../../local/clock.ts";
 import {
   AI_MAX_RUN_SECONDS,
   AI_MIN_RUN_SECONDS,
   AI_NOT_ENABLED_REASON,
   AI_STOPPING_SECONDS,
 } from "../../../local/sagemaker/ai-recommendations.ts";
-import { type RunningSageMaker, startSageMakerServer } from "../../../local/sagemaker/server.ts";
 import {
   aiRecommendationJobSchema,
   decideAiRecommendation,
@@ -28,40 +24,13 @@ import {
 import { AiRecommendationGateway } from "../../../src/kinds/ai-recommendation/gateway.ts";
 import { llmPolicySchema } from "../../../src/kinds/ai-recommendation/policy.ts";
 import { validateAiSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
+import { describeAiJob, type LocalAi, rejection, startLocalAi } from "../../support/local-ai.ts";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/irflow-sagemaker";
 const INLINE_SPEC = JSON.stringify({
   benchmark: { type: "aiperf" },
   parameters: { prompt_input_tokens_mean: 550, output_tokens_mean: 150 },
 });
-
-interface LocalAi {
-  server: RunningSageMaker;
-  client: SageMakerClient;
-  /** Moves the emulator's clock on by this many simulated seconds. */
-  advance(seconds: number): void;
-  close(): Promise<void>;
-}
-
-async function startLocalAi(): Promise<LocalAi> {
-  const clock = new ManualClock();
-  const server = await startSageMakerServer({ clock });
-  const client = new SageMakerClient({
-    endpoint: server.endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 1,
-  });
-  return {
-    server,
-    client,
-    advance: (seconds) => clock.advance(seconds * 1000),
-    close: async () => {
-      client.destroy();
-      await server.close();
-    },
-  };
-}
 
 let local: LocalAi;
 
@@ -102,21 +71,6 @@ function jobRequest(name: string, instanceTypes?: string[]): CreateAIRecommendat
         }
       : {}),
   };
-}
-
-async function describeJob(target: LocalAi, name: string) {
-  return target.client.send(
-    new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: name }),
-  );
-}
-
-async function rejection(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 describe("local AI workload configs", () => {
@@ -195,11 +149,11 @@ describe("local AI recommendation jobs", () => {
     );
 
     // Act
-    const started = await describeJob(local, "llama-3-8b-chat");
+    const started = await describeAiJob(local, "llama-3-8b-chat");
     local.advance(AI_MIN_RUN_SECONDS - 1);
-    const running = await describeJob(local, "llama-3-8b-chat");
+    const running = await describeAiJob(local, "llama-3-8b-chat");
     local.advance(AI_MAX_RUN_SECONDS - AI_MIN_RUN_SECONDS + 1);
-    const completed = await describeJob(local, "llama-3-8b-chat");
+    const completed = await describeAiJob(local, "llama-3-8b-chat");
 
     // Assess
     expect(created.AIRecommendationJobArn).toBe(
@@ -263,7 +217,7 @@ describe("local AI recommendation jobs", () => {
 
     // Act
     local.advance(AI_MAX_RUN_SECONDS);
-    const completed = await describeJob(local, "defaults");
+    const completed = await describeAiJob(local, "defaults");
 
     // Assess
     expect(completed.AIRecommendationJobStatus).toBe("Completed");
@@ -337,11 +291,11 @@ describe("local AI recommendation jobs", () => {
     const stop = await local.client.send(
       new StopAIRecommendationJobCommand({ AIRecommendationJobName: "stop-me" }),
     );
-    const stopping = await describeJob(local, "stop-me");
+    const stopping = await describeAiJob(local, "stop-me");
     local.advance(AI_STOPPING_SECONDS);
-    const stopped = await describeJob(local, "stop-me");
+    const stopped = await describeAiJob(local, "stop-me");
     local.advance(AI_MAX_RUN_SECONDS);
-    const later = await describeJob(local, "stop-me");
+    const later = await describeAiJob(local, "stop-me");
 
     // Assess
     expect(stop.AIRecommendationJobArn).toContain(":ai-recommendation-job/stop-me");
@@ -361,7 +315,7 @@ describe("local AI recommendation jobs", () => {
     await local.client.send(new CreateAIRecommendationJobCommand(jobRequest("llama-not-enabled")));
 
     // Act
-    const failed = await describeJob(local, "llama-not-enabled");
+    const failed = await describeAiJob(local, "llama-not-enabled");
 
     // Assess
     expect(failed.AIRecommendationJobStatus).toBe("Failed");
@@ -443,7 +397,7 @@ describe("local AI recommendation jobs", () => {
     // Act
     const ttftOf = async (name: string) =>
       Number(
-        (await describeJob(local, name)).Recommendations?.[0]?.ExpectedPerformance?.find(
+        (await describeAiJob(local, name)).Recommendations?.[0]?.ExpectedPerformance?.find(
           (row) => row.Metric === "TimeToFirstToken" && row.Stat === "p50",
         )?.Value,
       );
@@ -469,7 +423,7 @@ describe("local AI recommendation jobs", () => {
           new CreateAIRecommendationJobCommand(jobRequest("same-request", types)),
         );
         target.advance(AI_MAX_RUN_SECONDS);
-        results.push(await describeJob(target, "same-request"));
+        results.push(await describeAiJob(target, "same-request"));
       }
     } finally {
       await other.close();
