@@ -8,20 +8,17 @@ import { formatCents } from "../decision/format.ts";
 import {
   type AwsScaling,
   type Comparison,
-  capDecision,
   capDiagnosis,
   capText,
-  type Decision,
   type Diagnosis,
-  decisionSentence,
   joinReasons,
   jsonBytes,
   MAX_REASON_CHARS,
   recordLimitsBeside,
+  type SizeLimits,
   type TuningCost,
 } from "../decision/index.ts";
 import { causeMessage, JobRejectedError } from "../errors.ts";
-import { capLlmDecision, type LlmDecision } from "../kinds/ai-recommendation/decide.ts";
 import { DEFAULT_KIND, kindOfSpec } from "../kinds/index.ts";
 import type { StepsObservation } from "../schedule/index.ts";
 import { sha256Hex } from "../spec/canonical.ts";
@@ -29,6 +26,7 @@ import { TIME_BUDGET } from "../time-budget.ts";
 import { deadlinePassed, planPoll } from "./polling.ts";
 import {
   type CostEstimate,
+  DECISION_FIELDS,
   type ExecutionBudget,
   type JobRecord,
   type ModelRef,
@@ -416,9 +414,16 @@ export function runTimesOf(
 
 // Select ------------------------------------------------------------------------------------------
 
+/**
+ * What a kind's select() gives: the outcome, and its decision as the record keeps it. The kind
+ * alone knows its decision's shape (src/kinds/<kind>/selection.ts); this module only places it.
+ */
 export interface SelectionResult {
-  /** The decision, of the classic kind or of an LLM job. */
-  decision: Decision | LlmDecision;
+  outcome: Outcome;
+  /** For a job that did not complete: why, in one line. */
+  failureReason?: string | undefined;
+  /** The record attributes of the decision, its long lists cut to `limits`. */
+  recorded(limits: SizeLimits): RecordChange;
   comparison?: Comparison | undefined;
   /** The benchmarks that failed inside the completed job, if any. */
   diagnosis?: Diagnosis | undefined;
@@ -435,46 +440,46 @@ export interface SelectionResult {
  */
 export function selectionMade(
   record: JobRecord,
-  { decision: made, comparison, diagnosis, tuningCost, awsScaling }: SelectionResult,
+  {
+    outcome,
+    failureReason,
+    recorded,
+    comparison,
+    diagnosis,
+    tuningCost,
+    awsScaling,
+  }: SelectionResult,
   now: Date,
 ): RecordChange {
   const change: RecordChange = {
-    ...decision(record, made.outcome, now),
+    ...decision(record, outcome, now),
     ...(comparison ? { comparison } : {}),
     ...(tuningCost ? { tuningCost } : {}),
-    ...(awsScaling && made.outcome === "selected" ? { awsScaling } : {}),
+    ...(awsScaling && outcome === "selected" ? { awsScaling } : {}),
     // Only a job that did not complete decides `failed`; the state machine routes none here.
-    ...(made.outcome === "failed"
+    ...(outcome === "failed"
       ? {
           failure: {
-            reason:
-              "kind" in made
-                ? (made.notes[0] ?? `the job ended ${made.job.status}`)
-                : decisionSentence(made),
+            reason: failureReason ?? `the job ended ${record.status}`,
             step: "SelectRecommendation",
           },
         }
       : {}),
   };
-  const decided: RecordChange =
-    "kind" in made && made.kind === "ai-recommendation"
-      ? { ...change, llmDecision: capLlmDecision(made, LLM_RECORD_ITEMS) }
-      : { ...change, decision: capDecision(made as Decision, limitsBeside(record, change)) };
+  const decided: RecordChange = { ...change, ...recorded(limitsBeside(record, change)) };
   if (!diagnosis) return decided;
   // The failed benchmarks share what the decision leaves of the record's budget.
   const { diagnosis: _old, ...rest } = { ...record, ...decided };
   return { ...decided, diagnosis: capDiagnosis(diagnosis, recordLimitsBeside(jsonBytes(rest))) };
 }
 
-/** Entries of each list an LLM decision keeps in the record (some 1 KB each). */
-const LLM_RECORD_ITEMS = 100;
-
 /**
- * The limits of the decision or diagnosis a change adds: what the record's one budget leaves
- * beside the rest of the record and the change (the stored spec may take up to 256 KiB of it).
+ * The limits of the decision a change adds: what the record's one budget leaves beside the rest
+ * of the record and the change (the stored spec may take up to 256 KiB of it).
  */
 function limitsBeside(record: JobRecord, change: RecordChange) {
-  const { decision: _decision, diagnosis: _diagnosis, ...rest } = { ...record, ...change };
+  const rest: Record<string, unknown> = { ...record, ...change };
+  for (const field of [...DECISION_FIELDS, "diagnosis"]) delete rest[field];
   return recordLimitsBeside(jsonBytes(rest));
 }
 

@@ -240,10 +240,13 @@ const PHASE_RULES: Record<Phase, { requires: FieldName[]; forbids: FieldName[] }
   },
 };
 
+/** The fields a decision is kept in: each kind's decision has its own (src/kinds/<kind>/selection.ts). */
+export const DECISION_FIELDS = ["decision", "llmDecision"] as const satisfies FieldName[];
+
 /** What each outcome carries: one of the fields of each list. */
 const OUTCOME_RULES: Record<Outcome, FieldName[][]> = {
-  selected: [["decision", "llmDecision"]],
-  unsatisfiable: [["decision", "llmDecision"]],
+  selected: [[...DECISION_FIELDS]],
+  unsatisfiable: [[...DECISION_FIELDS]],
   measured: [["decision"]],
   failed: [["failure"]],
   "timed-out": [["failure"]],

@@ -14,6 +14,7 @@ import type { KindGateways, KindOperations } from "../kind-operations.ts";
 import { aiRecommendationJobSchema, decideAiRecommendation, instanceTypesOf } from "./decide.ts";
 import { aiRecommendationKind } from "./definition.ts";
 import { llmPolicySchema } from "./policy.ts";
+import { llmSelection } from "./selection.ts";
 import type { AiSpec } from "./spec.ts";
 
 /** DescribeAIRecommendationJob's statuses in the words the state machine routes on. */
@@ -113,12 +114,11 @@ export const aiRecommendationOperations: KindOperations = {
         ? await deps.prices.lookUp(unpriced, regionOfArn(record.jobArn))
         : { prices: {}, notes: [] };
     const decision = decideAiRecommendation(parsed.data, policy, lookup.prices);
-    return {
-      decision:
-        lookup.notes.length > 0
-          ? { ...decision, notes: [...decision.notes, ...lookup.notes] }
-          : decision,
-    };
+    return llmSelection(
+      lookup.notes.length > 0
+        ? { ...decision, notes: [...decision.notes, ...lookup.notes] }
+        : decision,
+    );
   },
 
   async diagnose(record, deps) {

@@ -28,6 +28,7 @@ import type { JobRecord } from "../../workflow/record.ts";
 import { endedJobBenchmarks, endedJobCost } from "../../workflow/tuning-cost.ts";
 import type { KindOperations } from "../kind-operations.ts";
 import { inferenceRecommendationKind } from "./definition.ts";
+import { classicSelection } from "./selection.ts";
 
 function specOf(record: JobRecord): JobSpec {
   if (!inferenceRecommendationKind.owns(record.spec)) {
@@ -101,13 +102,15 @@ export const inferenceRecommendationOperations: KindOperations = {
     const notes = [production.note, benchmarks.note, awsScaling.note].filter(
       (note) => note !== undefined,
     );
-    return {
-      decision: notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision,
-      comparison,
-      diagnosis: failures,
-      tuningCost,
-      ...(awsScaling.value ? { awsScaling: awsScaling.value } : {}),
-    };
+    return classicSelection(
+      notes.length > 0 ? { ...decision, notes: [...decision.notes, ...notes] } : decision,
+      {
+        comparison,
+        diagnosis: failures,
+        tuningCost,
+        ...(awsScaling.value ? { awsScaling: awsScaling.value } : {}),
+      },
+    );
   },
 
   async diagnose(record, deps) {

@@ -9,6 +9,7 @@ import type { GetProductsCommand } from "@aws-sdk/client-pricing";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_TABLE } from "../../../local/stack.ts";
+import { RECORD_LIMITS } from "../../../src/decision/index.ts";
 import {
   type AiRecommendationJob,
   aiRecommendationJobSchema,
@@ -395,20 +396,21 @@ describe("selecting an AI job's recommendation", () => {
     const asked: { types: readonly string[]; region?: string | undefined }[] = [];
 
     // Act
-    const { decision } = await aiRecommendationOperations.select(
+    const selection = await aiRecommendationOperations.select(
       recordWith({ "ml.g6e.2xlarge": 2.24, "ml.g6.12xlarge": 5.75 }),
       gateways(asked),
     );
 
     // Assess
     expect(asked).toEqual([{ types: ["ml.g5.12xlarge", "ml.p4d.24xlarge"], region: "eu-west-1" }]);
-    expect("prices" in decision && decision.prices).toEqual([
+    const decision = selection.recorded(RECORD_LIMITS).llmDecision;
+    expect(decision?.prices).toEqual([
       { instanceType: "ml.g5.12xlarge", pricePerHour: 7.5, source: "price-list" },
       { instanceType: "ml.g6.12xlarge", pricePerHour: 5.75, source: "policy" },
       { instanceType: "ml.g6e.2xlarge", pricePerHour: 2.24, source: "policy" },
       { instanceType: "ml.p4d.24xlarge", source: "unknown" },
     ]);
-    expect(decision.notes).toContain(
+    expect(decision?.notes).toContain(
       "no Price List price for ml.p4d.24xlarge in eu-west-1: the lookup failed",
     );
   });
@@ -436,7 +438,7 @@ describe("selecting an AI job's recommendation", () => {
     spec.irflow.policy.current = { instanceType: "ml.g5.48xlarge", instanceCount: 2 };
 
     // Act
-    const { decision } = await aiRecommendationOperations.select(record, gateways(asked));
+    const selection = await aiRecommendationOperations.select(record, gateways(asked));
 
     // Assess
     expect(asked[0]?.types).toEqual([
@@ -445,7 +447,8 @@ describe("selecting an AI job's recommendation", () => {
       "ml.g6.12xlarge",
       "ml.g5.48xlarge",
     ]);
-    expect("comparison" in decision && decision.comparison?.current).toEqual({
+    const decision = selection.recorded(RECORD_LIMITS).llmDecision;
+    expect(decision?.comparison?.current).toEqual({
       instanceType: "ml.g5.48xlarge",
       instanceCount: 2,
       monthlyCost: 20 * 2 * 730,

@@ -10,7 +10,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SageMakerGateway } from "../../../src/aws/sagemaker-gateway.ts";
-import { parsePolicy } from "../../../src/decision/index.ts";
+import { parsePolicy, RECORD_LIMITS } from "../../../src/decision/index.ts";
 import { inferenceRecommendationOperations } from "../../../src/kinds/inference-recommendation/operations.ts";
 import type { JobSpec } from "../../../src/spec/schema.ts";
 import { validatedRecord } from "../../support/records.ts";
@@ -72,7 +72,7 @@ describe("AWS's scaling recommendation in the selection", () => {
     const selection = await inferenceRecommendationOperations.select(record, deps);
 
     // Assess
-    const selected = "kind" in selection.decision ? undefined : selection.decision.selected;
+    const selected = selection.recorded(RECORD_LIMITS).decision?.selected;
     const [call] = sagemaker.commandCalls(GetScalingConfigurationRecommendationCommand);
     expect(call?.args[0].input).toEqual({
       InferenceRecommendationsJobName: "scaling-select",
@@ -101,9 +101,9 @@ describe("AWS's scaling recommendation in the selection", () => {
     const selection = await inferenceRecommendationOperations.select(record, deps);
 
     // Assess
-    expect(selection.decision.outcome).toBe("selected");
+    expect(selection.outcome).toBe("selected");
     expect(selection.awsScaling).toBeUndefined();
-    expect(selection.decision.notes).toContain(
+    expect(selection.recorded(RECORD_LIMITS).decision?.notes).toContain(
       `AWS's scaling recommendation unavailable (${name}: ${message})`,
     );
   });
@@ -117,9 +117,8 @@ describe("AWS's scaling recommendation in the selection", () => {
 
     // Assess
     expect(sagemaker.commandCalls(GetScalingConfigurationRecommendationCommand)).toHaveLength(0);
-    expect(selection.decision.notes.some((note) => note.includes("no RecommendationId"))).toBe(
-      true,
-    );
+    const notes = selection.recorded(RECORD_LIMITS).decision?.notes ?? [];
+    expect(notes.some((note) => note.includes("no RecommendationId"))).toBe(true);
   });
 
   it("does not ask without a profile", async () => {

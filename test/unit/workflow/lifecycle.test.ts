@@ -7,6 +7,7 @@ import {
   parsePolicy,
   RECORD_LIMITS,
 } from "../../../src/decision/index.ts";
+import { classicSelection } from "../../../src/kinds/inference-recommendation/selection.ts";
 import {
   created,
   diagnosed,
@@ -154,18 +155,18 @@ describe("the job lifecycle", () => {
     });
 
     // Act
-    const selected = apply(record, selectionMade(record, { decision: chosen }, later(61)));
+    const selected = apply(record, selectionMade(record, classicSelection(chosen), later(61)));
     const unsatisfiable = apply(
       record,
       selectionMade(
         record,
-        { decision: decide(completedJob([entry("large", 0.1, 20_000)]), strict.value) },
+        classicSelection(decide(completedJob([entry("large", 0.1, 20_000)]), strict.value)),
         later(61),
       ),
     );
     const measured = apply(
       record,
-      selectionMade(record, { decision: decide(measuredJob) }, later(61)),
+      selectionMade(record, classicSelection(decide(measuredJob)), later(61)),
     );
 
     // Assess
@@ -200,7 +201,7 @@ describe("the job lifecycle", () => {
     // Act
     const after = apply(
       record,
-      selectionMade(record, { decision: decide(completedJob(entries)) }, later(61)),
+      selectionMade(record, classicSelection(decide(completedJob(entries))), later(61)),
     );
 
     // Assess
@@ -323,7 +324,7 @@ describe("the job lifecycle", () => {
   it("times out at the deadline, and keeps a decision already made", () => {
     // Prepare
     const running = runningRecord("j", { pollCount: 7 });
-    const decided = apply(running, selectionMade(running, { decision: chosen }, later(60)));
+    const decided = apply(running, selectionMade(running, classicSelection(chosen), later(60)));
 
     // Act
     const timedOut = apply(
