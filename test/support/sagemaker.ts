@@ -14,14 +14,17 @@ export interface LocalSageMaker {
   advance(seconds: number): void;
 }
 
-export async function startLocalSageMaker(faults?: FaultConfigInput): Promise<LocalSageMaker> {
+export async function startLocalSageMaker(
+  faults?: FaultConfigInput,
+  { maxAttempts = 1 }: { maxAttempts?: number } = {},
+): Promise<LocalSageMaker> {
   const clock = new ManualClock();
   const server = await startSageMakerServer({ clock, ...(faults ? { faults } : {}) });
   const client = new SageMakerClient({
     endpoint: server.endpoint,
     region: "us-east-1",
     credentials: TEST_CREDENTIALS,
-    maxAttempts: 1,
+    maxAttempts,
   });
   return { server, client, clock, advance: (seconds) => clock.advance(seconds * 1000) };
 }
