@@ -1,7 +1,6 @@
 import { aiSpecJsonSchema } from "./kinds/ai-recommendation/spec.ts";
-import { LLM_DETAIL_TYPES, outcomeJsonSchemas } from "./outcome.ts";
+import { DETAIL_KEYS, outcomeJsonSchemas } from "./outcome.ts";
 import { jobSpecJsonSchema } from "./spec/schema.ts";
-import { OUTCOMES } from "./workflow/record.ts";
 
 /**
  * The JSON Schema of a spec of either kind: the classic one, without `kind` (an Inference
@@ -25,15 +24,9 @@ export function specJsonSchema(): Record<string, unknown> {
 export const SCHEMA_FILES: Record<string, () => Record<string, unknown>> = {
   "events/schemas/spec.schema.json": specJsonSchema,
   ...Object.fromEntries(
-    OUTCOMES.map((outcome) => [
-      `events/schemas/outcome-${outcome}.schema.json`,
-      () => outcomeJsonSchemas()[outcome],
-    ]),
-  ),
-  ...Object.fromEntries(
-    Object.keys(LLM_DETAIL_TYPES).map((key) => [
+    DETAIL_KEYS.map((key) => [
       `events/schemas/outcome-${key}.schema.json`,
-      () => outcomeJsonSchemas()[key as keyof typeof LLM_DETAIL_TYPES],
+      () => outcomeJsonSchemas()[key],
     ]),
   ),
 };

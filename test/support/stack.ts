@@ -18,8 +18,8 @@ import {
   startLocalStack,
 } from "../../local/stack.ts";
 import type { JobKindName } from "../../src/kinds/kind.ts";
-import { detailKeyOf, detailTypeOf, LLM_DETAIL_TYPES } from "../../src/outcome.ts";
-import { type JobRecord, OUTCOMES, type Outcome } from "../../src/workflow/record.ts";
+import { DETAIL_KEYS, detailKeyOf, detailTypeOf } from "../../src/outcome.ts";
+import type { JobRecord, Outcome } from "../../src/workflow/record.ts";
 import { JobStore } from "../../src/workflow/store.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -130,7 +130,7 @@ ajv.addFormat(
   (text: string) => /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text)),
 );
 const validators = Object.fromEntries(
-  [...OUTCOMES, ...Object.keys(LLM_DETAIL_TYPES)].map((key) => [
+  DETAIL_KEYS.map((key) => [
     key,
     ajv.compile(
       JSON.parse(readFileSync(join(ROOT, `events/schemas/outcome-${key}.schema.json`), "utf8")),

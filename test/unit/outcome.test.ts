@@ -11,11 +11,16 @@ import {
   RECORD_LIMITS,
 } from "../../src/decision/index.ts";
 import { EventPublishError, TransientAwsError } from "../../src/errors.ts";
+import { JOB_KINDS } from "../../src/kinds/kind.ts";
 import {
   buildOutcomeDetail,
+  DETAIL_KEYS,
   DETAIL_TYPES,
+  detailKeyOf,
+  detailTypeOf,
+  mergeDetails,
+  OUTCOME_DETAILS,
   OUTCOME_SCHEMA_VERSION,
-  outcomeDetailSchemas,
   publishOutcome,
 } from "../../src/outcome.ts";
 import type { JobRecord } from "../../src/workflow/record.ts";
@@ -350,7 +355,7 @@ describe("buildOutcomeDetail", () => {
       rejected: [{ recommendationId: "a", rule: "max-latency" }],
       relaxations: [{ changes: [{ field: "maxLatencyMs", from: 10, to: 15 }] }],
     });
-    expect(outcomeDetailSchemas.unsatisfiable.safeParse(detail).success).toBe(true);
+    expect(OUTCOME_DETAILS.unsatisfiable.schema.safeParse(detail).success).toBe(true);
     expect("selected" in detail).toBe(false);
   });
 
@@ -375,6 +380,52 @@ describe("buildOutcomeDetail", () => {
         logs: { streams: ["fraud-xgboost-v7-0123456789/execution"] },
       },
     });
+  });
+
+  it("refuses a selected record that holds no decision of its kind", () => {
+    // Prepare: an LLM job's record whose decision is in the classic field.
+    const classic = finishedRecord({
+      outcome: "selected",
+      decision: capDecision(decide(completedJob([entry("a", "ml.c5.large", 0.1)])), RECORD_LIMITS),
+    });
+    const llm = { ...classic, kind: "ai-recommendation" as const };
+
+    // Act
+    const build = () => buildOutcomeDetail(llm, new Date());
+
+    // Assess
+    expect(build).toThrow(/is selected but its record holds no decision/);
+  });
+});
+
+describe("the outcome details", () => {
+  it("give each detail-type one key, and the same failure detail to every kind", () => {
+    // Assess
+    expect(new Set(Object.values(DETAIL_TYPES)).size).toBe(DETAIL_KEYS.length);
+    for (const kind of JOB_KINDS) {
+      expect(detailKeyOf({ outcome: "failed", kind })).toBe("failed");
+      const selected = detailKeyOf({ outcome: "selected", kind });
+      expect(
+        OUTCOME_DETAILS[selected].schema
+          .safeParse({ outcome: "selected", kind })
+          .error?.issues.some((issue) => issue.path[0] === "kind"),
+      ).toBe(false);
+    }
+    expect(detailTypeOf({ outcome: "selected" })).toBe("Inference Recommendation Selected");
+    expect(detailTypeOf({ outcome: "selected", kind: "ai-recommendation" })).toBe(
+      "LLM Recommendation Selected",
+    );
+  });
+
+  it("refuse a key that two declarations give", () => {
+    // Prepare
+    const failed = OUTCOME_DETAILS.failed;
+
+    // Act
+    const merge = () => mergeDetails({ failed }, { selected: failed }, { failed });
+
+    // Assess
+    expect(merge).toThrow("the outcome detail failed is declared twice");
   });
 });
 

@@ -8,7 +8,7 @@ import {
 } from "../../../src/kinds/ai-recommendation/decide.ts";
 import { llmPolicySchema } from "../../../src/kinds/ai-recommendation/policy.ts";
 import { llmComparisonSentence } from "../../../src/kinds/ai-recommendation/sentence.ts";
-import { buildOutcomeDetail, detailTypeOf, llmDetailSchemas } from "../../../src/outcome.ts";
+import { buildOutcomeDetail, detailTypeOf, OUTCOME_DETAILS } from "../../../src/outcome.ts";
 import { jobRecordSchema } from "../../../src/workflow/record.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
@@ -136,7 +136,7 @@ describe("an LLM decision against production", () => {
 
     // Assess
     expect(detailTypeOf(detail)).toBe("LLM Recommendation Selected");
-    expect(llmDetailSchemas["llm-selected"].safeParse(detail).success).toBe(true);
+    expect(OUTCOME_DETAILS["llm-selected"].schema.safeParse(detail).success).toBe(true);
     expect(detail).toMatchObject({
       comparison: { worthActing: true, saving: { monthly: 3810.6 } },
       comparisonSentence: expect.stringMatching(/^Production \(ml\.g5\.12xlarge x 2\) costs/),

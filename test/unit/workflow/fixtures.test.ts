@@ -10,9 +10,7 @@ import {
   buildOutcomeDetail,
   detailKeyOf,
   detailTypeOf,
-  type LlmDetailKey,
-  llmDetailSchemas,
-  outcomeDetailSchemas,
+  OUTCOME_DETAILS,
 } from "../../../src/outcome.ts";
 import { SCHEMA_FILES } from "../../../src/schemas.ts";
 import { runTimesOf } from "../../../src/workflow/lifecycle.ts";
@@ -104,11 +102,7 @@ describe("golden record fixtures", () => {
 
       // Assess
       const key = detailKeyOf(detail);
-      const schema =
-        key in llmDetailSchemas
-          ? llmDetailSchemas[key as LlmDetailKey]
-          : outcomeDetailSchemas[key as Outcome];
-      expect(schema.safeParse(detail).error).toBeUndefined();
+      expect(OUTCOME_DETAILS[key].schema.safeParse(detail).error).toBeUndefined();
     },
   );
 });
