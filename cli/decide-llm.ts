@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { formatCount, formatDollars, formatMs } from "../src/decision/format.ts";
 import { toDecisionIssues } from "../src/decision/issues.ts";
+import type { LlmComparison } from "../src/kinds/ai-recommendation/compare.ts";
 import {
   aiRecommendationJobSchema,
   decideAiRecommendation,
@@ -15,9 +16,13 @@ import {
   type PriceSource,
 } from "../src/kinds/ai-recommendation/decide.ts";
 import { llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
-import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
+import {
+  llmComparisonSentence,
+  llmDecisionSentence,
+  llmEntryLabel,
+} from "../src/kinds/ai-recommendation/sentence.ts";
 import { INSTANCE_TYPE_PATTERN } from "../src/spec/instance-types.ts";
-import { issueLines, llmComparisonLines, rooted, table } from "./format.ts";
+import { issueLines, rooted, table } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 /** `--prices`: US dollars per instance-hour by instance type, as the AWS Price List gave them. */
@@ -158,4 +163,13 @@ export function llmDecisionText(decision: LlmDecision): string {
   }
   if (decision.comparison) lines.push("production", ...llmComparisonLines(decision.comparison));
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** An LLM decision's comparison with production, line by line. */
+export function llmComparisonLines(comparison: LlmComparison, indent = "  "): string[] {
+  return [
+    llmComparisonSentence(comparison),
+    `current cost from ${comparison.current.costSource}`,
+    `worth acting on: ${comparison.worthActing ? "yes" : "no"} (${comparison.reason})`,
+  ].map((line) => `${indent}${line}`);
 }

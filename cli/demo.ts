@@ -2,8 +2,6 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LOCAL_BUS, startLocalStack } from "../local/stack.ts";
-import { entryLabel as decisionLabel } from "../src/decision/format.ts";
-import { llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
 import {
   DEFAULT_KIND,
   JOB_KINDS,
@@ -11,18 +9,12 @@ import {
   KINDS,
   kindNameOf,
 } from "../src/kinds/index.ts";
-import { llmDecisionText } from "./decide-llm.ts";
-import { comparisonLines, decisionTable, omittedNote } from "./format.ts";
 import { CliError, type CliIo, EXIT, explainInterrupt } from "./io.ts";
+import { presenterFor, presenterOfKind } from "./kinds/index.ts";
 import { startSpec } from "./start.ts";
 import { localTarget, type Target } from "./target.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-/** The sample each kind's demo runs when no spec is given. */
-const DEFAULT_SPECS: Record<JobKindName, string> = {
-  "inference-recommendation": join(ROOT, "events/specs/default-slo-policy.json"),
-  "ai-recommendation": join(ROOT, "events/specs/ai/llama-3-8b-chat.json"),
-};
 
 export const demoUsage = `Usage: irflow demo [spec.json | --kind KIND] [--time-scale N] [--verbose] [--event-file FILE]
 
@@ -84,7 +76,9 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
       EXIT.usage,
     );
   }
-  const source = positionals[0] ?? DEFAULT_SPECS[(kind as JobKindName | undefined) ?? DEFAULT_KIND];
+  const source =
+    positionals[0] ??
+    join(ROOT, presenterOfKind((kind as JobKindName | undefined) ?? DEFAULT_KIND).sampleSpec);
   return explainInterrupt(
     io,
     () => DEMO_INTERRUPTED,
@@ -129,7 +123,6 @@ async function runDemo(
       },
     );
     const record = report.record;
-    const decision = record?.decision;
     if (report.exitCode !== EXIT.ok || !record || FAILED_OUTCOMES.has(record.outcome ?? "failed")) {
       io.stderr(
         `demo failed after ${seconds()} s${record?.outcome ? ` (outcome ${record.outcome})` : ""}\n`,
@@ -138,18 +131,8 @@ async function runDemo(
     }
 
     io.stdout(`\nthe decision for ${record.model.key} (job ${record.jobName})\n`);
-    if (record.llmDecision) {
-      io.stdout(
-        `every configuration, best first (* selected)\n${llmDecisionText(record.llmDecision)}`,
-      );
-    }
-    if (decision && decision.totals.entries > 0) {
-      io.stdout(`every entry, best first (* selected)\n`);
-      io.stdout(`${[...decisionTable(decision, "  "), ...omittedNote(decision)].join("\n")}\n`);
-    }
-    if (record.comparison) {
-      io.stdout(`\nagainst production\n${comparisonLines(record.comparison).join("\n")}\n`);
-    }
+    const presenter = presenterFor(record);
+    io.stdout(presenter.demoText(record));
     const events = stack.eventbridge.bus
       .received({ busName: LOCAL_BUS })
       .filter((event) => (event.detail as { jobName?: unknown }).jobName === record.jobName);
@@ -168,9 +151,7 @@ async function runDemo(
     } else if (!values.verbose) {
       io.stdout(`(--verbose prints the whole event, --event-file FILE writes it)\n`);
     }
-    const selected = decision?.selected
-      ? decisionLabel(decision.selected)
-      : record.llmDecision?.selected && llmEntryLabel(record.llmDecision.selected);
+    const selected = presenter.selectedText(record);
     io.stdout(`\nthe decision: ${record.outcome}${selected ? `, ${selected}` : ""}\n`);
     io.stdout(`demo finished in ${seconds()} s\n`);
     return EXIT.ok;

@@ -29,11 +29,6 @@ import {
   type Environment,
   type Objective,
 } from "../src/decision/index.ts";
-import type { LlmComparison } from "../src/kinds/ai-recommendation/compare.ts";
-import {
-  llmComparisonSentence,
-  llmDecisionSentence,
-} from "../src/kinds/ai-recommendation/sentence.ts";
 import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 
@@ -60,28 +55,6 @@ export function entryLine(entry: DecisionEntry): string {
 }
 
 /** The decision in a few lines: the sentence, the selected entry, and the comparison. */
-/** The decision a record holds, of whichever kind, in a few labelled lines. */
-export function recordDecisionSummary(record: JobRecord): string[] {
-  if (record.llmDecision) {
-    const { selected } = record.llmDecision;
-    return [
-      `decision   ${llmDecisionSentence(record.llmDecision)}`,
-      ...(selected?.imageUri ? [`image      ${selected.imageUri}`] : []),
-      ...(selected && Object.keys(selected.environment ?? {}).length > 0
-        ? [
-            `env        ${Object.entries(selected.environment ?? {})
-              .map(([key, value]) => `${key}=${value}`)
-              .join(" ")}`,
-          ]
-        : []),
-      ...(selected && selected.optimizations.length > 0
-        ? [`optimized  ${selected.optimizations.join(", ")}`]
-        : []),
-    ];
-  }
-  return record.decision ? decisionSummary(record.decision, record.comparison) : [];
-}
-
 export function decisionSummary(decision: Decision, comparison?: Comparison): string[] {
   return [
     `decision   ${decisionSentence(decision)}`,
@@ -244,15 +217,6 @@ export function comparisonLines(comparison: Comparison, indent = "  "): string[]
   }
   lines.push(`worth acting on: ${comparison.worthActing ? "yes" : "no"} (${comparison.reason})`);
   return lines.map((line) => `${indent}${line}`);
-}
-
-/** An LLM decision's comparison with production, line by line. */
-export function llmComparisonLines(comparison: LlmComparison, indent = "  "): string[] {
-  return [
-    llmComparisonSentence(comparison),
-    `current cost from ${comparison.current.costSource}`,
-    `worth acting on: ${comparison.worthActing ? "yes" : "no"} (${comparison.reason})`,
-  ].map((line) => `${indent}${line}`);
 }
 
 /**

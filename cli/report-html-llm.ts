@@ -13,7 +13,7 @@ import { llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
 import { escapeHtml, renderSvgChart } from "./chart.ts";
 import { llmDecisionColumns, llmDecisionRows } from "./decide-llm.ts";
 import { CHART_COLORS, roundAxis, STYLE, scriptJson } from "./report-html.ts";
-import type { LlmReportJson } from "./report-llm.ts";
+import type { LlmReportJson } from "./report-llm-json.ts";
 
 export interface LlmReportInput {
   kind: "ai-recommendation";

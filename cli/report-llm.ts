@@ -1,62 +1,124 @@
 /**
- * An LLM job's report as data: the decision its record holds (or, for a job that did not
- * complete, the failed decision on it), and what `report --json` prints and its page carries.
+ * An LLM job's report: the decision its record holds (or, for a job that did not complete, the
+ * failed decision on it; under --policy, SageMaker's results decided again), in the terminal, as
+ * JSON with the deployment its event carries, and as a page.
  */
-import type { LlmDecision } from "../src/kinds/ai-recommendation/decide.ts";
-import { llmDeployment } from "../src/kinds/ai-recommendation/deployment.ts";
-import { type LlmPolicy, objectiveOf } from "../src/kinds/ai-recommendation/policy.ts";
-import { llmDecisionSentence } from "../src/kinds/ai-recommendation/sentence.ts";
+import { DescribeAIRecommendationJobCommand } from "@aws-sdk/client-sagemaker";
+import { toDecisionIssues } from "../src/decision/issues.ts";
+import {
+  aiRecommendationJobSchema,
+  decideAiRecommendation,
+  type ListedPrice,
+  type ListedPrices,
+} from "../src/kinds/ai-recommendation/decide.ts";
+import { aiRecommendationKind } from "../src/kinds/ai-recommendation/definition.ts";
+import { type LlmPolicy, llmPolicySchema } from "../src/kinds/ai-recommendation/policy.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
+import { llmDecisionText } from "./decide-llm.ts";
+import { diagnosisLines, issueLines, rooted } from "./format.ts";
+import { type CliIo, EXIT } from "./io.ts";
+import {
+  type JobReportRequest,
+  overrideLine,
+  type PolicyOverride,
+  writeReportPage,
+} from "./report-common.ts";
+import { llmReportHtml } from "./report-html-llm.ts";
+import { type LlmReport, llmDecisionOf, llmReportJson } from "./report-llm-json.ts";
 
-/**
- * An LLM decision as `report --json` prints it and its page carries it: the decision, the
- * workflow's outcome (the decision's own when it was decided again under another policy), its
- * sentence, and the deployment as the outcome event has it.
- */
-export function llmReportJson(
-  report: Pick<LlmReport, "llm" | "record">,
-  { overridden = false }: { overridden?: boolean } = {},
-) {
-  const { llm, record } = report;
+/** An LLM job by name: as the workflow decided it, or decided again under --policy. */
+export async function reportLlmJob(
+  record: JobRecord,
+  request: JobReportRequest,
+  io: CliIo,
+): Promise<number> {
+  const report = await llmReportOf(record, request, io);
+  return report ? printLlmReport(report, request, io) : EXIT.invalid;
+}
+
+async function llmReportOf(
+  record: JobRecord,
+  request: JobReportRequest,
+  io: CliIo,
+): Promise<LlmReport | undefined> {
+  const { override, source } = request;
+  if (!override) {
+    const policy = llmPolicySchema.parse(
+      (aiRecommendationKind.owns(record.spec) ? record.spec.irflow?.policy : undefined) ?? {},
+    );
+    return { llm: llmDecisionOf(record, policy), policy, source, record };
+  }
+  const policy = llmPolicy(override, io);
+  if (!policy) return undefined;
+  const response = await request
+    .sagemaker()
+    .send(new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: record.jobName }));
+  const job = aiRecommendationJobSchema.safeParse(response, { reportInput: true });
+  if (!job.success) {
+    const issues = toDecisionIssues(job.error);
+    io.stderr(`SageMaker's results for ${record.jobName} do not read\n${issueLines(issues)}`);
+    return undefined;
+  }
   return {
-    ...llm,
-    outcome: (overridden ? undefined : record.outcome) ?? llm.outcome,
-    sentence: llmDecisionSentence(llm),
-    ...(llm.selected
-      ? { deployment: llmDeployment(llm.selected, llm.latencyStat, record.model) }
+    llm: decideAiRecommendation(job.data, policy, recordedListPrices(record)),
+    policy,
+    source,
+    record,
+  };
+}
+
+async function printLlmReport(
+  report: LlmReport,
+  request: JobReportRequest,
+  io: CliIo,
+): Promise<number> {
+  const policyFile = request.override?.file;
+  const json = {
+    ...llmReportJson(report, { overridden: policyFile !== undefined }),
+    ...(policyFile !== undefined
+      ? { policyOverride: { file: policyFile, recordedOutcome: report.record.outcome ?? null } }
       : {}),
-    ...(record.diagnosis ? { diagnosis: record.diagnosis } : {}),
   };
+  if (request.json) {
+    io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    if (policyFile !== undefined) io.stdout(overrideLine(policyFile, report.record));
+    io.stdout(llmDecisionText(report.llm));
+    if (report.record.diagnosis) {
+      io.stdout(`diagnosis\n${diagnosisLines(report.record.diagnosis).join("\n")}\n`);
+    }
+  }
+  if (request.html) {
+    const page = await llmReportHtml({
+      kind: "ai-recommendation",
+      decision: report.llm,
+      policy: report.policy,
+      report: json,
+      source: report.source,
+      generatedAt: new Date(),
+      diagnosis: report.record.diagnosis,
+    });
+    await writeReportPage({ ...request, html: request.html }, page, io);
+  }
+  return EXIT.ok;
 }
-export type LlmReportJson = ReturnType<typeof llmReportJson>;
 
-export interface LlmReport {
-  llm: LlmDecision;
-  policy: LlmPolicy;
-  source: string;
-  record: JobRecord;
+/** The override as an LLM policy; its issues printed, and undefined, when it is not one. */
+function llmPolicy(override: PolicyOverride, io: CliIo): LlmPolicy | undefined {
+  const parsed = llmPolicySchema.safeParse(override.input ?? {}, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const issues = rooted(toDecisionIssues(parsed.error), "(policy)");
+  io.stderr(`invalid policy ${override.file} for an LLM job\n${issueLines(issues)}`);
+  return undefined;
 }
 
-/**
- * The record's LLM decision; a job that did not complete has none, and gets the decision on a job
- * that ended so: failed, with SageMaker's status and reason as the record has them.
- */
-export function llmDecisionOf(record: JobRecord, policy: LlmPolicy): LlmDecision {
-  if (record.llmDecision) return record.llmDecision;
-  const reason = record.diagnosis?.failureReason ?? record.failure?.reason;
-  return {
-    kind: "ai-recommendation",
-    outcome: "failed",
-    job: {
-      jobName: record.jobName,
-      status: record.status,
-      ...(reason ? { failureReason: reason } : {}),
-    },
-    objective: objectiveOf(policy),
-    latencyStat: policy.latencyStat,
-    ranked: [],
-    rejected: [],
-    relaxations: [],
-    notes: [`the job ended ${record.status}, so there is nothing to decide on`],
-  };
+/** The Price List's prices the workflow decided an LLM job with, to decide it again alike. */
+function recordedListPrices(record: JobRecord): ListedPrices {
+  const listed: Record<string, ListedPrice> = {};
+  for (const price of record.llmDecision?.prices ?? []) {
+    if (price.source === "price-list" && price.pricePerHour !== undefined) {
+      listed[price.instanceType] = { pricePerHour: price.pricePerHour, source: "price-list" };
+    }
+  }
+  return listed;
 }

@@ -7,8 +7,8 @@ import { kindOfSpec } from "../src/kinds/index.ts";
 import { validateAnySpec } from "../src/kinds/validate.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import { configuredBudget, judgeBudget, overBudgetWarning } from "./budget.ts";
-import { recordDecisionSummary } from "./format.ts";
 import { CliError, type CliIo, EXIT, explainInterrupt, readJsonInput } from "./io.ts";
+import { presenterFor } from "./kinds/index.ts";
 import { followExecution } from "./progress.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
 import { formatIssues } from "./validate.ts";
@@ -219,6 +219,8 @@ export async function startSpec(
   // A job the budget refused ends its execution in success, yet it ran nothing: exit 1 for it.
   const refused = record?.outcome === "over-budget";
   const succeeded = execution.status === "SUCCEEDED" && !refused;
+  const presenter = record && presenterFor(record);
+  const selected = record && presenter?.selected(record);
   if (options.json) {
     io.stdout(
       `${JSON.stringify(
@@ -229,8 +231,7 @@ export async function startSpec(
           ...(execution.cause ? { cause: execution.cause } : {}),
           ...(record?.outcome ? { outcome: record.outcome } : {}),
           ...(record?.kind ? { kind: record.kind } : {}),
-          ...(record?.decision?.selected ? { selected: record.decision.selected } : {}),
-          ...(record?.llmDecision?.selected ? { selected: record.llmDecision.selected } : {}),
+          ...(selected !== undefined ? { selected } : {}),
           ...(record?.failure ? { failure: record.failure } : {}),
         },
         null,
@@ -238,7 +239,7 @@ export async function startSpec(
       )}\n`,
     );
   } else if (succeeded) {
-    if (record) io.stdout(`${recordDecisionSummary(record).join("\n")}\n`);
+    if (record && presenter) io.stdout(`${presenter.summaryLines(record).join("\n")}\n`);
   } else if (refused) {
     io.stderr(`over budget: ${record?.failure?.reason ?? "no job was created"}\n`);
   } else {

@@ -1,33 +1,13 @@
 import { parseArgs } from "node:util";
-import {
-  DescribeAIRecommendationJobCommand,
-  DescribeInferenceRecommendationsJobCommand,
-} from "@aws-sdk/client-sagemaker";
 import { ListExecutionsCommand } from "@aws-sdk/client-sfn";
-import { type AutoscalingProposal, autoscalingLines } from "../src/decision/autoscaling.ts";
-import { entryLabel, formatCount, formatDollars, formatMs } from "../src/decision/format.ts";
-import type { LlmDecision } from "../src/kinds/ai-recommendation/decide.ts";
-import { workflowStatusOf } from "../src/kinds/ai-recommendation/operations.ts";
-import { llmDecisionSentence, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
 import { DEFAULT_KIND } from "../src/kinds/kind.ts";
 import { line } from "../src/queue/queue.ts";
 import { inertLine } from "../src/text/inert.ts";
 import type { JobRecord } from "../src/workflow/record.ts";
 import { costTable, costTotals, parseMonth } from "./costs.ts";
-import { llmDecisionTable, llmOmittedNote, priceSourceLabel } from "./decide-llm.ts";
-import {
-  awsScalingLines,
-  comparisonLines,
-  decisionSummary,
-  decisionTable,
-  diagnosisLines,
-  llmComparisonLines,
-  omittedNote,
-  proposalOf,
-  table,
-  timeRows,
-} from "./format.ts";
+import { diagnosisLines, table, timeRows } from "./format.ts";
 import { CliError, type CliIo, EXIT } from "./io.ts";
+import { presenterFor } from "./kinds/index.ts";
 import { describeExecution, resolveSubject } from "./subject.ts";
 import { openTarget, TARGET_HELP, TARGET_OPTIONS, type Target, targetName } from "./target.ts";
 
@@ -123,7 +103,7 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
  */
 export async function reconcileStopping(record: JobRecord, target: Target): Promise<JobRecord> {
   if (record.status !== "STOPPING" || !record.jobArn) return record;
-  const job = await currentStatus(record, target);
+  const job = await presenterFor(record).currentStatus(record, target.sagemaker());
   if (!job.status || job.status === record.status) return record;
   const at = job.at?.toISOString();
   return {
@@ -135,33 +115,12 @@ export async function reconcileStopping(record: JobRecord, target: Target): Prom
   };
 }
 
-/** The job's status as SageMaker gives it now, in the words the record uses. */
-async function currentStatus(
-  record: JobRecord,
-  target: Target,
-): Promise<{ status: string | undefined; at: Date | undefined }> {
-  if (record.kind === "ai-recommendation") {
-    const job = await target
-      .sagemaker()
-      .send(new DescribeAIRecommendationJobCommand({ AIRecommendationJobName: record.jobName }));
-    return {
-      status: job.AIRecommendationJobStatus && workflowStatusOf(job.AIRecommendationJobStatus),
-      at: job.EndTime,
-    };
-  }
-  const job = await target
-    .sagemaker()
-    .send(new DescribeInferenceRecommendationsJobCommand({ JobName: record.jobName }));
-  return { status: job.Status, at: job.LastModifiedTime ?? job.CompletionTime };
-}
-
 /**
  * The record as --json prints it: the record itself, and with a traffic profile the selected
  * entry's autoscaling proposal with its Application Auto Scaling calls.
  */
-export function statusJson(record: JobRecord): JobRecord & { autoscaling?: AutoscalingProposal } {
-  const proposal = record.decision && proposalOf(record.decision);
-  return proposal ? { ...record, autoscaling: proposal } : record;
+export function statusJson(record: JobRecord): JobRecord & Record<string, unknown> {
+  return { ...record, ...presenterFor(record).statusExtras(record) };
 }
 
 /** A job record for a person: the facts first, then the history, then the result. */
@@ -199,27 +158,7 @@ export function formatRecord(record: JobRecord): string {
     .map(([label, value]) => `${label.padEnd(11)}${value}`);
   lines.push("history");
   for (const change of record.statusHistory) lines.push(`  ${change.at}  ${change.status}`);
-  if (record.decision) {
-    lines.push(...decisionSummary(record.decision));
-    if (record.decision.totals.entries > 0) {
-      lines.push("entries");
-      lines.push(...decisionTable(record.decision, "  "), ...omittedNote(record.decision));
-    }
-    for (const relaxation of record.decision.relaxations) lines.push(`  ${relaxation.sentence}`);
-    const proposal = proposalOf(record.decision);
-    if (proposal) {
-      lines.push("autoscaling", ...autoscalingLines(proposal).map((line) => `  ${line}`));
-    }
-  }
-  if (record.llmDecision) lines.push(...llmDecisionLines(record.llmDecision));
-  if (record.comparison) {
-    lines.push("production");
-    lines.push(...comparisonLines(record.comparison));
-  }
-  if (record.awsScaling) {
-    lines.push("aws scaling");
-    lines.push(...awsScalingLines(record.awsScaling));
-  }
+  lines.push(...presenterFor(record).decisionLines(record));
   if (record.failure) {
     lines.push(
       `failure    ${inertLine(record.failure.reason)}${record.failure.step ? ` (step ${record.failure.step})` : ""}`,
@@ -233,66 +172,6 @@ export function formatRecord(record: JobRecord): string {
     lines.push(...diagnosisLines(record.diagnosis));
   }
   return `${lines.map(inertLine).join("\n")}\n`;
-}
-
-const figure = (value: number | undefined, format: (value: number) => string) =>
-  value === undefined ? undefined : format(value);
-
-/**
- * An LLM decision: the sentence, the configuration to deploy (its fleet, image, environment and
- * optimizations, its expected latencies at the policy's statistic and its throughput), then every
- * configuration with its standing, a rejected one with its rule.
- */
-export function llmDecisionLines(decision: LlmDecision): string[] {
-  const stat = decision.latencyStat;
-  const lines = [`decision   ${llmDecisionSentence(decision)}`];
-  const selected = decision.selected;
-  if (selected) {
-    const cost = [
-      figure(selected.monthlyCost, (value) => `${formatDollars(value)}/month`),
-      figure(selected.costPerMillionTokens, (value) => `$${value}/1M output tokens`),
-      figure(
-        selected.pricePerHour,
-        (value) => `$${value}/h an instance (${priceSourceLabel(selected.priceSource)})`,
-      ),
-    ].filter((part) => part !== undefined);
-    const expected = [
-      figure(selected.metrics.ttftMs, (value) => `TTFT ${stat} ${formatMs(value)}`),
-      figure(selected.metrics.interTokenLatencyMs, (value) => `ITL ${stat} ${formatMs(value)}`),
-      figure(
-        selected.metrics.requestLatencyMs,
-        (value) => `request latency ${stat} ${formatMs(value)}`,
-      ),
-    ].filter((part) => part !== undefined);
-    const throughput = [
-      figure(selected.metrics.requestsPerSecond, (value) => `${formatCount(value)} requests/s`),
-      figure(
-        selected.metrics.outputTokensPerSecond,
-        (value) => `${formatCount(value)} output tokens/s`,
-      ),
-    ].filter((part) => part !== undefined);
-    const environment = Object.entries(selected.environment ?? {})
-      .map(([key, value]) => `${key}=${value}`)
-      .join(" ");
-    lines.push(
-      `selected   ${llmEntryLabel(selected)}${cost.length > 0 ? `: ${cost.join(", ")}` : ""}`,
-      `expected   ${expected.length > 0 ? expected.join(", ") : "no latency reported"}`,
-      `throughput ${throughput.length > 0 ? throughput.join(", ") : "none reported"} as benchmarked on ${formatCount(selected.benchmarkedCount)} ${selected.benchmarkedCount === 1 ? "instance" : "instances"}`,
-      `image      ${selected.imageUri ?? "(none given)"}`,
-      `env        ${environment === "" ? "(none)" : environment}`,
-      `optimized  ${selected.optimizations.length > 0 ? selected.optimizations.join(", ") : "(none)"}`,
-    );
-    for (const channel of selected.s3Channels ?? []) {
-      lines.push(`s3 channel ${channel.channelName} ${channel.uri}`);
-    }
-  }
-  const table = llmDecisionTable(decision, "  ");
-  if (table.length > 0)
-    lines.push("entries", ...table, ...llmOmittedNote(decision).map((note) => `  ${note}`));
-  for (const relaxation of decision.relaxations) lines.push(`  ${relaxation.sentence}`);
-  for (const note of decision.notes) lines.push(`  note: ${note}`);
-  if (decision.comparison) lines.push("production", ...llmComparisonLines(decision.comparison));
-  return lines;
 }
 
 export async function listCommand(args: string[], io: CliIo): Promise<number> {
@@ -428,25 +307,11 @@ async function listModelJobs(
     ...(kinds ? [record.kind ?? DEFAULT_KIND] : []),
     record.status,
     record.outcome ?? "-",
-    selectedText(record),
+    presenterFor(record).selectedText(record) ?? "-",
   ]);
   const header = ["CREATED", "JOB", ...(kinds ? ["KIND"] : []), "STATUS", "OUTCOME", "SELECTED"];
   io.stdout(`${table(header, rows).join("\n")}\n`);
   return EXIT.ok;
-}
-
-/** The configuration a record's decision selected, of whichever kind: an LLM one with its cost. */
-function selectedText(record: JobRecord): string {
-  if (record.decision?.selected) return entryLabel(record.decision.selected);
-  const selected = record.llmDecision?.selected;
-  if (!selected) return "-";
-  const cost =
-    selected.monthlyCost === undefined ? "" : `, ${formatDollars(selected.monthlyCost)}/month`;
-  const ttft =
-    selected.metrics.ttftMs === undefined
-      ? ""
-      : `, TTFT ${record.llmDecision?.latencyStat} ${formatMs(selected.metrics.ttftMs)}`;
-  return `${llmEntryLabel(selected)}${cost}${ttft}`;
 }
 
 async function listExecutions(

@@ -6,11 +6,11 @@ import {
   type JobCostEstimate,
   type StoredJobSpec,
 } from "../src/decision/job-cost-estimate.ts";
-import { AI_RECOMMENDATION_KIND } from "../src/kinds/ai-recommendation/spec.ts";
-import { validateAiSpec } from "../src/kinds/ai-recommendation/validate.ts";
-import { validateSpec } from "../src/spec/validate.ts";
+import { DEFAULT_KIND } from "../src/kinds/kind.ts";
+import { validateAnySpec } from "../src/kinds/validate.ts";
 import { inertLine } from "../src/text/inert.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
+import { presenterOfKind } from "./kinds/index.ts";
 
 export const validateUsage = `Usage: irflow validate <spec.json | -> [--json]
 
@@ -46,21 +46,37 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   }
   const input = await readJsonInput(source, io);
   const label = source === "-" ? "standard input" : source;
-  if (isAiSpec(input)) return validateAi(input, label, values.json, io);
-  const result = validateSpec(input);
+  const { kind, ...result } = validateAnySpec(input);
+  // A spec's kind says what else it names (an LLM job's workload config).
+  const facts = result.valid && kind ? presenterOfKind(kind).specFacts(result.spec) : [];
 
   if (values.json) {
     const body = result.valid
-      ? { ...result, costEstimate: specEstimate(result.spec), errors: [] }
+      ? {
+          ...result,
+          ...(kind ? { kind } : {}),
+          ...Object.fromEntries(facts.map((fact) => [fact.key, fact.value])),
+          costEstimate: specEstimate(result.spec as StoredJobSpec),
+          errors: [],
+        }
       : { valid: false, errors: result.errors, warnings: result.warnings };
     io.stdout(`${JSON.stringify(body, null, 2)}\n`);
     return result.valid ? EXIT.ok : EXIT.invalid;
   }
 
   if (result.valid) {
-    io.stdout(`valid: ${label}\njob name: ${result.jobName}\nspec hash: ${result.specHash}\n`);
+    const kindNote = kind && kind !== DEFAULT_KIND ? ` (kind ${kind})` : "";
+    io.stdout(
+      [
+        `valid: ${label}${kindNote}`,
+        `job name: ${result.jobName}`,
+        ...facts.map((fact) => `${fact.label}: ${fact.value}`),
+        `spec hash: ${result.specHash}`,
+        "",
+      ].join("\n"),
+    );
     io.stdout(formatIssues("warning", result.warnings));
-    io.stdout(costLines(specEstimate(result.spec)));
+    io.stdout(costLines(specEstimate(result.spec as StoredJobSpec)));
     io.stdout(`normalized spec:\n${JSON.stringify(result.spec, null, 2)}\n`);
     return EXIT.ok;
   }
@@ -69,31 +85,6 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   io.stderr(formatIssues("error", result.errors));
   io.stderr(formatIssues("warning", result.warnings));
   return EXIT.invalid;
-}
-
-const isAiSpec = (input: unknown) =>
-  typeof input === "object" &&
-  input !== null &&
-  (input as { kind?: unknown }).kind === AI_RECOMMENDATION_KIND;
-
-/** A spec of the kind ai-recommendation: its own rules, its job and workload names. */
-function validateAi(input: unknown, label: string, json: boolean, io: CliIo): number {
-  const result = validateAiSpec(input);
-  if (json) {
-    io.stdout(
-      `${JSON.stringify(result.valid ? { ...result, costEstimate: specEstimate(result.spec), errors: [] } : result, null, 2)}\n`,
-    );
-  } else if (result.valid) {
-    io.stdout(
-      `valid: ${label} (kind ${AI_RECOMMENDATION_KIND})\njob name: ${result.jobName}\n${result.workloadName ? `workload config: ${result.workloadName}\n` : ""}spec hash: ${result.specHash}\n`,
-    );
-    io.stdout(costLines(specEstimate(result.spec)));
-  } else {
-    const count = result.errors.length;
-    io.stderr(`invalid: ${label} (${count} error${count === 1 ? "" : "s"})\n`);
-    io.stderr(formatIssues("error", result.errors));
-  }
-  return result.valid ? EXIT.ok : EXIT.invalid;
 }
 
 /** The estimate from the spec alone: validate reads no history and calls no AWS API. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main.ts";
 import { formatRecord, statusJson } from "../../../cli/status.ts";
 import {
+  type AutoscalingProposal,
   capDecision,
   compareWithProduction,
   decide,
@@ -152,7 +153,7 @@ describe("irflow decide with a traffic profile", () => {
 
     // Act
     const text = formatRecord(record);
-    const json = statusJson(record);
+    const json = statusJson(record) as { autoscaling?: AutoscalingProposal };
 
     // Assess
     expect(text).toContain("\nautoscaling\n  Autoscaling ");

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decideOn } from "../../../cli/decide.ts";
+import { decideOn } from "../../../cli/decide-classic.ts";
 import { reportHtml, roundAxis } from "../../../cli/report-html.ts";
 import { entryLabel, formatDollars, formatPercent } from "../../../src/decision/format.ts";
 import {

@@ -139,6 +139,41 @@ describe("irflow validate", () => {
     expect(io.err.join("")).not.toContain("    at ");
   });
 
+  it("validates an LLM spec by its kind and names the job and workload config it derives", async () => {
+    // Prepare
+    const text = captureIo();
+    const json = captureIo();
+    const spec = join("events/specs/ai", "llama-3-8b-chat.json");
+
+    // Act
+    const code = await main(["validate", spec], text);
+    await main(["validate", "--json", spec], json);
+
+    // Assess
+    expect(code).toBe(0);
+    const body = JSON.parse(json.out.join(""));
+    expect(body).toMatchObject({ valid: true, kind: "ai-recommendation", errors: [] });
+    expect(body.spec.job.AIRecommendationJobName).toBe(body.jobName);
+    expect(body.spec.workload.AIWorkloadConfigName).toBe(body.workloadName);
+    const out = text.out.join("");
+    expect(out).toContain(`valid: ${spec} (kind ai-recommendation)\njob name: ${body.jobName}\n`);
+    expect(out).toContain(`workload config: ${body.workloadName}\nspec hash: ${body.specHash}\n`);
+  });
+
+  it("refuses a spec of an unknown kind, naming the kinds there are", async () => {
+    // Prepare
+    const io = captureIo(JSON.stringify({ specVersion: 1, kind: "batch-transform" }));
+
+    // Act
+    const code = await main(["validate", "-"], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.err.join("")).toMatch(
+      /error kind \[enum\]: must be one of inference-recommendation, ai-recommendation/,
+    );
+  });
+
   it("runs as the installed irflow binary", async () => {
     // Prepare
     const run = promisify(execFile);
