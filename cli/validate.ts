@@ -22,7 +22,8 @@ document's (events/specs/ai/).
 A valid spec's cost estimate is printed too: what the endpoints the job will provision cost at
 the us-east-1 on-demand list prices, from the spec alone (docs/decision.md, "What a job costs").
 
-  --json   print one JSON object: { valid, jobName, specHash, spec, costEstimate, errors, warnings }
+  --json   print one JSON object: { valid, kind, jobName, specHash, spec, costEstimate, errors,
+           warnings }, with workloadName for an LLM job that creates its workload config
 
 Exit status: 0 valid, 1 invalid, 2 unreadable input.`;
 
