@@ -2,10 +2,7 @@
  * A classic job's report: its decision decided again in full from SageMaker's results (the record
  * keeps a shortened copy) or from a saved response, in the terminal, as JSON and as a page.
  */
-import {
-  DescribeInferenceRecommendationsJobCommand,
-  type DescribeInferenceRecommendationsJobCommandOutput,
-} from "@aws-sdk/client-sagemaker";
+import { DescribeInferenceRecommendationsJobCommand } from "@aws-sdk/client-sagemaker";
 import {
   type CurrentDeployment,
   DEFAULT_POLICY,
@@ -82,7 +79,7 @@ export async function reportClassicJob(
 ): Promise<number> {
   const policy = request.override ? classicPolicy(request.override, io) : undefined;
   if (request.override && !policy) return EXIT.invalid;
-  const response: DescribeInferenceRecommendationsJobCommandOutput = await request
+  const response = await request
     .sagemaker()
     .send(new DescribeInferenceRecommendationsJobCommand({ JobName: record.jobName }));
   const job = parseDescribeResponse(response);
