@@ -1,7 +1,8 @@
 /**
  * Every job kind irflow runs, by name. The workflow, the record and the CLI reach a kind's rules
  * only through here (and its validation through ./validate.ts, its calls through
- * ./operations.ts), so a kind is added in its own folder and one line in each.
+ * ./operations.ts, its outcome events through ./events.ts, what the record stores of it through
+ * ./stored.ts), so a kind is added in its own folder and one line in each.
  */
 import { aiRecommendationKind } from "./ai-recommendation/definition.ts";
 import { inferenceRecommendationKind } from "./inference-recommendation/definition.ts";

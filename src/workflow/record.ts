@@ -13,16 +13,14 @@
 import * as z from "zod";
 import {
   awsScalingSchema,
-  cappedDecisionSchema,
   cappedDiagnosisSchema,
   comparisonSchema,
   tuningCostSchema,
 } from "../decision/index.ts";
-import { llmDecisionSchema } from "../kinds/ai-recommendation/decide.ts";
-import { storedAiSpecSchema } from "../kinds/ai-recommendation/spec.ts";
-import { JOB_KINDS } from "../kinds/kind.ts";
+import { JOB_KINDS, kindOfSpec } from "../kinds/index.ts";
+import { KIND_DECISION_FIELDS, storedAnySpecSchema } from "../kinds/stored.ts";
 import { stepsObservationSchema } from "../schedule/index.ts";
-import { JOB_TYPES, storedSpecSchema } from "../spec/schema.ts";
+import { JOB_TYPES } from "../spec/schema.ts";
 
 export const OUTCOMES = [
   "selected",
@@ -163,7 +161,7 @@ const recordFields = z.object({
    * The spec as validated, JobName filled in; absent for a rejected spec. Read as data: a release
    * that tightens a spec rule still reads every record written before it.
    */
-  spec: z.union([storedAiSpecSchema, storedSpecSchema]).optional(),
+  spec: storedAnySpecSchema.optional(),
   specHash: z.string().optional(),
   jobArn: z.string().optional(),
   /** The SageMaker status, or VALIDATED / REJECTED / STOPPING as irflow saw it. */
@@ -194,10 +192,11 @@ const recordFields = z.object({
   jobCompletedAt: timestamp.optional(),
   outcome: outcomeSchema.optional(),
   failure: failureSchema.optional(),
-  /** The decision on a completed job (docs/decision.md), its long lists cut to keep the item small. */
-  decision: cappedDecisionSchema.optional(),
-  /** The decision on a completed job of the kind ai-recommendation, its lists cut likewise. */
-  llmDecision: llmDecisionSchema.optional(),
+  /**
+   * The decision on a completed job (docs/decision.md), in its kind's own field (`decision` for
+   * the classic kind), its long lists cut to keep the item small.
+   */
+  ...KIND_DECISION_FIELDS,
   /** The decision against production, when the policy or the job names it. */
   comparison: comparisonSchema.optional(),
   /** Why a FAILED or STOPPED job failed, and where its logs are. */
@@ -240,8 +239,10 @@ const PHASE_RULES: Record<Phase, { requires: FieldName[]; forbids: FieldName[] }
   },
 };
 
-/** The fields a decision is kept in: each kind's decision has its own (src/kinds/<kind>/selection.ts). */
-export const DECISION_FIELDS = ["decision", "llmDecision"] as const satisfies FieldName[];
+/** The fields a decision is kept in: each kind's decision has its own (src/kinds/<kind>/stored.ts). */
+export const DECISION_FIELDS = Object.keys(
+  KIND_DECISION_FIELDS,
+) as (keyof typeof KIND_DECISION_FIELDS & FieldName)[];
 
 /** What each outcome carries: one of the fields of each list. */
 const OUTCOME_RULES: Record<Outcome, FieldName[][]> = {
@@ -286,16 +287,15 @@ export const jobRecordSchema = recordFields.superRefine((record, context) => {
       }
     }
   }
-  if (
-    record.phase === "validated" &&
-    record.kind === "inference-recommendation" &&
-    !record.jobType
-  ) {
-    context.addIssue({
-      code: "custom",
-      path: ["jobType"],
-      message: "a validated inference-recommendation record must have jobType",
-    });
+  if (record.phase === "validated" && record.spec && !record.jobType) {
+    const kind = kindOfSpec(record.spec);
+    if (kind.jobType(record.spec) !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["jobType"],
+        message: `a validated ${kind.name} record must have jobType`,
+      });
+    }
   }
   if (record.modelKey !== record.model.key) {
     context.addIssue({

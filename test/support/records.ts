@@ -1,4 +1,6 @@
 /** Job records for tests, built by the lifecycle itself so that they keep its invariants. */
+import { readFileSync } from "node:fs";
+import { validateAiRecommendationSpec } from "../../src/kinds/ai-recommendation/validate.ts";
 import { created, validated } from "../../src/workflow/lifecycle.ts";
 import type { JobRecord } from "../../src/workflow/record.ts";
 
@@ -33,6 +35,29 @@ export function validatedRecord(
     now,
   );
   return { ...record, ...overrides, modelKey: overrides.modelKey ?? model.key };
+}
+
+/** A validated record of the sample AI recommendation job, named after `runKey`. */
+export function validatedAiRecord(runKey: string, now: Date = TEST_START): JobRecord {
+  const result = validateAiRecommendationSpec({
+    ...JSON.parse(readFileSync("events/specs/ai/llama-3-8b-chat.json", "utf8")),
+    irflow: { runKey },
+  });
+  if (!result.valid) throw new Error("the AI sample spec does not validate");
+  return validated(
+    {
+      executionArn: `arn:aws:states:us-east-1:111122223333:execution:irflow:${runKey}`,
+      trigger: { type: "manual" },
+    },
+    {
+      jobName: result.jobName,
+      spec: result.spec,
+      specHash: result.specHash,
+      model: { key: "model-artifacts/m", kind: "model-artifacts", modelUri: "s3://m/" },
+      deadlineSeconds: 3600,
+    },
+    now,
+  );
 }
 
 /** A record of a job SageMaker accepted. */

@@ -3,18 +3,15 @@
  * holds back an AI recommendation job, nor the other way round.
  */
 
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_TABLE } from "../../../local/stack.ts";
 import { SpendStore } from "../../../src/budget/spend.ts";
-import { validateAiRecommendationSpec } from "../../../src/kinds/ai-recommendation/validate.ts";
 import { type QueueStores, queueStoresOn } from "../../../src/queue/store.ts";
-import { validated } from "../../../src/workflow/lifecycle.ts";
 import type { JobRecord } from "../../../src/workflow/record.ts";
 import { acquireSlot } from "../../../src/workflow/steps/acquire-slot.ts";
 import { JobStore } from "../../../src/workflow/store.ts";
 import { type JobsTable, openJobsTable } from "../../support/jobs-table.ts";
-import { TEST_START, validatedRecord } from "../../support/records.ts";
+import { TEST_START, validatedAiRecord, validatedRecord } from "../../support/records.ts";
 
 let table: JobsTable;
 let store: JobStore;
@@ -36,25 +33,6 @@ afterAll(async () => {
 const executionOf = (name: string) =>
   `arn:aws:states:us-east-1:111122223333:execution:irflow:${name}`;
 
-function aiRecord(name: string): JobRecord {
-  const result = validateAiRecommendationSpec({
-    ...JSON.parse(readFileSync("events/specs/ai/llama-3-8b-chat.json", "utf8")),
-    irflow: { runKey: name },
-  });
-  if (!result.valid) throw new Error("the AI sample spec does not validate");
-  return validated(
-    { executionArn: executionOf(name), trigger: { type: "manual" } },
-    {
-      jobName: result.jobName,
-      spec: result.spec,
-      specHash: result.specHash,
-      model: { key: "model-artifacts/m", kind: "model-artifacts", modelUri: "s3://m/" },
-      deadlineSeconds: 3600,
-    },
-    TEST_START,
-  );
-}
-
 async function acquire(record: JobRecord) {
   await store.create(record);
   return acquireSlot(
@@ -75,8 +53,8 @@ describe("a queue per job kind", () => {
     // Prepare
     const classic = validatedRecord("classic-1", { executionArn: executionOf("classic-1") });
     const classicWaiting = validatedRecord("classic-2", { executionArn: executionOf("classic-2") });
-    const firstAi = aiRecord("first");
-    const secondAi = aiRecord("second");
+    const firstAi = validatedAiRecord("first");
+    const secondAi = validatedAiRecord("second");
 
     // Act
     const verdicts = [];

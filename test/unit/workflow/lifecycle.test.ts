@@ -25,7 +25,12 @@ import {
   jobRecordSchema,
   type RecordChange,
 } from "../../../src/workflow/record.ts";
-import { runningRecord, TEST_START, validatedRecord } from "../../support/records.ts";
+import {
+  runningRecord,
+  TEST_START,
+  validatedAiRecord,
+  validatedRecord,
+} from "../../support/records.ts";
 
 const later = (seconds: number) => new Date(TEST_START.getTime() + seconds * 1000);
 
@@ -420,5 +425,25 @@ describe("the job lifecycle", () => {
     expect(parsed.error?.issues.map((issue) => issue.path.join("."))).toEqual(
       expect.arrayContaining(["outcome", "publishedAt", "eventId"]),
     );
+  });
+
+  it("asks the record's kind whether a validated record needs a job type", () => {
+    // Prepare
+    const { jobType: _classicType, ...classic } = validatedRecord("j");
+    const { jobType: aiType, ...ai } = validatedAiRecord("llm");
+
+    // Act
+    const classicParsed = jobRecordSchema.safeParse(classic);
+    const aiParsed = jobRecordSchema.safeParse(ai);
+
+    // Assess
+    expect(classicParsed.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ["jobType"],
+        message: "a validated inference-recommendation record must have jobType",
+      }),
+    ]);
+    expect(aiType).toBeUndefined();
+    expect(aiParsed.success).toBe(true);
   });
 });
