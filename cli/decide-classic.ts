@@ -16,13 +16,14 @@ import {
   parsePolicy,
 } from "../src/decision/index.ts";
 import { inertLine } from "../src/text/inert.ts";
-import { comparisonLines, decisionTable, issueLines, proposalOf, rooted } from "./format.ts";
+import { type DecideOptions, refuseDecideInput } from "./decide-common.ts";
+import { comparisonLines, decisionTable, proposalOf, rooted } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 /** `irflow decide` on a classic job's response. */
 export async function decideClassicCommand(
   response: unknown,
-  options: { policy?: string | undefined; prices?: string | undefined; json: boolean },
+  options: DecideOptions,
   io: CliIo,
 ): Promise<number> {
   if (options.prices !== undefined) {
@@ -35,12 +36,7 @@ export async function decideClassicCommand(
     ...rooted(policyIssues, "(policy)"),
     ...rooted(job.ok ? [] : job.issues, "(response)"),
   ];
-  if (issues.length > 0 || !job.ok || !policy) {
-    if (options.json) io.stdout(`${JSON.stringify({ valid: false, errors: issues }, null, 2)}\n`);
-    const count = issues.length;
-    io.stderr(`invalid input (${count} error${count === 1 ? "" : "s"})\n${issueLines(issues)}`);
-    return EXIT.invalid;
-  }
+  if (issues.length > 0 || !job.ok || !policy) return refuseDecideInput(issues, options.json, io);
   const decided = decideOn(job.value, policy);
   io.stdout(
     options.json ? `${JSON.stringify(decisionJson(decided), null, 2)}\n` : decisionText(decided),

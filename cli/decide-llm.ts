@@ -22,7 +22,8 @@ import {
   llmEntryLabel,
 } from "../src/kinds/ai-recommendation/sentence.ts";
 import { INSTANCE_TYPE_PATTERN } from "../src/spec/instance-types.ts";
-import { issueLines, rooted, table } from "./format.ts";
+import { type DecideOptions, refuseDecideInput } from "./decide-common.ts";
+import { rooted, table } from "./format.ts";
 import { type CliIo, EXIT, readJsonInput } from "./io.ts";
 
 /** `--prices`: US dollars per instance-hour by instance type, as the AWS Price List gave them. */
@@ -33,10 +34,8 @@ const listedPricesFileSchema = z.record(
 
 export async function decideLlmCommand(
   response: unknown,
-  policyPath: string | undefined,
-  json: boolean,
+  { policy: policyPath, prices: pricesPath, json }: DecideOptions,
   io: CliIo,
-  pricesPath?: string,
 ): Promise<number> {
   const policyInput = policyPath === undefined ? {} : await readJsonInput(policyPath, io);
   const policy = llmPolicySchema.safeParse(policyInput ?? {}, { reportInput: true });
@@ -49,10 +48,7 @@ export async function decideLlmCommand(
     ...(prices.success ? [] : rooted(toDecisionIssues(prices.error), "(prices)")),
   ];
   if (!policy.success || !job.success || !prices.success) {
-    if (json) io.stdout(`${JSON.stringify({ valid: false, errors: issues }, null, 2)}\n`);
-    const count = issues.length;
-    io.stderr(`invalid input (${count} error${count === 1 ? "" : "s"})\n${issueLines(issues)}`);
-    return EXIT.invalid;
+    return refuseDecideInput(issues, json, io);
   }
   const listed: ListedPrices = Object.fromEntries(
     Object.entries(prices.data).map(([type, pricePerHour]) => [

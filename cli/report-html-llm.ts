@@ -9,7 +9,7 @@ import { formatCount, formatDollars, formatMs } from "../src/decision/format.ts"
 import type { CappedDiagnosis, Diagnosis } from "../src/decision/index.ts";
 import type { LlmDecision, LlmEntry } from "../src/kinds/ai-recommendation/decide.ts";
 import type { LlmPolicy } from "../src/kinds/ai-recommendation/policy.ts";
-import { llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
+import { environmentText, llmEntryLabel } from "../src/kinds/ai-recommendation/sentence.ts";
 import { escapeHtml, renderSvgChart } from "./chart.ts";
 import { llmDecisionColumns, llmDecisionRows } from "./decide-llm.ts";
 import { CHART_COLORS, roundAxis, STYLE, scriptJson } from "./report-html.ts";
@@ -202,12 +202,7 @@ function deploymentHtml(report: LlmReportJson): string {
     ],
     ["model", deployment.modelSource ?? deployment.modelPackageArn],
     ["image", deployment.imageUri],
-    [
-      "environment",
-      Object.entries(deployment.environment ?? {})
-        .map(([key, value]) => `${key}=${value}`)
-        .join(" "),
-    ],
+    ["environment", environmentText(deployment.environment)],
     ["optimizations", deployment.optimizations.join(", ") || "none"],
     [`TTFT ${stat}`, figure(expected.ttftMs, formatMs)],
     [`inter-token latency ${stat}`, figure(expected.interTokenLatencyMs, formatMs)],

@@ -57,7 +57,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
           ...result,
           ...(kind ? { kind } : {}),
           ...Object.fromEntries(facts.map((fact) => [fact.key, fact.value])),
-          costEstimate: specEstimate(result.spec as StoredJobSpec),
+          costEstimate: specEstimate(result.spec),
           errors: [],
         }
       : { valid: false, errors: result.errors, warnings: result.warnings };
@@ -77,7 +77,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
       ].join("\n"),
     );
     io.stdout(formatIssues("warning", result.warnings));
-    io.stdout(costLines(specEstimate(result.spec as StoredJobSpec)));
+    io.stdout(costLines(specEstimate(result.spec)));
     io.stdout(`normalized spec:\n${JSON.stringify(result.spec, null, 2)}\n`);
     return EXIT.ok;
   }

@@ -7,7 +7,11 @@ import {
 } from "../../src/kinds/ai-recommendation/decide.ts";
 import { aiRecommendationKind } from "../../src/kinds/ai-recommendation/definition.ts";
 import { workflowStatusOf } from "../../src/kinds/ai-recommendation/operations.ts";
-import { llmDecisionSentence, llmEntryLabel } from "../../src/kinds/ai-recommendation/sentence.ts";
+import {
+  environmentText,
+  llmDecisionSentence,
+  llmEntryLabel,
+} from "../../src/kinds/ai-recommendation/sentence.ts";
 import {
   decideLlmCommand,
   llmComparisonLines,
@@ -27,8 +31,7 @@ export const aiRecommendationPresenter: KindPresenter = {
     return name ? [{ key: "workloadName", label: "workload config", value: name }] : [];
   },
   readsResponse: isAiRecommendationJob,
-  decide: (response, options, io) =>
-    decideLlmCommand(response, options.policy, options.json, io, options.prices),
+  decide: decideLlmCommand,
   report: reportLlmJob,
   async currentStatus(record, sagemaker) {
     const job = await sagemaker.send(
@@ -56,9 +59,7 @@ export const aiRecommendationPresenter: KindPresenter = {
   summaryLines(record) {
     if (!record.llmDecision) return [];
     const { selected } = record.llmDecision;
-    const environment = Object.entries(selected?.environment ?? {})
-      .map(([key, value]) => `${key}=${value}`)
-      .join(" ");
+    const environment = environmentText(selected?.environment);
     return [
       `decision   ${llmDecisionSentence(record.llmDecision)}`,
       ...(selected?.imageUri ? [`image      ${selected.imageUri}`] : []),
@@ -110,9 +111,7 @@ function llmDecisionLines(decision: LlmDecision): string[] {
         (value) => `${formatCount(value)} output tokens/s`,
       ),
     ].filter((part) => part !== undefined);
-    const environment = Object.entries(selected.environment ?? {})
-      .map(([key, value]) => `${key}=${value}`)
-      .join(" ");
+    const environment = environmentText(selected.environment);
     lines.push(
       `selected   ${llmEntryLabel(selected)}${cost.length > 0 ? `: ${cost.join(", ")}` : ""}`,
       `expected   ${expected.length > 0 ? expected.join(", ") : "no latency reported"}`,

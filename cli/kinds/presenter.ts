@@ -5,14 +5,9 @@
  */
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { JobRecord } from "../../src/workflow/record.ts";
+import type { DecideOptions } from "../decide-common.ts";
 import type { CliIo } from "../io.ts";
 import type { JobReportRequest, ReportOptions } from "../report-common.ts";
-
-export interface DecideOptions {
-  policy?: string | undefined;
-  prices?: string | undefined;
-  json: boolean;
-}
 
 export interface KindPresenter {
   /** `demo --kind`: the sample spec the kind's demo runs, from the project's root. */

@@ -13,15 +13,18 @@ import {
   kindNameOf,
 } from "./kind.ts";
 
-const VALIDATORS: Record<JobKindName, (input: unknown) => KindValidation<unknown>> = {
+const VALIDATORS = {
   "inference-recommendation": validateSpec,
   "ai-recommendation": validateAiRecommendationSpec,
-};
+} satisfies Record<JobKindName, (input: unknown) => KindValidation<unknown>>;
+
+/** A validation of any kind: a valid one's spec is typed as its kind's. */
+type AnySpecValidation = ReturnType<(typeof VALIDATORS)[JobKindName]>;
 
 /** Validates a spec of any kind; an unknown `kind` is one error naming the kinds there are. */
 export function validateAnySpec(
   input: unknown,
-): KindValidation<unknown> & { kind: JobKindName | undefined } {
+): AnySpecValidation & { kind: JobKindName | undefined } {
   const kind = kindNameOf(input);
   if (!kind) {
     return {

@@ -6,6 +6,12 @@ import type { LlmDecision, LlmEntry } from "./decide.ts";
 export const llmEntryLabel = (entry: LlmEntry) =>
   `${entry.instanceType} x ${formatCount(entry.instanceCount)} (${formatCount(entry.copiesPerInstance)} ${entry.copiesPerInstance === 1 ? "copy" : "copies"} each)`;
 
+/** A configuration's environment as `KEY=value` pairs, space-separated; "" for none. */
+export const environmentText = (environment: Record<string, string> | undefined) =>
+  Object.entries(environment ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(" ");
+
 export function llmDecisionSentence(decision: LlmDecision): string {
   const stat = decision.latencyStat;
   const { selected } = decision;
